@@ -1,0 +1,1 @@
+# Form definitions and filled forms arrive with the formulieren issue.

@@ -1,0 +1,85 @@
+"""The one place that decides which pupil data a user may see.
+
+Every list, detail, download, export and search of dossiers and hulpvragen starts from these
+querysets. Anything outside them answers 404 (never 403: a user must not learn that a pupil exists
+elsewhere). Rules (docs/architecture.md, "Access"):
+
+- only the user's own organisation, always;
+- school: hulpvragen whose Schoolgegevens point at one of the user's schools;
+- bevoegd gezag: hulpvragen of the schools of the user's bestuur;
+- SWV loket: every hulpvraag whose current status is visible to the SWV;
+- deskundige (and invited outsiders): only hulpvragen granted on the Toegang tab;
+- beheerder and platform admin: no pupil data through these screens.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Rol, User
+from dossiers.models import Leerling, Schoolgegevens
+from hulpvragen.models import Hulpvraag, Toegang
+
+
+def _hulpvraag_rule(user: User) -> Q | None:
+    """The role's filter on Hulpvraag, or None when the role sees no pupil data at all."""
+    if not user.is_authenticated or not user.is_active or user.organisatie_id is None:
+        return None
+    own = Q(organisatie_id=user.organisatie_id)
+    match user.rol:
+        case Rol.SCHOOL:
+            return own & Q(schoolgegevens__school__in=user.scholen.all())
+        case Rol.BEVOEGD_GEZAG:
+            if user.bestuur_id is None:
+                return None
+            return own & Q(schoolgegevens__school__bestuur_id=user.bestuur_id)
+        case Rol.SWV_LOKET:
+            return own & Q(status__zichtbaar_voor_swv=True)
+        case Rol.DESKUNDIGE:
+            granted = Toegang.objects.filter(
+                hulpvraag=OuterRef("pk"), gebruiker=user, ingetrokken_op__isnull=True
+            )
+            return own & Q(Exists(granted))
+    return None
+
+
+def hulpvragen_visible_to(user: User) -> QuerySet[Hulpvraag]:
+    rule = _hulpvraag_rule(user)
+    if rule is None:
+        return Hulpvraag.objects.none()
+    return Hulpvraag.objects.filter(rule)
+
+
+def leerlingen_visible_to(user: User) -> QuerySet[Leerling]:
+    """Dossiers the user may open. A school also sees the dossiers of pupils enrolled at its
+    schools that have no hulpvraag yet (the wizard's pupil, the search before
+    "Dossier toevoegen")."""
+    if not user.is_authenticated or not user.is_active or user.organisatie_id is None:
+        return Leerling.objects.none()
+    condition = Q(Exists(hulpvragen_visible_to(user).filter(leerling=OuterRef("pk"))))
+    enrolled = Schoolgegevens.objects.filter(leerling=OuterRef("pk"))
+    if user.rol == Rol.SCHOOL:
+        condition |= Q(Exists(enrolled.filter(school__in=user.scholen.all())))
+    elif user.rol == Rol.BEVOEGD_GEZAG and user.bestuur_id is not None:
+        condition |= Q(Exists(enrolled.filter(school__bestuur_id=user.bestuur_id)))
+    return Leerling.objects.filter(condition, organisatie_id=user.organisatie_id)
+
+
+def hulpvraag_get_for(user: User, pk: int | str) -> Hulpvraag:
+    """The hulpvraag with this id if the user may see it; otherwise 404, whatever the reason."""
+    try:
+        return (
+            hulpvragen_visible_to(user)
+            .select_related("leerling", "schoolgegevens__school", "status", "coordinator")
+            .get(pk=int(pk))
+        )
+    except (Hulpvraag.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def leerling_get_for(user: User, pk: int | str) -> Leerling:
+    try:
+        return leerlingen_visible_to(user).get(pk=int(pk))
+    except (Leerling.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

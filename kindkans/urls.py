@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from organisaties.views import start
+
+admin.site.site_header = "Kindkans beheer"
+admin.site.site_title = "Kindkans beheer"
+admin.site.index_title = "Beheer"
+
+urlpatterns = [
+    path("", start, name="start"),
+    path("", include("accounts.urls")),
+    path("hulpvragen/", include("hulpvragen.urls")),
+    path("beheer/", admin.site.urls),
+]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import Rol
+
+# Which top tabs each role sees. Roles without pupil access get no Hulpvragen tab.
+_HULPVRAGEN_ROLLEN = {Rol.SCHOOL, Rol.BEVOEGD_GEZAG, Rol.SWV_LOKET, Rol.DESKUNDIGE}
+_BEHEER_ROLLEN = {Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}
+
+
+def navigatie(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigatie": []}
+    tabs = [(_("Start"), reverse("start"))]
+    if user.rol in _HULPVRAGEN_ROLLEN:
+        tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
+    if user.rol in _BEHEER_ROLLEN and user.is_staff:
+        tabs.append((_("Beheer"), reverse("admin:index")))
+    current = request.path
+    return {
+        "navigatie": [
+            {
+                "label": label,
+                "url": url,
+                "actief": current == url or (url != "/" and current.startswith(url)),
+            }
+            for label, url in tabs
+        ]
+    }

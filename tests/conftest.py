@@ -1,0 +1,152 @@
+"""Shared personas. Names say the role: a coordinator of school A, a colleague at school B, a board
+member of A's bestuur, the loket, a deskundige, a beheerder, and an outsider at another SWV who even
+has the same username as the coordinator."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Rol
+from hulpvragen.models import HulpvraagType
+from tests.factories import (
+    BestuurFactory,
+    OrganisatieFactory,
+    SchoolFactory,
+    SchoolgegevensFactory,
+    UserFactory,
+    make_hulpvraag,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make for
+# set-up are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class World:
+    org: object
+    other_org: object
+    bestuur_a: object
+    school_a: object
+    school_b: object
+    school_other: object
+    coordinator_a: object
+    collega_b: object
+    bestuurder_a: object
+    loket: object
+    deskundige: object
+    beheerder: object
+    outsider: object
+    hv_a_voorlopig: object
+    hv_a_ingediend: object
+    hv_b_ingediend: object
+    hv_other_org: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    org = OrganisatieFactory(code="VO2505", naam="VO2505 Apeldoorn")
+    other_org = OrganisatieFactory(code="PO2501", naam="PO2501 Voorbeeld")
+    bestuur_a = BestuurFactory(organisatie=org, naam="Stichting A")
+    bestuur_b = BestuurFactory(organisatie=org, naam="Stichting B")
+    school_a = SchoolFactory(organisatie=org, bestuur=bestuur_a, naam="School A")
+    school_b = SchoolFactory(organisatie=org, bestuur=bestuur_b, naam="School B")
+    school_other = SchoolFactory(organisatie=other_org, naam="School elders")
+
+    coordinator_a = UserFactory(
+        organisatie=org, username="piet", rol=Rol.SCHOOL, scholen=[school_a]
+    )
+    collega_b = UserFactory(
+        organisatie=org, username="collega-b", rol=Rol.SCHOOL, scholen=[school_b]
+    )
+    bestuurder_a = UserFactory(
+        organisatie=org, username="bestuurder-a", rol=Rol.BEVOEGD_GEZAG, bestuur=bestuur_a
+    )
+    loket = UserFactory(organisatie=org, username="loket", rol=Rol.SWV_LOKET, is_staff=True)
+    deskundige = UserFactory(
+        organisatie=org, username="deskundige", rol=Rol.DESKUNDIGE, functie="orthopedagoog"
+    )
+    beheerder = UserFactory(organisatie=org, username="beheerder", rol=Rol.BEHEERDER, is_staff=True)
+    # Same username as the coordinator, at another SWV: a different account.
+    outsider = UserFactory(
+        organisatie=other_org, username="piet", rol=Rol.SCHOOL, scholen=[school_other]
+    )
+
+    def hv(school, aanvrager, **kwargs):
+        sg = SchoolgegevensFactory(school=school, aanvrager=aanvrager, email=aanvrager.email)
+        return make_hulpvraag(schoolgegevens=sg, door=aanvrager, **kwargs)
+
+    return World(
+        org=org,
+        other_org=other_org,
+        bestuur_a=bestuur_a,
+        school_a=school_a,
+        school_b=school_b,
+        school_other=school_other,
+        coordinator_a=coordinator_a,
+        collega_b=collega_b,
+        bestuurder_a=bestuurder_a,
+        loket=loket,
+        deskundige=deskundige,
+        beheerder=beheerder,
+        outsider=outsider,
+        hv_a_voorlopig=hv(school_a, coordinator_a),
+        hv_a_ingediend=hv(school_a, coordinator_a, status="TLV aanvraag indienen"),
+        hv_b_ingediend=hv(
+            school_b, collega_b, type=HulpvraagType.FA, status="FA aanvraag indienen"
+        ),
+        hv_other_org=hv(school_other, outsider, status="TLV aanvraag indienen"),
+    )
+
+
+# --- Browser tests: Playwright on Debian's Chromium, never a downloaded browser -----------------
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM) or not any("browser" in item.keywords for item in items):
+        return
+    reason = f"Chromium ontbreekt ({CHROMIUM}); installeer het Debian-pakket 'chromium'"
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI: browser tests cannot run: {reason}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # In CI a skipped test (a database or browser that was not there) is a failure.
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        print(f"\nCI: {len(_skipped)} test(s) skipped, which CI counts as failure:")
+        for nodeid in _skipped:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium") or CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }

@@ -1,0 +1,108 @@
+"""Settings read from the environment fail loudly; production settings pass check --deploy; the
+tree has no missing migrations and no lint findings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kindkans.env import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # Only what a process needs to run: none of the test run's own settings variables.
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_env_helpers_parse_and_fail_loudly(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "42")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env_bool("X_BOOL", False) is True
+    assert env_int("X_INT", 0) == 42
+    assert env_list("X_LIST", []) == ["a", "b", "c"]
+    monkeypatch.setenv("X_BOOL", "misschien")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        env_bool("X_BOOL", False)
+    monkeypatch.setenv("X_INT", "veel")
+    with pytest.raises(ImproperlyConfigured, match="X_INT"):
+        env_int("X_INT", 0)
+
+
+def test_secret_key_required_without_debug(tmp_path):
+    result = run_manage(
+        "check", env={"DEBUG": "false", "SECRET_KEY": "", "KINDKANS_VAR_DIR": str(tmp_path)}
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_bad_boolean_stops_start_up(tmp_path):
+    result = run_manage("check", env={"DEBUG": "waar", "KINDKANS_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_check_deploy_with_production_variables_is_clean(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEBUG": "false",
+            "SECRET_KEY": "p" * 20 + "-Zq8!x7@Lm#4vR2$kN9&wT5^bH3*yF6(" + "s" * 20,
+            "ALLOWED_HOSTS": "kindkans.example.nl",
+            "DATABASE_URL": "postgres://kindkans@db.invalid/kindkans",
+            "REDIS_URL": "redis://redis.invalid:6379/0",
+            "EMAIL_HOST": "smtp.invalid",
+            "KINDKANS_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_no_missing_migrations(tmp_path):
+    result = run_manage(
+        "makemigrations",
+        "--check",
+        "--dry-run",
+        env={"DEBUG": "true", "KINDKANS_VAR_DIR": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_is_clean():
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_file_mail_backend_writes_one_file_per_message(settings, tmp_path):
+    from django.core.mail import get_connection, send_mail
+
+    settings.EMAIL_BACKEND = "kindkans.mail.OneFilePerMessageBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    connection = get_connection()
+    for n in range(3):
+        send_mail(f"Onderwerp {n}", "Tekst", None, ["school@example.nl"], connection=connection)
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 3
+    assert {f.read_text().count("Subject:") for f in files} == {1}

@@ -1,0 +1,27 @@
+"""Test settings: the project's one settings module, read with a test environment.
+
+Only environment defaults are set here; TEST_DATABASE_URL selects PostgreSQL for a run.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-" + "k" * 30)
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("KINDKANS_VAR_DIR", tempfile.mkdtemp(prefix="kindkans-test-"))
+os.environ.pop("EMAIL_HOST", None)
+if os.environ.get("TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+    os.environ.setdefault("DATABASE_POOL", "false")
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+from kindkans.settings import *  # noqa: E402,F403
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Fast hashing in tests; the hasher's cost is irrelevant to what the tests prove.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
