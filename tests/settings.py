@@ -22,6 +22,9 @@ else:
 
 from kindkans.settings import *  # noqa: E402,F403
 
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Parallel runs against one PostgreSQL server each need their own test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Fast hashing in tests; the hasher's cost is irrelevant to what the tests prove.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
