@@ -13,6 +13,7 @@ from hulpvragen.access import (
     leerlingen_visible_to,
 )
 from tests.factories import grant_toegang
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_get_for_with_bad_ids_is_404(world, bad):
 def test_detail_page_answers_404_for_everything_not_visible(
     client, world, persona, hulpvraag, expected
 ):
-    client.force_login(getattr(world, persona))
+    login(client, getattr(world, persona))
     response = client.get(reverse("hulpvragen:detail", args=[getattr(world, hulpvraag).pk]))
     assert response.status_code == expected
 
@@ -119,7 +120,7 @@ def test_list_page_shows_only_visible_rows_with_constant_queries(
 ):
     from tests.factories import SchoolgegevensFactory, make_hulpvraag
 
-    client.force_login(world.coordinator_a)
+    login(client, world.coordinator_a)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("hulpvragen:lijst"))
     names = {world.hv_a_voorlopig.leerling.naam, world.hv_a_ingediend.leerling.naam}

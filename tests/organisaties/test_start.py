@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from organisaties.models import Nieuwsbericht
 from tests.factories import TEST_PASSWORD
+from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_start_page_has_aangemeld_panel_information_and_news(client, world):
     Nieuwsbericht.objects.create(
         titel="Verborgen", tekst="x", gepubliceerd_op=timezone.now(), zichtbaar=False
     )
-    client.force_login(world.coordinator_a)
+    login(client, world.coordinator_a)
     body = client.get(reverse("start")).content.decode()
     assert "Aangemeld" in body and "piet" in body and "VO2505 Apeldoorn" in body
     assert "Vragen? Mail het loket." in body
@@ -64,13 +65,13 @@ def test_start_page_has_aangemeld_panel_information_and_news(client, world):
     ],
 )
 def test_navigation_shows_only_the_tabs_of_the_role(client, world, persona, tabs, absent):
-    client.force_login(getattr(world, persona))
+    login(client, getattr(world, persona))
     nav = [t["label"] for t in client.get(reverse("start")).context["navigatie"]]
     assert all(t in nav for t in tabs)
     assert not any(t in nav for t in absent)
 
 
 def test_dates_are_shown_dd_mm_jjjj(client, world):
-    client.force_login(world.coordinator_a)
+    login(client, world.coordinator_a)
     body = client.get(reverse("hulpvragen:detail", args=[world.hv_a_ingediend.pk])).content.decode()
     assert world.hv_a_ingediend.hulpvraagdatum.strftime("%d-%m-%Y") in body
