@@ -83,3 +83,9 @@ def leerling_get_for(user: User, pk: int | str) -> Leerling:
         return leerlingen_visible_to(user).get(pk=int(pk))
     except (Leerling.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def has_pupil_access(user: User) -> bool:
+    """Whether the user's role sees any pupil data at all (screens and admin hide pupil-data
+    sections from roles that do not, such as beheerder and platform admin)."""
+    return _hulpvraag_rule(user) is not None

@@ -28,3 +28,7 @@ if os.environ.get("TEST_DATABASE_NAME"):
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Fast hashing in tests; the hasher's cost is irrelevant to what the tests prove.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not the in-memory default, so that a real Celery worker started by a test can open
+    # the same test database (tests/kindkans/test_tasks.py).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

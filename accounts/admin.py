@@ -1,0 +1,152 @@
+"""Users in admin. A loket or beheerder manages the accounts of their own organisation (through
+OrganisatieScopedAdmin); a platform admin manages all, including other platform accounts.
+
+Kept as one UserAdmin class with plain class attributes so that additions (the login issue's
+second-factor reset action, OTP devices) slot in as `actions = [...]` or extra fieldsets.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db.models import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Rol, User
+from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
+
+
+class _SameOrganisationMixin:
+    """Schools and bestuur of a user belong to the user's own organisation, and a username is
+    unique within its organisation regardless of case."""
+
+    def clean(self):
+        cleaned = super().clean()
+        organisatie = cleaned.get("organisatie")
+        if organisatie is None:
+            return cleaned
+        scholen = cleaned.get("scholen")
+        if scholen is not None and any(s.organisatie_id != organisatie.pk for s in scholen):
+            self.add_error("scholen", _("Kies scholen van de eigen organisatie."))
+        bestuur = cleaned.get("bestuur")
+        if bestuur is not None and bestuur.organisatie_id != organisatie.pk:
+            self.add_error("bestuur", _("Kies een bestuur van de eigen organisatie."))
+        username = cleaned.get("username")
+        if username:
+            same = User.objects.filter(organisatie=organisatie, username__iexact=username)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error(
+                    "username",
+                    _("Deze gebruikersnaam bestaat al in deze organisatie."),
+                )
+        return cleaned
+
+
+class GebruikerCreationForm(_SameOrganisationMixin, AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("organisatie", "username", "rol", "email")
+
+    def clean_username(self):
+        # Django checks uniqueness over all users; ours is per organisation (see clean()).
+        return self.cleaned_data.get("username")
+
+
+class GebruikerChangeForm(_SameOrganisationMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+_PLATFORM_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
+@admin.register(User)
+class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
+    form = GebruikerChangeForm
+    add_form = GebruikerCreationForm
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "rol",
+        "organisatie",
+        "bestuur",
+        "is_active",
+        "is_staff",
+        "last_login",
+    )
+    list_select_related = ("organisatie", "bestuur")
+    list_filter = (
+        "rol",
+        "is_active",
+        "is_staff",
+        ("organisatie", RelatedOnly),
+        ("scholen", RelatedOnly),
+        ("bestuur", RelatedOnly),
+    )
+    search_fields = ("username", "first_name", "last_name", "email", "functie")
+    ordering = ("organisatie__naam", "username")
+    filter_horizontal = ("scholen", "groups", "user_permissions")
+    readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("organisatie", "username", "password")}),
+        (
+            _("Persoonlijke gegevens"),
+            {"fields": ("first_name", "last_name", "email", "functie")},
+        ),
+        (_("Rol en koppelingen"), {"fields": ("rol", "scholen", "bestuur")}),
+        (
+            _("Rechten"),
+            {"fields": ("is_active", "is_staff", *_PLATFORM_ONLY_FIELDS)},
+        ),
+        (_("Belangrijke datums"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "organisatie",
+                    "username",
+                    "email",
+                    "rol",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only platform admins hand out superuser status or Django permissions.
+        return [
+            (
+                name,
+                {**opts, "fields": [f for f in opts["fields"] if f not in _PLATFORM_ONLY_FIELDS]},
+            )
+            for name, opts in fieldsets
+        ]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "rol" and not sees_all_organisations(request.user):
+            kwargs["choices"] = BLANK_CHOICE_DASH + [
+                (value, label) for value, label in Rol.choices if value != Rol.PLATFORM
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "organisatie" in form.base_fields and sees_all_organisations(request.user):
+            form.base_fields["organisatie"].help_text = _(
+                "Leeg alleen voor platformbeheerders (rol Platformbeheerder)."
+            )
+        return form

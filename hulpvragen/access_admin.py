@@ -1,0 +1,35 @@
+"""Admin for pupil data goes through the access module, for every user.
+
+Decision (docs/architecture.md, "Admin"): the admin shows dossiers and hulpvragen only to roles
+the access module gives pupil access, and exactly the rows it gives them. In practice that is the
+SWV loket (staff). A beheerder and the platform admin (even a superuser) have no pupil access in
+the access module and therefore do not see these sections at all; they manage users, schools,
+processes and news. Emergencies on pupil data go through the database under the operator's own
+procedures, not through the admin.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Rol, User
+from hulpvragen.access import has_pupil_access
+from organisaties.admin_scope import ALLEEN_BEKIJKEN, OrganisatieScopedAdmin
+
+
+class PupilDataAdmin(OrganisatieScopedAdmin):
+    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN}
+
+    def visible_queryset(self, user: User) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        queryset = self.visible_queryset(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def _rol_mag(self, request, actie: str) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff and has_pupil_access(user)):
+            return False
+        return actie in self.rol_rechten.get(user.rol, frozenset())

@@ -1,0 +1,37 @@
+"""Background work: enqueue a Celery task only once the data it needs is committed.
+
+Every caller that wants work done in the background (notifications, relaying the outbox, exports)
+goes through `enqueue_on_commit`. Reasons:
+
+- a worker that picks the task up before the transaction commits would not find the rows it was
+  given (or would act on a change that is then rolled back); `transaction.on_commit` sends the
+  message only after a successful commit, and never after a rollback;
+- without REDIS_URL the settings switch Celery to eager mode (CELERY_TASK_ALWAYS_EAGER), so the
+  same call runs the task in-process, still after the commit: the embedded demo needs no broker.
+
+Tasks take ids (never model instances), load what they need and call a service.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task: Task, *args: Any, using: str | None = None, **kwargs: Any) -> None:
+    """Queue `task.delay(*args, **kwargs)` to run after the current transaction commits.
+
+    Outside a transaction (autocommit) it is sent at once. The callback is robust: once the data
+    is committed, a broker or in-process task failure is logged rather than turned into an error
+    page for a change that did succeed; the work itself must be recoverable (the outbox relay
+    retries unsent rows on its beat schedule)."""
+
+    def send() -> None:
+        task.delay(*args, **kwargs)
+
+    transaction.on_commit(send, using=using, robust=True)

@@ -1,0 +1,179 @@
+"""Admin that keeps every SWV inside its own organisation.
+
+`OrganisatieScopedAdmin` is the one mixin for every ModelAdmin of organisation data:
+
+- platform admins (superusers, rol "platform") see every organisation;
+- everybody else (swv_loket, beheerder with is_staff) sees and edits only rows of their own
+  organisation: the changelist, every object URL (another organisation's id answers 404, like
+  the rest of the application), and the choices of every foreign key and many-to-many field;
+- on create the organisation is set from the user, and the organisation field is shown but
+  cannot be changed;
+- what a role may do per model comes from `rol_rechten` (roles, not Django's per-user
+  permission rows, so that a new loket account works without extra set-up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.http import Http404
+
+from accounts.models import Rol, User
+from organisaties.models import Organisatie
+
+ALLE_RECHTEN = frozenset({"view", "add", "change", "delete"})
+ALLEEN_BEKIJKEN = frozenset({"view"})
+
+
+def sees_all_organisations(user: User) -> bool:
+    return user.is_active and (user.is_superuser or user.rol == Rol.PLATFORM)
+
+
+def organisatie_lookup_for(model: type[models.Model]) -> str:
+    """The query path from `model` to its Organisatie: "pk" for Organisatie itself,
+    "organisatie" for the usual field, or one or two foreign keys further
+    (e.g. Status → "proces__organisatie"). Fails loudly for a model without one, so a new
+    relation can never show another organisation's rows by accident."""
+    if model is Organisatie:
+        return "pk"
+    frontier: list[tuple[str, type[models.Model]]] = [("", model)]
+    for _depth in range(3):
+        next_frontier = []
+        for prefix, current in frontier:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one and field.concrete):
+                    continue
+                path = f"{prefix}{field.name}"
+                if field.related_model is Organisatie:
+                    return path
+                next_frontier.append((f"{path}__", field.related_model))
+        frontier = next_frontier
+    raise ImproperlyConfigured(f"{model.__name__} has no path to an Organisatie")
+
+
+def scope_to_organisatie(queryset: models.QuerySet, organisatie_id: int | None) -> models.QuerySet:
+    if organisatie_id is None:
+        return queryset.none()
+    return queryset.filter(**{organisatie_lookup_for(queryset.model): organisatie_id})
+
+
+class OrganisatieScopedAdmin:
+    """Mix in before ModelAdmin: `class SchoolAdmin(OrganisatieScopedAdmin, admin.ModelAdmin)`."""
+
+    #: What each non-platform role may do with this model in admin.
+    rol_rechten: Mapping[str, frozenset[str]] = {
+        Rol.SWV_LOKET: ALLE_RECHTEN,
+        Rol.BEHEERDER: ALLE_RECHTEN,
+    }
+    #: Fields a non-platform user sees but may not change.
+    readonly_fields_for_swv: tuple[str, ...] = ()
+
+    # --- which rows -------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_all_organisations(request.user):
+            return queryset
+        return scope_to_organisatie(queryset, request.user.organisatie_id)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's admin redirects to the index for a missing object; we answer 404 as the rest
+        # of the application does, so an id of another organisation reveals nothing.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        if sees_all_organisations(request.user):
+            return queryset
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db).all()
+        return scope_to_organisatie(queryset, request.user.organisatie_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Organisatie and not sees_all_organisations(request.user):
+            # Shown, fixed to the user's own organisation (a disabled field ignores posted data).
+            kwargs["initial"] = request.user.organisatie_id
+            kwargs["disabled"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not sees_all_organisations(request.user) and hasattr(obj, "organisatie_id"):
+            obj.organisatie_id = request.user.organisatie_id
+        super().save_model(request, obj, form, change)
+
+    # --- what the page shows -----------------------------------------------------------------
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if sees_all_organisations(request.user):
+            return shown
+        return [f for f in shown if f != "organisatie"]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if sees_all_organisations(request.user):
+            return filters
+        return [f for f in filters if _filter_field(f) != "organisatie"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if sees_all_organisations(request.user):
+            return readonly
+        return readonly + tuple(f for f in self.readonly_fields_for_swv if f not in readonly)
+
+    # --- what the user may do ------------------------------------------------------------------
+
+    def _rol_mag(self, request, actie: str) -> bool | None:
+        """True/False from the role table; None for platform accounts without superuser status,
+        who fall back to Django's own permissions."""
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        if user.rol == Rol.PLATFORM:
+            return None
+        return actie in self.rol_rechten.get(user.rol, frozenset())
+
+    def has_module_permission(self, request):
+        mag = self._rol_mag(request, "view")
+        if mag is None:
+            return super().has_module_permission(request)
+        return mag or any(self._rol_mag(request, a) for a in ("add", "change", "delete"))
+
+    def has_view_permission(self, request, obj=None):
+        mag = self._rol_mag(request, "view")
+        if mag is None:
+            return super().has_view_permission(request, obj)
+        return mag or bool(self._rol_mag(request, "change"))
+
+    def has_add_permission(self, request, *args):
+        mag = self._rol_mag(request, "add")
+        return super().has_add_permission(request, *args) if mag is None else mag
+
+    def has_change_permission(self, request, obj=None):
+        mag = self._rol_mag(request, "change")
+        return super().has_change_permission(request, obj) if mag is None else mag
+
+    def has_delete_permission(self, request, obj=None):
+        mag = self._rol_mag(request, "delete")
+        return super().has_delete_permission(request, obj) if mag is None else mag
+
+
+def _filter_field(list_filter) -> str | None:
+    if isinstance(list_filter, str):
+        return list_filter.split("__")[0]
+    if isinstance(list_filter, tuple | list):
+        return list_filter[0].split("__")[0]
+    return None
+
+
+#: Foreign-key filters offer only the values present in the (scoped) rows, never every row of
+#: the related table (which would list other organisations' schools or users).
+RelatedOnly = RelatedOnlyFieldListFilter
