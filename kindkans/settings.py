@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dossiers",
     "hulpvragen",
     "formulieren",
+    "bijlagen",
 ]
 
 MIDDLEWARE = [
@@ -180,6 +181,11 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Larger requests stream to temporary files; the bijlagen handler stops writing a file at 10 MB.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "bijlagen.uploadhandlers.BegrensdeUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------
@@ -217,7 +223,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "bijlagen-concepten-opruimen": {"task": "bijlagen.concepten_opruimen", "schedule": 60 * 60},
+}
 
 # --- Logging --------------------------------------------------------------------------------------
 LOGGING = {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", start, name="start"),
     path("", include("accounts.urls")),
     path("hulpvragen/", include("hulpvragen.urls")),
+    path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,131 @@
+"""Bijlagen (attachments) of a hulpvraag, files staged by a refused upload, and the record of
+every download.
+
+Files live in the default storage under a random key; the user's file name is metadata only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Bijlage(models.Model):
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    hulpvraag = models.ForeignKey(
+        "hulpvragen.Hulpvraag",
+        on_delete=models.PROTECT,
+        related_name="bijlagen",
+        verbose_name=_("hulpvraag"),
+    )
+    sleutel = models.CharField(
+        _("opslagsleutel"),
+        max_length=100,
+        unique=True,
+        editable=False,
+        help_text=_("Willekeurige naam in de opslag; nooit de naam van de gebruiker."),
+    )
+    naam = models.CharField(_("naam"), max_length=200)
+    originele_naam = models.CharField(_("oorspronkelijke naam"), max_length=200)
+    grootte = models.PositiveBigIntegerField(_("grootte (bytes)"))
+    content_type = models.CharField(_("inhoudstype"), max_length=100)
+    soort = models.CharField(_("soort"), max_length=10)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    beantwoordt_vragen = models.BooleanField(
+        _("beantwoordt de gestelde vragen"),
+        default=False,
+        help_text=_("Geüpload in “vragen gesteld” als antwoord op de vragen."),
+    )
+    upload = models.UUIDField(
+        _("uploadactie"), db_index=True, help_text=_("Samen geüploade bestanden delen dit id.")
+    )
+    geupload_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geüpload door"),
+    )
+    geupload_op = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    # After submission nothing the SWV has seen disappears: a removal is a visible withdrawal and
+    # the file stays.
+    ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    ingetrokken_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ingetrokken door"),
+    )
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["-geupload_op", "-id"]
+        indexes = [models.Index(fields=["hulpvraag", "-geupload_op"])]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class BijlageConcept(models.Model):
+    """A file that passed every check in an upload that was refused as a whole (another file
+    failed). It is stored but is not a Bijlage: nobody else sees it, no event fires. The form
+    offers it again so the user need not pick it a second time; a beat task removes old ones."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie", on_delete=models.CASCADE, related_name="+"
+    )
+    hulpvraag = models.ForeignKey(
+        "hulpvragen.Hulpvraag", on_delete=models.CASCADE, related_name="+"
+    )
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sleutel = models.CharField(max_length=100, unique=True)
+    originele_naam = models.CharField(max_length=200)
+    grootte = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=100)
+    soort = models.CharField(max_length=10)
+    sha256 = models.CharField(max_length=64)
+    aangemaakt_op = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("bijlage in afwachting")
+        verbose_name_plural = _("bijlagen in afwachting")
+
+    def __str__(self) -> str:
+        return self.originele_naam
+
+
+class BijlageInzage(models.Model):
+    """Append-only: who downloaded which bijlage, when, from where. Never the content."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie", on_delete=models.PROTECT, related_name="+"
+    )
+    bijlage = models.ForeignKey(
+        Bijlage, on_delete=models.PROTECT, related_name="inzages", verbose_name=_("bijlage")
+    )
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    op = models.DateTimeField(_("op"), auto_now_add=True, db_index=True)
+    ip_adres = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inzage bijlage")
+        verbose_name_plural = _("inzage bijlagen")
+        ordering = ["-op"]
+
+    def __str__(self) -> str:
+        return f"{self.gebruiker} · {self.bijlage} · {self.op:%d-%m-%Y %H:%M}"

@@ -1,0 +1,60 @@
+"""Reads of bijlagen. Callers pass a hulpvraag they obtained through hulpvragen.access, so the
+access rules are applied once, in that module; a bijlage is only ever looked up within it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Rol, User
+from bijlagen.models import Bijlage, BijlageConcept
+from hulpvragen.models import Hulpvraag
+
+
+def bijlagen_list_for(*, hulpvraag: Hulpvraag) -> QuerySet[Bijlage]:
+    return (
+        Bijlage.objects.filter(hulpvraag=hulpvraag, organisatie_id=hulpvraag.organisatie_id)
+        .select_related("geupload_door", "ingetrokken_door")
+        .order_by("-geupload_op", "-id")
+    )
+
+
+def bijlagen_count_for(*, hulpvraag: Hulpvraag) -> int:
+    return Bijlage.objects.filter(hulpvraag=hulpvraag, ingetrokken_op__isnull=True).count()
+
+
+def bijlage_get_in(*, hulpvraag: Hulpvraag, pk: int | str) -> Bijlage:
+    """A bijlage of this (already access-checked) hulpvraag, else 404."""
+    try:
+        return bijlagen_list_for(hulpvraag=hulpvraag).get(pk=int(pk))
+    except (Bijlage.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def bijlage_concepten_for(
+    *, hulpvraag: Hulpvraag, gebruiker: User, ids: list[str] | None = None
+) -> QuerySet[BijlageConcept]:
+    """Files this user staged for this hulpvraag in a refused upload (only their own)."""
+    qs = BijlageConcept.objects.filter(hulpvraag=hulpvraag, gebruiker=gebruiker).order_by("id")
+    if ids is not None:
+        qs = qs.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    return qs
+
+
+def bijlage_upload_allowed(*, user: User, hulpvraag: Hulpvraag) -> bool:
+    """The school (and its board) uploads until a final status; the SWV loket uploads too (the
+    questions document, letters), also after the decision. Deskundigen read only."""
+    if user.rol in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG):
+        return not hulpvraag.status.eindstatus
+    return user.rol == Rol.SWV_LOKET
+
+
+def bijlage_remove_allowed(*, user: User, bijlage: Bijlage) -> bool:
+    """Only one's own bijlage, once. While the hulpvraag is a voorlopige aanvraag it is really
+    deleted; afterwards removing is a visible withdrawal (see bijlage_remove)."""
+    return bijlage.geupload_door_id == user.pk and bijlage.ingetrokken_op is None
+
+
+def vragen_gesteld(hulpvraag: Hulpvraag) -> bool:
+    """In "… vragen gesteld" an upload is the answer to the questions (the manual, step 9/11)."""
+    return hulpvraag.status.naam.lower().endswith("vragen gesteld")

@@ -1,0 +1,238 @@
+"""Writes of bijlagen: checking, storing, adding as one action, removing, downloading (recorded).
+
+One upload action is all or nothing: every file is checked before anything is stored; the rows
+are created in one transaction (in which the engine's "bijlage toegevoegd" event fires once);
+if that transaction fails, the files just stored are removed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from bijlagen.checks import Geweigerd, Soort, soort_bepalen
+from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
+from bijlagen.names import extensie_van, naam_opschonen
+from hulpvragen.models import Hulpvraag
+
+logger = logging.getLogger(__name__)
+_CHUNK = 64 * 1024
+CONCEPT_BEWAARTIJD = timedelta(hours=24)
+
+
+@dataclass
+class Gecontroleerd:
+    """A file that passed every check, not stored yet."""
+
+    bestand: UploadedFile
+    soort: Soort
+    originele_naam: str
+    grootte: int
+    sha256: str
+
+
+@dataclass
+class Afgewezen:
+    naam: str
+    melding: str
+
+
+def bestand_check(*, bestand: UploadedFile) -> Gecontroleerd:
+    """Check one uploaded file by its content; raises Geweigerd with the Dutch reason."""
+    grootte = int(bestand.size or 0)
+    soort = soort_bepalen(bestand, grootte)
+    extensie = extensie_van(bestand.name or "")
+    if not extensie:
+        extensie = soort.extensies[0]
+    elif extensie not in soort.extensies:
+        # The name promises another program than the content needs: a renamed file.
+        raise Geweigerd(
+            f"De naam eindigt op {extensie}, maar de inhoud is {soort.label}. "
+            "Sla het bestand op in het juiste formaat, of geef het de juiste extensie."
+        )
+    digest = hashlib.sha256()
+    bestand.seek(0)
+    for blok in bestand.chunks(_CHUNK):
+        digest.update(blok)
+    bestand.seek(0)
+    return Gecontroleerd(
+        bestand=bestand,
+        soort=soort,
+        originele_naam=naam_opschonen(bestand.name or "", extensie=extensie),
+        grootte=grootte,
+        sha256=digest.hexdigest(),
+    )
+
+
+def bestanden_check(
+    *, bestanden: list[UploadedFile]
+) -> tuple[list[Gecontroleerd], list[Afgewezen]]:
+    goed, fout = [], []
+    for bestand in bestanden:
+        try:
+            goed.append(bestand_check(bestand=bestand))
+        except Geweigerd as exc:
+            naam = naam_opschonen(bestand.name or "", extensie=extensie_van(bestand.name or ""))
+            fout.append(Afgewezen(naam=naam, melding=exc.message))
+    return goed, fout
+
+
+def _nieuwe_sleutel() -> str:
+    code = uuid.uuid4().hex
+    return f"bijlagen/{code[:2]}/{code}"
+
+
+def _opslaan(bestand: UploadedFile) -> str:
+    bestand.seek(0)
+    # FileSystemStorage moves a temporary upload into place or copies in chunks; S3 streams a
+    # multipart upload: never the whole file in memory.
+    return default_storage.save(_nieuwe_sleutel(), bestand)
+
+
+def _opgeslagen_verwijderen(sleutels: list[str]) -> None:
+    for sleutel in sleutels:
+        try:
+            default_storage.delete(sleutel)
+        except OSError:  # pragma: no cover - logged; the beat clean-up retries nothing here
+            logger.exception("Kon opgeslagen bestand %s niet opruimen", sleutel)
+
+
+def bijlage_concepten_store(
+    *, hulpvraag: Hulpvraag, gebruiker: User, bestanden: list[Gecontroleerd]
+) -> list[BijlageConcept]:
+    """Keep the good files of a refused upload so the form can offer them again."""
+    concepten = []
+    for item in bestanden:
+        sleutel = _opslaan(item.bestand)
+        concepten.append(
+            BijlageConcept.objects.create(
+                organisatie_id=hulpvraag.organisatie_id,
+                hulpvraag=hulpvraag,
+                gebruiker=gebruiker,
+                sleutel=sleutel,
+                originele_naam=item.originele_naam,
+                grootte=item.grootte,
+                content_type=item.soort.content_type,
+                soort=item.soort.code,
+                sha256=item.sha256,
+            )
+        )
+    return concepten
+
+
+def _weergavenamen(items: list[tuple[str, str]], *, beantwoordt_vragen: bool) -> list[str]:
+    """Display names. Answers to questions are named as the manual asked schools to rename them
+    by hand ("beantwoordingvragen" + ddmmjj), numbered when there are several."""
+    if not beantwoordt_vragen:
+        return [naam for naam, _ext in items]
+    stam = f"beantwoordingvragen{timezone.localdate():%d%m%y}"
+    if len(items) == 1:
+        return [stam + items[0][1]]
+    return [f"{stam}-{i}{ext}" for i, (_naam, ext) in enumerate(items, start=1)]
+
+
+def bijlagen_add(
+    *,
+    hulpvraag: Hulpvraag,
+    door: User,
+    bestanden: list[Gecontroleerd],
+    concepten: list[BijlageConcept] = (),
+    beantwoordt_vragen: bool = False,
+) -> list[Bijlage]:
+    """Add checked files (and previously staged ones) as one upload action."""
+    concepten = list(concepten)
+    nieuw = [(_opslaan(item.bestand), item) for item in bestanden]
+    try:
+        with transaction.atomic():
+            upload = uuid.uuid4()
+            rijen = [
+                {
+                    "sleutel": sleutel,
+                    "originele_naam": item.originele_naam,
+                    "grootte": item.grootte,
+                    "content_type": item.soort.content_type,
+                    "soort": item.soort.code,
+                    "sha256": item.sha256,
+                }
+                for sleutel, item in nieuw
+            ] + [
+                {
+                    "sleutel": c.sleutel,
+                    "originele_naam": c.originele_naam,
+                    "grootte": c.grootte,
+                    "content_type": c.content_type,
+                    "soort": c.soort,
+                    "sha256": c.sha256,
+                }
+                for c in concepten
+            ]
+            namen = _weergavenamen(
+                [
+                    (r["originele_naam"], "." + r["originele_naam"].rpartition(".")[2])
+                    for r in rijen
+                ],
+                beantwoordt_vragen=beantwoordt_vragen,
+            )
+            bijlagen = [
+                Bijlage.objects.create(
+                    organisatie_id=hulpvraag.organisatie_id,
+                    hulpvraag=hulpvraag,
+                    naam=naam,
+                    beantwoordt_vragen=beantwoordt_vragen,
+                    upload=upload,
+                    geupload_door=door,
+                    **rij,
+                )
+                for naam, rij in zip(namen, rijen, strict=True)
+            ]
+            BijlageConcept.objects.filter(pk__in=[c.pk for c in concepten]).delete()
+            _bijlage_toegevoegd(hulpvraag=hulpvraag, door=door)
+    except BaseException:
+        _opgeslagen_verwijderen([sleutel for sleutel, _item in nieuw])
+        raise
+    return bijlagen
+
+
+def _bijlage_toegevoegd(*, hulpvraag: Hulpvraag, door: User) -> None:
+    """The engine's event, fired once per upload action inside the rows' transaction."""
+
+
+def bijlage_remove(*, bijlage: Bijlage, door: User) -> None:
+    """While the hulpvraag is a voorlopige aanvraag (the SWV never saw it) the bijlage is deleted
+    with its file; afterwards it is withdrawn: marked, shown as such, the file kept."""
+    with transaction.atomic():
+        hulpvraag = Hulpvraag.objects.select_related("status").get(pk=bijlage.hulpvraag_id)
+        if not hulpvraag.status.zichtbaar_voor_swv and not bijlage.inzages.exists():
+            sleutel = bijlage.sleutel
+            bijlage.delete()
+            transaction.on_commit(lambda: _opgeslagen_verwijderen([sleutel]))
+            return
+        bijlage.ingetrokken_op = timezone.now()
+        bijlage.ingetrokken_door = door
+        bijlage.save(update_fields=["ingetrokken_op", "ingetrokken_door"])
+
+
+def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:
+    """Record the access, then open the stored file for streaming."""
+    BijlageInzage.objects.create(
+        organisatie_id=bijlage.organisatie_id, bijlage=bijlage, gebruiker=door, ip_adres=ip_adres
+    )
+    return default_storage.open(bijlage.sleutel, "rb")
+
+
+def bijlage_concepten_cleanup(*, ouder_dan: timedelta = CONCEPT_BEWAARTIJD) -> int:
+    """Remove staged files nobody came back for."""
+    oud = list(BijlageConcept.objects.filter(aangemaakt_op__lt=timezone.now() - ouder_dan))
+    BijlageConcept.objects.filter(pk__in=[c.pk for c in oud]).delete()
+    _opgeslagen_verwijderen([c.sleutel for c in oud])
+    return len(oud)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from bijlagen.checks import TOEGESTAAN
+from bijlagen.forms import UploadForm
+from bijlagen.selectors import (
+    bijlage_concepten_for,
+    bijlage_get_in,
+    bijlage_remove_allowed,
+    bijlage_upload_allowed,
+    bijlagen_list_for,
+    vragen_gesteld,
+)
+from bijlagen.services import (
+    Afgewezen,
+    bestanden_check,
+    bijlage_concepten_store,
+    bijlage_open_for_download,
+    bijlage_remove,
+    bijlagen_add,
+)
+from hulpvragen.access import hulpvraag_get_for
+
+
+@login_required
+def bijlagen_lijst(request, hulpvraag_pk: int):
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    mag_uploaden = bijlage_upload_allowed(user=request.user, hulpvraag=hulpvraag)
+    afgewezen: list[Afgewezen] = []
+    bewaard_ids: list[str] | None = None
+    if request.method == "POST":
+        if not mag_uploaden:
+            raise PermissionDenied
+        form = UploadForm(request.POST)
+        form.is_valid()  # only booleans: always valid
+        goed, afgewezen = bestanden_check(bestanden=request.FILES.getlist("bestanden"))
+        bewaard_ids = request.POST.getlist("bewaard")
+        concepten = list(
+            bijlage_concepten_for(hulpvraag=hulpvraag, gebruiker=request.user, ids=bewaard_ids)
+        )
+        if afgewezen:
+            # Nothing becomes a bijlage; the good files wait so they need not be chosen again.
+            nieuw = bijlage_concepten_store(
+                hulpvraag=hulpvraag, gebruiker=request.user, bestanden=goed
+            )
+            bewaard_ids = [str(c.pk) for c in concepten + nieuw]
+        elif not goed and not concepten:
+            afgewezen = [Afgewezen(naam="", melding=_("Kies ten minste één bestand."))]
+        else:
+            bijlagen = bijlagen_add(
+                hulpvraag=hulpvraag,
+                door=request.user,
+                bestanden=goed,
+                concepten=concepten,
+                beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
+                and vragen_gesteld(hulpvraag),
+            )
+            messages.success(
+                request,
+                ngettext("%(n)d bijlage toegevoegd.", "%(n)d bijlagen toegevoegd.", len(bijlagen))
+                % {"n": len(bijlagen)},
+            )
+            return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
+    else:
+        form = UploadForm(initial={"beantwoordt_vragen": vragen_gesteld(hulpvraag)})
+    concepten = bijlage_concepten_for(hulpvraag=hulpvraag, gebruiker=request.user)
+    return render(
+        request,
+        "bijlagen/lijst.html",
+        {
+            "hulpvraag": hulpvraag,
+            "bijlagen": bijlagen_list_for(hulpvraag=hulpvraag),
+            "form": form,
+            "mag_uploaden": mag_uploaden,
+            "vragen_gesteld": vragen_gesteld(hulpvraag),
+            "afgewezen": afgewezen,
+            "concepten": concepten,
+            "bewaard_ids": bewaard_ids,
+            "toegestaan": TOEGESTAAN,
+        },
+        status=400 if afgewezen else 200,
+    )
+
+
+@login_required
+def bijlage_download(request, hulpvraag_pk: int, pk: int):
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    bestand = bijlage_open_for_download(
+        bijlage=bijlage, door=request.user, ip_adres=request.META.get("REMOTE_ADDR")
+    )
+    response = FileResponse(
+        bestand, as_attachment=True, filename=bijlage.naam, content_type=bijlage.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # Should a browser render it anyway, it may run nothing and load nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def bijlage_verwijderen(request, hulpvraag_pk: int, pk: int):
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    if not bijlage_remove_allowed(user=request.user, bijlage=bijlage):
+        raise PermissionDenied
+    bijlage_remove(bijlage=bijlage, door=request.user)
+    messages.success(request, _("Bijlage “%(naam)s” verwijderd.") % {"naam": bijlage.naam})
+    return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
