@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organisaties.models import Sector
 
 
 class HulpvraagType(models.TextChoices):
@@ -53,6 +56,24 @@ class Proces(models.Model):
         return f"{self.get_type_display()} v{self.versie}"
 
 
+class KiezenDoor(models.TextChoices):
+    """Who takes a status (or a transition): the school by hand, the SWV by hand, or the system on
+    an event such as an upload."""
+
+    SCHOOL = "school", _("school")
+    SWV = "swv", _("samenwerkingsverband")
+    SYSTEEM = "systeem", _("automatisch")
+
+
+class Trigger(models.TextChoices):
+    """What starts a transition. Events are fired by the code that knows they happened
+    (hulpvraag_fire_event); their names are fixed here so data files cannot invent new ones."""
+
+    HANDMATIG = "handmatig", _("gekozen met Status wijzigen")
+    BIJLAGE_TOEGEVOEGD = "bijlage_toegevoegd", _("bijlage toegevoegd")
+    FORMULIER_ONDERTEKEND = "formulier_ondertekend", _("formulier ondertekend")
+
+
 class Status(models.Model):
     proces = models.ForeignKey(
         Proces, on_delete=models.CASCADE, related_name="statussen", verbose_name=_("proces")
@@ -67,6 +88,24 @@ class Status(models.Model):
         _("zichtbaar voor het samenwerkingsverband"),
         default=True,
         help_text=_("Uit voor een voorlopige aanvraag: die ziet alleen de school."),
+    )
+    kiezen_door = models.CharField(
+        _("status kiezen door"),
+        max_length=10,
+        choices=KiezenDoor.choices,
+        default=KiezenDoor.SWV,
+        help_text=_(
+            "Wie deze status kiest; een handmatige overgang naar deze status hoort bij "
+            "dezelfde partij."
+        ),
+    )
+    swv_informeren = models.BooleanField(
+        _("samenwerkingsverband informeren"),
+        default=False,
+        help_text=_(
+            "Het samenwerkingsverband (coördinator, anders het loket) krijgt bericht "
+            "wanneer een hulpvraag deze status krijgt, bijvoorbeeld bij indienen."
+        ),
     )
     volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -83,6 +122,78 @@ class Status(models.Model):
 
     def __str__(self) -> str:
         return self.naam
+
+
+class Overgang(models.Model):
+    """A transition of a process: from one status to another, taken by one party, by hand or on
+    an event, allowed only when its named checks (hulpvragen.guards) pass."""
+
+    proces = models.ForeignKey(
+        Proces, on_delete=models.CASCADE, related_name="overgangen", verbose_name=_("proces")
+    )
+    van = models.ForeignKey(
+        Status, on_delete=models.CASCADE, related_name="uitgaand", verbose_name=_("van")
+    )
+    naar = models.ForeignKey(
+        Status, on_delete=models.CASCADE, related_name="inkomend", verbose_name=_("naar")
+    )
+    door = models.CharField(
+        _("door"),
+        max_length=10,
+        choices=KiezenDoor.choices,
+        help_text=_("Wie deze overgang mag nemen; “automatisch” alleen bij een gebeurtenis."),
+    )
+    trigger = models.CharField(
+        _("aanleiding"), max_length=30, choices=Trigger.choices, default=Trigger.HANDMATIG
+    )
+    controles = models.JSONField(
+        _("controles"),
+        default=list,
+        blank=True,
+        help_text=_("Namen van controles uit de code die moeten slagen (bijv. adres bekend)."),
+    )
+    toelichting_verplicht = models.BooleanField(_("toelichting verplicht"), default=False)
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("overgang")
+        verbose_name_plural = _("overgangen")
+        ordering = ["proces", "volgorde", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["van", "naar", "trigger"], name="overgang_uniek_per_aanleiding"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.van} → {self.naar}"
+
+
+class TypePerSector(models.Model):
+    """Configuration: which hulpvraag types a school of a sector may file with this organisation.
+    In VO2505 VO schools file TLV VSO, FA, PrO and SV; basisscholen file BAG."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.CASCADE,
+        related_name="types_per_sector",
+        verbose_name=_("organisatie"),
+    )
+    sector = models.CharField(_("schoolsector"), max_length=2, choices=Sector.choices)
+    type = models.CharField(_("type"), max_length=10, choices=HulpvraagType.choices)
+
+    class Meta:
+        verbose_name = _("hulpvraagtype per schoolsector")
+        verbose_name_plural = _("hulpvraagtypen per schoolsector")
+        ordering = ["organisatie", "sector", "type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisatie", "sector", "type"], name="type_per_sector_uniek"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sector}: {self.get_type_display()}"
 
 
 class Label(models.Model):
@@ -217,3 +328,126 @@ class Toegang(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gebruiker} → {self.hulpvraag}"
+
+
+class OnveranderlijkQuerySet(models.QuerySet):
+    """History rows are appended, never changed: bulk update and delete are refused too."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} wordt nooit gewijzigd.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} wordt nooit verwijderd.")
+
+
+class Statuswijziging(models.Model):
+    """One step in a hulpvraag's history, written only by hulpvragen.services. The first row of
+    every hulpvraag has no `van`: the status it started in."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    hulpvraag = models.ForeignKey(
+        Hulpvraag,
+        on_delete=models.CASCADE,
+        related_name="statuswijzigingen",
+        verbose_name=_("hulpvraag"),
+    )
+    van = models.ForeignKey(
+        Status,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("van"),
+    )
+    naar = models.ForeignKey(
+        Status, on_delete=models.PROTECT, related_name="+", verbose_name=_("naar")
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    # The name as it was, so the history still reads right after an account is removed.
+    door_naam = models.CharField(_("door (naam)"), max_length=300, blank=True)
+    op = models.DateTimeField(_("op"), default=timezone.now, db_index=True)
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    automatisch = models.BooleanField(_("automatisch"), default=False)
+
+    objects = OnveranderlijkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        ordering = ["op", "id"]
+        indexes = [models.Index(fields=["hulpvraag", "op", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.van or '-'} → {self.naar}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Een statuswijziging wordt nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Een statuswijziging wordt nooit verwijderd.")
+
+
+class NotificatieSoort(models.TextChoices):
+    STATUS_GEWIJZIGD = "status_gewijzigd", _("status gewijzigd (aan de aanvrager)")
+    SWV_INFORMEREN = "swv_informeren", _("ingediend of aangevuld (aan het samenwerkingsverband)")
+
+
+class Notificatie(models.Model):
+    """Outbox: an e-mail to send, written in the same transaction as the status change that
+    causes it (so a rolled-back change never mails). Delivery (relay, templates, retries) reads
+    the rows with verzonden_op empty; it never writes pupil data into the mail."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    hulpvraag = models.ForeignKey(
+        Hulpvraag,
+        on_delete=models.CASCADE,
+        related_name="notificaties",
+        verbose_name=_("hulpvraag"),
+    )
+    statuswijziging = models.ForeignKey(
+        Statuswijziging,
+        on_delete=models.CASCADE,
+        related_name="notificaties",
+        verbose_name=_("statuswijziging"),
+    )
+    ontvanger = models.EmailField(_("ontvanger"))
+    soort = models.CharField(_("soort"), max_length=30, choices=NotificatieSoort.choices)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    laatste_fout = models.TextField(_("laatste fout"), blank=True)
+
+    class Meta:
+        verbose_name = _("notificatie")
+        verbose_name_plural = _("notificaties")
+        ordering = ["aangemaakt_op", "id"]
+        indexes = [
+            # The relay's query: what is still to be sent, oldest first.
+            models.Index(
+                fields=["aangemaakt_op"],
+                condition=Q(verzonden_op__isnull=True),
+                name="notificatie_te_verzenden",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_soort_display()} → {self.ontvanger}"

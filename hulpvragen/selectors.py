@@ -1,10 +1,24 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import QuerySet
 
-from accounts.models import User
+from accounts.models import Rol, User
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Hulpvraag
+from hulpvragen.guards import GuardContext, guards_missing
+from hulpvragen.models import (
+    Hulpvraag,
+    HulpvraagType,
+    KiezenDoor,
+    Overgang,
+    Proces,
+    Status,
+    Statuswijziging,
+    Trigger,
+    TypePerSector,
+)
+from organisaties.models import School
 
 
 def hulpvragen_list_for(*, user: User) -> QuerySet[Hulpvraag]:
@@ -12,3 +26,68 @@ def hulpvragen_list_for(*, user: User) -> QuerySet[Hulpvraag]:
     return hulpvragen_visible_to(user).select_related(
         "leerling", "schoolgegevens__school", "status", "coordinator"
     )
+
+
+def hulpvragen_open(queryset: QuerySet[Hulpvraag]) -> QuerySet[Hulpvraag]:
+    """Open hulpvragen: not (yet) in a final status of their process (the manual's FAQ)."""
+    return queryset.filter(status__eindstatus=False)
+
+
+def actor_for(user: User | None) -> str | None:
+    """Which party of a transition a user acts as: the school's ondersteuningscoördinator for the
+    school, the loket for the SWV. Other roles take no transitions by hand."""
+    if user is None or not user.is_authenticated:
+        return None
+    return {Rol.SCHOOL: KiezenDoor.SCHOOL, Rol.SWV_LOKET: KiezenDoor.SWV}.get(user.rol)
+
+
+@dataclass
+class Keuze:
+    """One status the user may choose on "Status wijzigen", with what is still missing for it
+    (checked again, under lock, when the user submits)."""
+
+    overgang: Overgang
+    naar: Status
+    ontbrekend: list[str] = field(default_factory=list)
+
+
+def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
+    """The statuses this user may choose by hand from the hulpvraag's current status. Pass a
+    hulpvraag that came through the access module."""
+    actor = actor_for(user)
+    if actor is None:
+        return []
+    overgangen = (
+        Overgang.objects.filter(
+            proces_id=hulpvraag.proces_id,
+            van_id=hulpvraag.status_id,
+            trigger=Trigger.HANDMATIG,
+            door=actor,
+        )
+        .select_related("naar")
+        .order_by("volgorde", "id")
+    )
+    keuzes = []
+    for o in overgangen:
+        ctx = GuardContext(hulpvraag=hulpvraag, naar=o.naar, door=user)
+        keuzes.append(Keuze(o, o.naar, guards_missing(o.controles, ctx)))
+    return keuzes
+
+
+def statuswijzigingen_for(*, hulpvraag: Hulpvraag) -> QuerySet[Statuswijziging]:
+    """The Statushistorie, oldest first, with both statuses loaded."""
+    return hulpvraag.statuswijzigingen.select_related("van", "naar", "door").order_by("op", "id")
+
+
+def hulpvraag_types_for_school(*, school: School) -> list[str]:
+    """The types a school may choose for a new hulpvraag: configured per organisation and school
+    sector, and only where the organisation has an active process for it."""
+    configured = TypePerSector.objects.filter(
+        organisatie_id=school.organisatie_id, sector=school.sector
+    ).values_list("type", flat=True)
+    actief = set(
+        Proces.objects.filter(
+            organisatie_id=school.organisatie_id, actief=True, type__in=list(configured)
+        ).values_list("type", flat=True)
+    )
+    return [t for t in HulpvraagType.values if t in actief]

@@ -1,36 +1,189 @@
+"""Writes for hulpvragen: processes, creating a hulpvraag and the status-transition engine.
+
+`hulpvraag_change_status` is the one code path for a status change chosen by a person, and
+`hulpvraag_fire_event` the one for automatic ones; both end in `_apply`, which is the only place
+that changes Hulpvraag.status after creation. See docs/processes.md.
+"""
+
 from __future__ import annotations
 
 import json
 from datetime import date
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.models import Schoolgegevens
-from hulpvragen.models import Hulpvraag, HulpvraagType, Proces, Status
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.guards import GuardContext, guards_missing
+from hulpvragen.models import (
+    Hulpvraag,
+    HulpvraagType,
+    Notificatie,
+    NotificatieSoort,
+    Overgang,
+    Proces,
+    Status,
+    Statuswijziging,
+    Trigger,
+    TypePerSector,
+)
+from hulpvragen.process_validation import proces_validate
+from hulpvragen.selectors import actor_for
 from organisaties.models import Organisatie
 
 PROCESSEN_DIR = Path(__file__).resolve().parent / "processen"
 
 
+# --- Refusals ------------------------------------------------------------------------------------
+
+
+class StatusWijzigingGeweigerd(Exception):
+    """A refused status change. `message` is Dutch and meant for the person who tried; `ontbrekend`
+    lists exactly what is missing when checks failed. Nothing was changed."""
+
+    code = "geweigerd"
+
+    def __init__(self, message: str, *, ontbrekend: list[str] | None = None) -> None:
+        self.message = str(message)
+        self.ontbrekend = list(ontbrekend or [])
+        super().__init__(self.message)
+
+
+class OvergangNietToegestaan(StatusWijzigingGeweigerd):
+    """This role may not take this transition from the current status (or it does not exist)."""
+
+    code = "niet_toegestaan"
+
+
+class VerouderdeStatus(StatusWijzigingGeweigerd):
+    """The user chose on a page that showed an older status."""
+
+    code = "verouderd"
+
+
+class ControleMislukt(StatusWijzigingGeweigerd):
+    """A guard or a required toelichting is missing."""
+
+    code = "controle"
+
+
+# --- Processes -----------------------------------------------------------------------------------
+
+
+def _load_proces(*, organisatie: Organisatie, data: dict, versie: int = 1) -> Proces:
+    proces = Proces.objects.create(organisatie=organisatie, type=data["type"], versie=versie)
+    statussen = Status.objects.bulk_create(
+        Status(proces=proces, volgorde=i, **status) for i, status in enumerate(data["statussen"])
+    )
+    by_naam = {s.naam: s for s in statussen}
+    overgangen = []
+    for o in data["overgangen"]:
+        vans = o["van"] if isinstance(o["van"], list) else [o["van"]]
+        for van in vans:
+            overgangen.append(
+                Overgang(
+                    proces=proces,
+                    van=by_naam[van],
+                    naar=by_naam[o["naar"]],
+                    door=o["door"],
+                    trigger=o.get("trigger", Trigger.HANDMATIG),
+                    controles=o.get("controles", []),
+                    toelichting_verplicht=o.get("toelichting_verplicht", False),
+                    volgorde=len(overgangen),
+                )
+            )
+    Overgang.objects.bulk_create(overgangen)
+    problems = proces_validate(proces)
+    if problems:
+        # A shipped data file that is not a valid process is a bug in the repository.
+        raise ValueError(f"Proces {data['type']} is ongeldig: {problems}")
+    return proces
+
+
+def processen_default_data() -> list[dict]:
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(PROCESSEN_DIR.glob("*.json"))
+    ]
+
+
 @transaction.atomic
 def processen_load_defaults(*, organisatie: Organisatie) -> list[Proces]:
     """Load the shipped default process of every type for this organisation, once: a type that
-    already has a process keeps it (the beheerder may have changed it)."""
+    already has a process keeps it (the beheerder may have changed it). Which school sector may
+    file which type is loaded with it, also only where the organisation has none yet."""
     loaded = []
-    for path in sorted(PROCESSEN_DIR.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    has_sector_config = TypePerSector.objects.filter(organisatie=organisatie).exists()
+    for data in processen_default_data():
+        if not has_sector_config:
+            TypePerSector.objects.bulk_create(
+                TypePerSector(organisatie=organisatie, sector=sector, type=data["type"])
+                for sector in data.get("sectoren", [])
+            )
         if Proces.objects.filter(organisatie=organisatie, type=data["type"]).exists():
             continue
-        proces = Proces.objects.create(organisatie=organisatie, type=data["type"], versie=1)
-        Status.objects.bulk_create(
-            Status(proces=proces, volgorde=i, **status)
-            for i, status in enumerate(data["statussen"])
-        )
-        loaded.append(proces)
+        loaded.append(_load_proces(organisatie=organisatie, data=data))
     return loaded
+
+
+@transaction.atomic
+def proces_new_version(*, proces: Proces) -> Proces:
+    """A copy of `proces` as the next, inactive version: how a beheerder changes a process that
+    hulpvragen already use (those keep the version they started with)."""
+    versie = (
+        Proces.objects.filter(organisatie_id=proces.organisatie_id, type=proces.type).aggregate(
+            m=Max("versie")
+        )["m"]
+        + 1
+    )
+    nieuw = Proces.objects.create(
+        organisatie_id=proces.organisatie_id, type=proces.type, versie=versie, actief=False
+    )
+    copies = {}
+    for status in proces.statussen.all():
+        old_pk = status.pk
+        status.pk = None
+        status.proces = nieuw
+        status._state.adding = True
+        status.save()
+        copies[old_pk] = status
+    Overgang.objects.bulk_create(
+        Overgang(
+            proces=nieuw,
+            van=copies[o.van_id],
+            naar=copies[o.naar_id],
+            door=o.door,
+            trigger=o.trigger,
+            controles=list(o.controles),
+            toelichting_verplicht=o.toelichting_verplicht,
+            volgorde=o.volgorde,
+        )
+        for o in proces.overgangen.all()
+    )
+    return nieuw
+
+
+@transaction.atomic
+def proces_activate(*, proces: Proces) -> Proces:
+    """Make this version the one new hulpvragen start in. Refused when the process is not valid."""
+    problems = proces_validate(proces)
+    if problems:
+        raise ValidationError(problems)
+    Proces.objects.select_for_update().filter(
+        organisatie_id=proces.organisatie_id, type=proces.type
+    ).exclude(pk=proces.pk).update(actief=False)
+    proces.actief = True
+    proces.save(update_fields=["actief"])
+    return proces
+
+
+# --- Hulpvragen ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -38,21 +191,220 @@ def hulpvraag_create(
     *,
     schoolgegevens: Schoolgegevens,
     type: HulpvraagType | str,
-    door: User,
+    door: User | None,
     omschrijving: str = "",
     hulpvraagdatum: date | None = None,
 ) -> Hulpvraag:
-    """A new hulpvraag starts in the initial status of its type's active process version."""
+    """A new hulpvraag starts in the initial status of its type's active process version; the
+    history starts with that status."""
     organisatie_id = schoolgegevens.organisatie_id
     proces = Proces.objects.get(organisatie_id=organisatie_id, type=type, actief=True)
-    return Hulpvraag.objects.create(
+    status = proces.statussen.get(initieel=True)
+    hulpvraag = Hulpvraag.objects.create(
         organisatie_id=organisatie_id,
         leerling_id=schoolgegevens.leerling_id,
         schoolgegevens=schoolgegevens,
         type=type,
         proces=proces,
-        status=proces.statussen.get(initieel=True),
+        status=status,
         hulpvraagdatum=hulpvraagdatum or timezone.localdate(),
         omschrijving=omschrijving,
         aangemaakt_door=door,
+    )
+    Statuswijziging.objects.create(
+        organisatie_id=organisatie_id,
+        hulpvraag=hulpvraag,
+        van=None,
+        naar=status,
+        door=door,
+        door_naam=str(door) if door else "",
+        automatisch=True,
+    )
+    return hulpvraag
+
+
+# --- The status-transition engine ----------------------------------------------------------------
+
+
+def _status_id(value: Status | int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    return value.pk if isinstance(value, Status) else int(value)
+
+
+@transaction.atomic
+def hulpvraag_change_status(
+    *,
+    hulpvraag: Hulpvraag,
+    naar: Status | int,
+    door: User,
+    toelichting: str = "",
+    gezien_status: Status | int | None = None,
+) -> Statuswijziging:
+    """Change the status by hand (the "Status wijzigen" screen, the demo, admin). Locks the row,
+    then refuses, with a Dutch message and nothing changed, when: the user may not see the
+    hulpvraag; the status is no longer the one the user saw (`gezien_status`); this role may not
+    take a transition from the current status to `naar`; a required toelichting or a check is
+    missing (all missing items listed). Otherwise appends a Statuswijziging and the outbox rows."""
+    naar_id = _status_id(naar)
+    gezien_id = _status_id(gezien_status)
+    toelichting = (toelichting or "").strip()
+
+    locked = Hulpvraag.objects.select_for_update().get(pk=hulpvraag.pk)
+    if not hulpvragen_visible_to(door).filter(pk=locked.pk).exists():
+        raise OvergangNietToegestaan(_("U kunt de status van deze hulpvraag niet wijzigen."))
+    huidig = Status.objects.get(pk=locked.status_id)
+    if gezien_id is not None and gezien_id != locked.status_id:
+        gezien = Status.objects.filter(pk=gezien_id).first()
+        raise VerouderdeStatus(
+            _(
+                "De status is intussen gewijzigd: u zag “%(gezien)s”, maar de hulpvraag staat nu "
+                "op “%(huidig)s”. Er is niets gewijzigd. Bekijk de nieuwe status en kies opnieuw; "
+                "uw toelichting is bewaard."
+            )
+            % {"gezien": gezien.naam if gezien else "?", "huidig": huidig.naam}
+        )
+
+    kandidaten = list(
+        Overgang.objects.filter(
+            proces_id=locked.proces_id,
+            van_id=locked.status_id,
+            naar_id=naar_id,
+            trigger=Trigger.HANDMATIG,
+        ).select_related("naar")
+    )
+    actor = actor_for(door)
+    overgang = next((o for o in kandidaten if o.door == actor), None)
+    if overgang is None:
+        naar_status = Status.objects.filter(pk=naar_id, proces_id=locked.proces_id).first()
+        if kandidaten:
+            raise OvergangNietToegestaan(
+                _("Alleen %(wie)s kiest de status “%(naar)s”.")
+                % {"wie": _wie(kandidaten[0].door), "naar": kandidaten[0].naar.naam}
+            )
+        raise OvergangNietToegestaan(
+            _("Vanuit de status “%(huidig)s” kan de status niet naar “%(naar)s”.")
+            % {"huidig": huidig.naam, "naar": naar_status.naam if naar_status else "?"}
+        )
+
+    ontbrekend = []
+    if overgang.toelichting_verplicht and not toelichting:
+        ontbrekend.append(
+            _("Vul een toelichting in: bij de status “%(naar)s” is die verplicht.")
+            % {"naar": overgang.naar.naam}
+        )
+    ontbrekend += guards_missing(
+        overgang.controles,
+        GuardContext(hulpvraag=locked, naar=overgang.naar, door=door, toelichting=toelichting),
+    )
+    if ontbrekend:
+        raise ControleMislukt(
+            _("De status kan nog niet naar “%(naar)s”. Dit ontbreekt nog:")
+            % {"naar": overgang.naar.naam},
+            ontbrekend=ontbrekend,
+        )
+    wijziging = _apply(
+        locked,
+        van=huidig,
+        naar=overgang.naar,
+        door=door,
+        toelichting=toelichting,
+        automatisch=False,
+    )
+    hulpvraag.status = overgang.naar
+    return wijziging
+
+
+def _wie(door: str) -> str:
+    return _("de school") if door == "school" else _("het samenwerkingsverband")
+
+
+@transaction.atomic
+def hulpvraag_fire_event(
+    *, hulpvraag: Hulpvraag, event: Trigger | str, door: User | None
+) -> Statuswijziging | None:
+    """Tell the engine that something happened (an upload, a signature). When the process has an
+    automatic transition on this event from the current status and its checks pass, take it and
+    return the change; otherwise change nothing and return None. Firing again after the change
+    does nothing, so one upload of several files moves the status once."""
+    event = Trigger(event)
+    if event == Trigger.HANDMATIG:
+        raise ValueError("Een handmatige keuze gaat via hulpvraag_change_status.")
+    locked = Hulpvraag.objects.select_for_update().get(pk=hulpvraag.pk)
+    overgang = (
+        Overgang.objects.filter(proces_id=locked.proces_id, van_id=locked.status_id, trigger=event)
+        .select_related("van", "naar")
+        .order_by("volgorde", "id")
+        .first()
+    )
+    if overgang is None:
+        return None
+    ctx = GuardContext(hulpvraag=locked, naar=overgang.naar, door=door)
+    if guards_missing(overgang.controles, ctx):
+        return None
+    wijziging = _apply(
+        locked, van=overgang.van, naar=overgang.naar, door=door, toelichting="", automatisch=True
+    )
+    hulpvraag.status = overgang.naar
+    return wijziging
+
+
+def _apply(
+    locked: Hulpvraag,
+    *,
+    van: Status,
+    naar: Status,
+    door: User | None,
+    toelichting: str,
+    automatisch: bool,
+) -> Statuswijziging:
+    """The only write of a status change: status, history row and outbox rows, in the caller's
+    transaction (so a rollback takes all three back)."""
+    locked.status = naar
+    locked.save(update_fields=["status", "laatste_datum"])
+    wijziging = Statuswijziging.objects.create(
+        organisatie_id=locked.organisatie_id,
+        hulpvraag=locked,
+        van=van,
+        naar=naar,
+        door=door,
+        door_naam=str(door) if door else "",
+        toelichting=toelichting,
+        automatisch=automatisch,
+    )
+    _notificaties_schrijven(locked, wijziging, door)
+    return wijziging
+
+
+def _notificaties_schrijven(hulpvraag: Hulpvraag, wijziging: Statuswijziging, door: User | None):
+    """DESIGN §4: a change by anyone other than the aanvrager mails the aanvrager's contact
+    address on Schoolgegevens (so a personeelswijziging re-routes it); a status marked
+    `swv_informeren` (indienen, aangevuld, …) mails the SWV: the coordinator, else the loket."""
+    rows = []
+    sg = Schoolgegevens.objects.only("email", "aanvrager_id").get(pk=hulpvraag.schoolgegevens_id)
+    if (door is None or door.pk != sg.aanvrager_id) and sg.email:
+        rows.append((sg.email, NotificatieSoort.STATUS_GEWIJZIGD))
+    if wijziging.naar.swv_informeren:
+        ontvanger = ""
+        if hulpvraag.coordinator_id:
+            ontvanger = (
+                User.objects.filter(pk=hulpvraag.coordinator_id)
+                .values_list("email", flat=True)
+                .first()
+                or ""
+            )
+        if not ontvanger:
+            ontvanger = Organisatie.objects.values_list("loket_email", flat=True).get(
+                pk=hulpvraag.organisatie_id
+            )
+        rows.append((ontvanger, NotificatieSoort.SWV_INFORMEREN))
+    Notificatie.objects.bulk_create(
+        Notificatie(
+            organisatie_id=hulpvraag.organisatie_id,
+            hulpvraag=hulpvraag,
+            statuswijziging=wijziging,
+            ontvanger=ontvanger,
+            soort=soort,
+        )
+        for ontvanger, soort in rows
     )

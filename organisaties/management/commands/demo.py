@@ -14,8 +14,12 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Adres, Leerling, Schoolgegevens
-from hulpvragen.models import Hulpvraag, Label
-from hulpvragen.services import hulpvraag_create, processen_load_defaults
+from hulpvragen.models import Label
+from hulpvragen.services import (
+    hulpvraag_change_status,
+    hulpvraag_create,
+    processen_load_defaults,
+)
 from organisaties.models import Bestuur, Nieuwsbericht, Organisatie, School, Sector
 
 DEMO_PASSWORD = "Kindkans-demo-2026"
@@ -310,7 +314,12 @@ class Command(BaseCommand):
         for type_ in types:
             hulpvraag = hulpvraag_create(schoolgegevens=schoolgegevens, type=type_, door=aanvrager)
             if type_ in indienen:
-                # Until the status engine lands the demo moves the status directly.
-                ingediend = hulpvraag.proces.statussen.get(volgorde=1)
-                Hulpvraag.objects.filter(pk=hulpvraag.pk).update(status=ingediend)
+                # Through the engine, like the school's "Status wijzigen": checks, history, outbox.
+                ingediend = hulpvraag.proces.statussen.get(naam__endswith="aanvraag indienen")
+                hulpvraag_change_status(
+                    hulpvraag=hulpvraag,
+                    naar=ingediend,
+                    door=aanvrager,
+                    toelichting="Demo: aanvraag ingediend.",
+                )
         return leerling
