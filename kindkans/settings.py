@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "hulpvragen",
     "formulieren",
     "bijlagen",
+    "beheer",
 ]
 
 MIDDLEWARE = [

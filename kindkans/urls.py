@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("hulpvragen/", include("hulpvragen.urls")),
     path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),
+    path("", include("beheer.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -17,7 +17,12 @@ def navigatie(request) -> dict:
     tabs = [(_("Start"), reverse("start"))]
     if user.rol in _HULPVRAGEN_ROLLEN:
         tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
-    if user.rol in _BEHEER_ROLLEN and user.is_staff:
+    if user.rol in (Rol.SWV_LOKET, Rol.BEHEERDER) and user.organisatie_id:
+        # The SWV's own beheer screens (beheer app); they link on to the Django admin tables.
+        tabs.append((_("Beheer"), reverse("beheer:index")))
+    elif user.rol == Rol.SCHOOL:
+        tabs.append((_("Personeelswijziging"), reverse("beheer:aanvragen")))
+    elif user.rol in _BEHEER_ROLLEN and user.is_staff:
         tabs.append((_("Beheer"), reverse("admin:index")))
     current = request.path
     return {

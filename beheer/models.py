@@ -1,0 +1,145 @@
+"""Beheer and privacy: the SWV's own changes to its people and schools, kept as history.
+
+A Personeelswijziging is one action (the manual's FAQ "Wat te doen bij een personeelwijziging?"):
+its rows remember what each Schoolgegevens held before, so the whole change can be undone.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PersoneelswijzigingStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("aangevraagd door de school")
+    TOEGEPAST = "toegepast", _("toegepast")
+    ONGEDAAN = "ongedaan", _("ongedaan gemaakt")
+    AFGEWEZEN = "afgewezen", _("afgewezen")
+
+
+class Personeelswijziging(models.Model):
+    """A departing ondersteuningscoördinator and the successor from a start date. The school may
+    request it (then `opvolger_naam`/`opvolger_email` hold what it typed and `opvolger` is chosen
+    by the loket when approving); the loket applies it."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    school = models.ForeignKey(
+        "organisaties.School",
+        on_delete=models.PROTECT,
+        related_name="personeelswijzigingen",
+        verbose_name=_("school"),
+    )
+    vertrekkend = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vertrekkende ondersteuningscoördinator"),
+    )
+    vertrekkend_email = models.EmailField(_("e-mailadres vertrekkende"), blank=True)
+    opvolger = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nieuwe ondersteuningscoördinator"),
+    )
+    # What the school typed in its request (the successor may not have an account yet), and a
+    # copy of what was applied, so the history reads right after an account is removed.
+    opvolger_naam = models.CharField(_("naam nieuwe ondersteuningscoördinator"), max_length=200)
+    opvolger_email = models.EmailField(_("e-mailadres nieuwe ondersteuningscoördinator"))
+    ingangsdatum = models.DateField(_("startdatum opvolger"))
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=PersoneelswijzigingStatus.choices,
+        default=PersoneelswijzigingStatus.AANGEVRAAGD,
+    )
+    aangevraagd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    behandeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("toegepast of afgewezen door"),
+    )
+    behandeld_op = models.DateTimeField(_("toegepast of afgewezen op"), null=True, blank=True)
+    ongedaan_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ongedaan gemaakt door"),
+    )
+    ongedaan_op = models.DateTimeField(_("ongedaan gemaakt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personeelswijziging")
+        verbose_name_plural = _("personeelswijzigingen")
+        ordering = ["-aangemaakt_op", "-id"]
+        indexes = [models.Index(fields=["organisatie", "status", "-aangemaakt_op"])]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.opvolger_naam} per {self.ingangsdatum:%d-%m-%Y}"
+
+
+class PersoneelswijzigingRegel(models.Model):
+    """One Schoolgegevens a personeelswijziging changed, with what it held before (for undo).
+    Goes with the Schoolgegevens when retention removes the dossier: no orphan rows."""
+
+    personeelswijziging = models.ForeignKey(
+        Personeelswijziging,
+        on_delete=models.CASCADE,
+        related_name="regels",
+        verbose_name=_("personeelswijziging"),
+    )
+    schoolgegevens = models.ForeignKey(
+        "dossiers.Schoolgegevens",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("schoolgegevens"),
+    )
+    oud_aanvrager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vorige aanvrager"),
+    )
+    oud_contactpersoon = models.CharField(_("vorige contactpersoon"), max_length=200)
+    oud_email = models.EmailField(_("vorig e-mailadres"))
+    teruggezet = models.BooleanField(_("teruggezet"), default=False)
+
+    class Meta:
+        verbose_name = _("gewijzigde schoolgegevens")
+        verbose_name_plural = _("gewijzigde schoolgegevens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["personeelswijziging", "schoolgegevens"], name="pw_regel_uniek"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.personeelswijziging_id}: {self.oud_contactpersoon} → {self.schoolgegevens_id}"
+        )

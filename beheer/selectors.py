@@ -1,0 +1,94 @@
+"""Reads for the beheer screens. Pupil data shown here still comes through hulpvragen.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Rol, User
+from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
+from dossiers.models import Schoolgegevens
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.models import Hulpvraag
+from hulpvragen.selectors import hulpvragen_open
+from organisaties.models import School
+
+BEHEER_ROLLEN = frozenset({Rol.SWV_LOKET, Rol.BEHEERDER})
+
+
+def is_swv_beheer(user: User) -> bool:
+    """Loket and beheerder of an organisation: who uses these screens."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organisatie_id is not None
+        and user.rol in BEHEER_ROLLEN
+    )
+
+
+def schoolgegevens_van_vertrekkende(
+    *, school: School, vertrekkend_email: str, vertrekkend: User | None = None
+) -> QuerySet[Schoolgegevens]:
+    """The Schoolgegevens of `school` behind an open hulpvraag (not in a final status) whose
+    aanvrager or e-mailadres is the departing coordinator's: what a personeelswijziging changes."""
+    wie = Q()
+    if vertrekkend is not None:
+        wie |= Q(aanvrager=vertrekkend)
+    if vertrekkend_email:
+        wie |= Q(email__iexact=vertrekkend_email)
+    if not wie:
+        return Schoolgegevens.objects.none()
+    open_ids = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens__school=school)).values(
+        "schoolgegevens_id"
+    )
+    return Schoolgegevens.objects.filter(wie, school=school, pk__in=open_ids).order_by("pk")
+
+
+@dataclass
+class Voorbeeld:
+    """The preview of a personeelswijziging: how many Schoolgegevens change, and the open
+    hulpvragen behind them, split in those the viewer may see (listed) and the rest (counted:
+    e.g. voorlopige aanvragen, which only the school sees)."""
+
+    schoolgegevens_ids: list[int]
+    zichtbaar: list[Hulpvraag]
+    niet_zichtbaar: int
+
+
+def personeelswijziging_voorbeeld(
+    *, user: User, school: School, vertrekkend_email: str, vertrekkend: User | None = None
+) -> Voorbeeld:
+    ids = list(
+        schoolgegevens_van_vertrekkende(
+            school=school, vertrekkend=vertrekkend, vertrekkend_email=vertrekkend_email
+        ).values_list("pk", flat=True)
+    )
+    open_hv = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens_id__in=ids))
+    zichtbaar = list(
+        hulpvragen_open(hulpvragen_visible_to(user).filter(schoolgegevens_id__in=ids))
+        .select_related("leerling", "status")
+        .order_by("leerling__achternaam", "pk")
+    )
+    return Voorbeeld(
+        schoolgegevens_ids=ids,
+        zichtbaar=zichtbaar,
+        niet_zichtbaar=open_hv.count() - len(zichtbaar),
+    )
+
+
+def personeelswijzigingen_for(*, user: User) -> QuerySet[Personeelswijziging]:
+    """Loket/beheerder: every personeelswijziging of the organisation; a school: its own
+    requests (those of its schools)."""
+    qs = Personeelswijziging.objects.filter(organisatie_id=user.organisatie_id).select_related(
+        "school", "vertrekkend", "opvolger", "aangevraagd_door", "behandeld_door"
+    )
+    if is_swv_beheer(user):
+        return qs
+    if user.is_authenticated and user.rol == Rol.SCHOOL:
+        return qs.filter(school__in=user.scholen.all())
+    return qs.none()
+
+
+def personeelswijzigingen_open_aanvragen(*, user: User) -> QuerySet[Personeelswijziging]:
+    return personeelswijzigingen_for(user=user).filter(status=PersoneelswijzigingStatus.AANGEVRAAGD)

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from beheer import views
+
+app_name = "beheer"
+urlpatterns = [
+    path("swv/", views.index, name="index"),
+    path(
+        "swv/personeelswijzigingen/",
+        views.personeelswijziging_lijst,
+        name="personeelswijzigingen",
+    ),
+    path(
+        "swv/personeelswijzigingen/nieuw/",
+        views.personeelswijziging_nieuw,
+        name="personeelswijziging_nieuw",
+    ),
+    path(
+        "swv/personeelswijzigingen/<int:pk>/",
+        views.personeelswijziging_detail,
+        name="personeelswijziging",
+    ),
+    path(
+        "swv/personeelswijzigingen/<int:pk>/ongedaan/",
+        views.personeelswijziging_ongedaan,
+        name="personeelswijziging_ongedaan",
+    ),
+    path(
+        "swv/personeelswijzigingen/<int:pk>/afwijzen/",
+        views.personeelswijziging_afwijzen,
+        name="personeelswijziging_afwijzen",
+    ),
+    # For schools: the manual's e-mail to the loket, as a request inside the application.
+    path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
+]

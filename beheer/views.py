@@ -1,0 +1,246 @@
+"""Screens for the SWV's loket and beheerder. Every view answers 404 to anybody else (also to
+another organisation's loket), like the rest of the application."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Rol
+from beheer.forms import AanvraagForm, AfwijzenForm, GoedkeurenForm, PersoneelswijzigingForm
+from beheer.models import PersoneelswijzigingStatus
+from beheer.selectors import (
+    is_swv_beheer,
+    personeelswijziging_voorbeeld,
+    personeelswijzigingen_for,
+)
+from beheer.services import (
+    personeelswijziging_apply,
+    personeelswijziging_kan_ongedaan,
+    personeelswijziging_reject,
+    personeelswijziging_request,
+    personeelswijziging_undo,
+)
+from hulpvragen.access import hulpvragen_visible_to
+
+
+def swv_beheer_vereist(view):
+    """Loket and beheerder of their own organisation only; everybody else gets 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_swv_beheer(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def beheerder_vereist(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_swv_beheer(request.user) or request.user.rol != Rol.BEHEERDER:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _fouten(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@swv_beheer_vereist
+def index(request):
+    return render(request, "beheer/index.html", {"is_beheerder": request.user.rol == Rol.BEHEERDER})
+
+
+# --- Personeelswijziging -------------------------------------------------------------------------
+
+
+@swv_beheer_vereist
+def personeelswijziging_lijst(request):
+    wijzigingen = personeelswijzigingen_for(user=request.user)[:200]
+    return render(request, "beheer/personeelswijziging_lijst.html", {"wijzigingen": wijzigingen})
+
+
+@swv_beheer_vereist
+def personeelswijziging_nieuw(request):
+    form = PersoneelswijzigingForm(request.POST or None, user=request.user)
+    voorbeeld = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if request.POST.get("actie") == "toepassen":
+            try:
+                pw = personeelswijziging_apply(
+                    door=request.user,
+                    school=d["school"],
+                    vertrekkend=d["vertrekkend"],
+                    vertrekkend_email=d["vertrekkend_email"],
+                    opvolger=d["opvolger"],
+                    ingangsdatum=d["ingangsdatum"],
+                    toelichting=d["toelichting"],
+                )
+            except ValidationError as e:
+                _fouten(request, e)
+            else:
+                messages.success(
+                    request,
+                    _("De personeelswijziging is toegepast op %(n)s schoolgegevens.")
+                    % {"n": pw.regels.count()},
+                )
+                return redirect("beheer:personeelswijziging", pk=pw.pk)
+        voorbeeld = personeelswijziging_voorbeeld(
+            user=request.user,
+            school=d["school"],
+            vertrekkend=d["vertrekkend"],
+            vertrekkend_email=d["vertrekkend_email"] or getattr(d["vertrekkend"], "email", ""),
+        )
+    return render(
+        request, "beheer/personeelswijziging_nieuw.html", {"form": form, "voorbeeld": voorbeeld}
+    )
+
+
+def _get_wijziging(request, pk: int):
+    return get_object_or_404(personeelswijzigingen_for(user=request.user), pk=pk)
+
+
+@swv_beheer_vereist
+def personeelswijziging_detail(request, pk: int):
+    pw = _get_wijziging(request, pk)
+    goedkeuren = afwijzen = voorbeeld = None
+    if pw.status == PersoneelswijzigingStatus.AANGEVRAAGD:
+        goedkeuren = GoedkeurenForm(
+            request.POST or None,
+            user=request.user,
+            initial={"ingangsdatum": pw.ingangsdatum},
+        )
+        afwijzen = AfwijzenForm()
+        if request.method == "POST" and goedkeuren.is_valid():
+            d = goedkeuren.cleaned_data
+            if request.POST.get("actie") == "toepassen":
+                try:
+                    personeelswijziging_apply(
+                        door=request.user,
+                        school=pw.school,
+                        vertrekkend=pw.vertrekkend,
+                        vertrekkend_email=pw.vertrekkend_email,
+                        opvolger=d["opvolger"],
+                        ingangsdatum=d["ingangsdatum"],
+                        aanvraag=pw,
+                    )
+                except ValidationError as e:
+                    _fouten(request, e)
+                else:
+                    messages.success(request, _("De aanvraag is goedgekeurd en toegepast."))
+                    return redirect("beheer:personeelswijziging", pk=pw.pk)
+            voorbeeld = personeelswijziging_voorbeeld(
+                user=request.user,
+                school=pw.school,
+                vertrekkend=pw.vertrekkend,
+                vertrekkend_email=pw.vertrekkend_email,
+            )
+    regels = list(pw.regels.all())
+    sg_ids = [r.schoolgegevens_id for r in regels]
+    zichtbaar = list(
+        hulpvragen_visible_to(request.user)
+        .filter(schoolgegevens_id__in=sg_ids)
+        .select_related("leerling", "status")
+        .order_by("leerling__achternaam", "pk")
+    )
+    return render(
+        request,
+        "beheer/personeelswijziging_detail.html",
+        {
+            "pw": pw,
+            "regels": regels,
+            "zichtbaar": zichtbaar,
+            "kan_ongedaan": personeelswijziging_kan_ongedaan(pw),
+            "goedkeuren": goedkeuren,
+            "afwijzen": afwijzen,
+            "voorbeeld": voorbeeld,
+        },
+    )
+
+
+@require_POST
+@swv_beheer_vereist
+def personeelswijziging_ongedaan(request, pk: int):
+    pw = _get_wijziging(request, pk)
+    try:
+        n = personeelswijziging_undo(personeelswijziging=pw, door=request.user)
+    except ValidationError as e:
+        _fouten(request, e)
+    else:
+        messages.success(
+            request,
+            _("De personeelswijziging is ongedaan gemaakt (%(n)s schoolgegevens).") % {"n": n},
+        )
+    return redirect("beheer:personeelswijziging", pk=pw.pk)
+
+
+@require_POST
+@swv_beheer_vereist
+def personeelswijziging_afwijzen(request, pk: int):
+    pw = _get_wijziging(request, pk)
+    form = AfwijzenForm(request.POST)
+    if form.is_valid():
+        try:
+            personeelswijziging_reject(
+                personeelswijziging=pw,
+                door=request.user,
+                toelichting=form.cleaned_data["toelichting"],
+            )
+        except ValidationError as e:
+            _fouten(request, e)
+        else:
+            messages.success(request, _("De aanvraag is afgewezen."))
+    else:
+        messages.error(request, _("Vul een reden in."))
+    return redirect("beheer:personeelswijziging", pk=pw.pk)
+
+
+@login_required
+def personeelswijziging_aanvragen(request):
+    """For a school's coordinator: request a personeelswijziging and follow earlier requests."""
+    if request.user.rol != Rol.SCHOOL or request.user.organisatie_id is None:
+        raise Http404
+    form = AanvraagForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            personeelswijziging_request(
+                door=request.user,
+                school=d["school"],
+                vertrekkend=d["vertrekkend"],
+                vertrekkend_email=d["vertrekkend_email"],
+                opvolger_naam=d["opvolger_naam"],
+                opvolger_email=d["opvolger_email"],
+                ingangsdatum=d["ingangsdatum"],
+                toelichting=d["toelichting"],
+            )
+        except ValidationError as e:
+            _fouten(request, e)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Uw aanvraag is naar het loket gestuurd. U ziet hieronder wanneer die "
+                    "is behandeld."
+                ),
+            )
+            return redirect("beheer:aanvragen")
+    aanvragen = personeelswijzigingen_for(user=request.user)[:50]
+    return render(
+        request, "beheer/personeelswijziging_aanvragen.html", {"form": form, "aanvragen": aanvragen}
+    )
