@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from organisaties.views import start
+from organisaties.views import informatie_wijzigen, start
 
 admin.site.site_header = "Kindkans beheer"
 admin.site.site_title = "Kindkans beheer"
@@ -9,6 +9,7 @@ admin.site.index_title = "Beheer"
 
 urlpatterns = [
     path("", start, name="start"),
+    path("informatie/wijzigen/", informatie_wijzigen, name="informatie_wijzigen"),
     path("", include("accounts.urls")),
     path("hulpvragen/", include("hulpvragen.urls")),
     path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),

@@ -8,3 +8,14 @@ from organisaties.models import Nieuwsbericht
 
 def nieuwsberichten_zichtbaar() -> QuerySet[Nieuwsbericht]:
     return Nieuwsbericht.objects.filter(zichtbaar=True, gepubliceerd_op__lte=timezone.now())
+
+
+def organisatie_informatie_editable_by(*, user) -> bool:
+    """The SWV's loket and beheerder keep the start-page information of their organisation."""
+    from accounts.models import Rol
+
+    return (
+        user.is_authenticated
+        and user.organisatie_id is not None
+        and user.rol in (Rol.SWV_LOKET, Rol.BEHEERDER)
+    )

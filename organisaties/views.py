@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from organisaties.selectors import nieuwsberichten_zichtbaar
+from organisaties.forms import InformatieForm
+from organisaties.selectors import nieuwsberichten_zichtbaar, organisatie_informatie_editable_by
+from organisaties.services import organisatie_update_informatie
 
 
 @login_required
@@ -11,5 +16,27 @@ def start(request):
     return render(
         request,
         "organisaties/start.html",
-        {"organisatie": request.user.organisatie, "nieuws": nieuwsberichten_zichtbaar()[:10]},
+        {
+            "organisatie": request.user.organisatie,
+            "nieuws": nieuwsberichten_zichtbaar()[:10],
+            "informatie_wijzigen": organisatie_informatie_editable_by(user=request.user),
+        },
+    )
+
+
+@login_required
+def informatie_wijzigen(request):
+    """The loket or beheerder edits the own SWV's start-page text. Everyone else: 404."""
+    if not organisatie_informatie_editable_by(user=request.user):
+        raise Http404
+    organisatie = request.user.organisatie
+    form = InformatieForm(request.POST or None, initial={"informatie": organisatie.informatie})
+    if request.method == "POST" and form.is_valid():
+        organisatie_update_informatie(
+            organisatie=organisatie, informatie=form.cleaned_data["informatie"]
+        )
+        messages.success(request, _("De informatie op de startpagina is opgeslagen."))
+        return redirect("start")
+    return render(
+        request, "organisaties/informatie_form.html", {"form": form, "organisatie": organisatie}
     )
