@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
+from hulpvragen.services import processen_load_defaults
 from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly
 from organisaties.models import Bestuur, Nieuwsbericht, Organisatie, School
 
@@ -21,6 +22,12 @@ class OrganisatieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
         Rol.BEHEERDER: frozenset({"view", "change"}),
     }
     readonly_fields_for_swv = ("code", "naam", "sector", "actief")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new SWV starts with the shipped default processes (the beheerder adapts them).
+            processen_load_defaults(organisatie=obj)
 
 
 @admin.register(Bestuur)

@@ -311,3 +311,23 @@ def test_every_admin_page_the_role_may_open_renders(client, world, platform, lab
                 assert client.get(url).status_code == 200, info
         if model_admin.has_add_permission(request):
             assert client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200, info
+
+
+def test_platform_admin_creates_an_organisation_with_the_default_processes(client, platform):
+    login(client, platform)
+    response = client.post(
+        reverse("admin:organisaties_organisatie_add"),
+        {
+            "code": "VO9999",
+            "naam": "VO9999 Nieuwstad",
+            "sector": "VO",
+            "loket_email": "loket@vo9999.example",
+            "informatie": "",
+            "actief": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    from organisaties.models import Organisatie
+
+    nieuw = Organisatie.objects.get(code="VO9999")
+    assert nieuw.processen.filter(actief=True).count() == 5
