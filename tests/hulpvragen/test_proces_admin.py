@@ -1,0 +1,180 @@
+"""Admin for the beheerder: processes with their statuses and transitions, validated as a whole,
+versioned when in use, shown as an SVG diagram; only the own organisation."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from hulpvragen.diagram import proces_svg
+from hulpvragen.models import Proces, Status, TypePerSector
+from tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(proces):
+    return reverse("admin:hulpvragen_proces_change", args=[proces.pk])
+
+
+def changelist_url():
+    return reverse("admin:hulpvragen_proces_changelist")
+
+
+def form_data(response) -> dict:
+    """What the browser would post back from this admin page unchanged."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        if not field.disabled:
+            data[name] = form[name].value()
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for name in formset.management_form.fields:
+            data[f"{formset.prefix}-{name}"] = formset.management_form[name].value()
+        for sub in formset.forms:
+            for name in sub.fields:
+                value = sub[name].value()
+                if value is False or value is None:
+                    continue
+                data[sub.add_prefix(name)] = "on" if value is True else value
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def bag(world):
+    return Proces.objects.get(organisatie=world.org, type="BAG", actief=True)
+
+
+def test_beheerder_sees_own_processes_with_diagram(client, world, django_assert_max_num_queries):
+    login(client, world.beheerder)
+    response = client.get(changelist_url())
+    assert response.status_code == 200
+    assert {p.organisatie_id for p in response.context["cl"].queryset} == {world.org.pk}
+    assert response.context["cl"].result_count == 5
+    with django_assert_max_num_queries(25):  # measured 20: not one query per row or select
+        page = client.get(change_url(bag(world)))
+    body = page.content.decode()
+    assert "<svg" in body and "BAG geagendeerd" in body
+    assert "Het proces is geldig." in body
+    assert 'name="overgangen-0-van"' in body  # editable: no hulpvraag uses BAG yet
+
+
+def test_other_organisations_process_is_404(client, world):
+    login(client, world.beheerder)
+    elders = Proces.objects.get(organisatie=world.other_org, type="BAG")
+    assert client.get(change_url(elders)).status_code == 404
+
+
+def test_loket_may_only_look(client, world):
+    login(client, world.loket)
+    assert client.get(change_url(bag(world))).status_code == 200
+    response = client.post(change_url(bag(world)), {})
+    assert response.status_code == 403
+
+
+def test_an_invalid_change_to_an_active_process_is_refused(client, world):
+    login(client, world.beheerder)
+    proces = bag(world)
+    data = form_data(client.get(change_url(proces)))
+    prefix = "statussen"
+    n = int(data[f"{prefix}-TOTAL_FORMS"]) - 1  # the empty extra form
+    data[f"{prefix}-{n}-naam"] = "BAG wachtlijst"
+    data[f"{prefix}-{n}-kiezen_door"] = "swv"
+    data[f"{prefix}-{n}-volgorde"] = "9"
+    response = client.post(change_url(proces), data)
+    assert response.status_code == 200
+    assert "De status “BAG wachtlijst” is niet bereikbaar vanuit de beginstatus." in (
+        response.content.decode()
+    )
+    assert not Status.objects.filter(naam="BAG wachtlijst").exists()
+
+
+def test_a_valid_change_to_an_unused_active_process_is_saved(client, world):
+    login(client, world.beheerder)
+    proces = bag(world)
+    data = form_data(client.get(change_url(proces)))
+    status = proces.statussen.get(naam="BAG geagendeerd")
+    index = next(
+        k.split("-")[1]
+        for k, v in data.items()
+        if k.startswith("statussen-") and k.endswith("-id") and str(v) == str(status.pk)
+    )
+    data[f"statussen-{index}-omschrijving"] = "Nieuwe instructie voor de school."
+    response = client.post(change_url(proces), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    status.refresh_from_db()
+    assert status.omschrijving == "Nieuwe instructie voor de school."
+
+
+def test_process_in_use_is_read_only_and_changes_through_a_new_version(
+    client, world, new_hulpvraag
+):
+    hulpvraag = new_hulpvraag("SV")
+    v1 = hulpvraag.proces
+    login(client, world.beheerder)
+    page = client.get(change_url(v1)).content.decode()
+    assert "SV aanvraag indienen" in page
+    assert 'name="statussen-0-naam"' not in page  # view only
+    assert client.post(change_url(v1), {}).status_code == 403
+
+    response = client.post(
+        changelist_url(), {"action": "nieuwe_versie", "_selected_action": [v1.pk]}, follow=True
+    )
+    assert "Versie 2 van Schakelvoorziening gemaakt (nog niet actief)." in response.content.decode()
+    v2 = Proces.objects.get(organisatie=world.org, type="SV", versie=2)
+    assert not v2.actief
+
+    # A draft may be saved half-done: a new, not yet reachable status gives a warning.
+    data = form_data(client.get(change_url(v2)))
+    n = int(data["statussen-TOTAL_FORMS"]) - 1
+    data.update({f"statussen-{n}-naam": "SV wachtlijst", f"statussen-{n}-kiezen_door": "swv"})
+    response = client.post(change_url(v2), data, follow=True)
+    body = response.content.decode()
+    assert "nog niet geldig" in body and "“SV wachtlijst” is niet bereikbaar" in body
+    assert v2.statussen.filter(naam="SV wachtlijst").exists()
+
+    response = client.post(
+        changelist_url(), {"action": "activeren", "_selected_action": [v2.pk]}, follow=True
+    )
+    assert "is niet geactiveerd" in response.content.decode()
+    v1.refresh_from_db()
+    assert v1.actief
+
+    v2.statussen.filter(naam="SV wachtlijst").delete()
+    response = client.post(
+        changelist_url(), {"action": "activeren", "_selected_action": [v2.pk]}, follow=True
+    )
+    assert "is nu actief" in response.content.decode()
+    v1.refresh_from_db()
+    hulpvraag.refresh_from_db()
+    assert not v1.actief and hulpvraag.proces == v1
+
+
+def test_loket_has_no_actions(client, world):
+    login(client, world.loket)
+    response = client.post(
+        changelist_url(), {"action": "activeren", "_selected_action": [bag(world).pk]}
+    )
+    assert Proces.objects.filter(organisatie=world.org, actief=True).count() == 5
+    assert response.status_code in (200, 302, 403)
+
+
+def test_types_per_sector_admin_is_scoped(client, world):
+    login(client, world.beheerder)
+    response = client.get(reverse("admin:hulpvragen_typepersector_changelist"))
+    assert response.status_code == 200
+    assert set(response.context["cl"].queryset) == set(
+        TypePerSector.objects.filter(organisatie=world.org)
+    )
+
+
+def test_diagram_escapes_names_and_draws_every_transition(world):
+    proces = bag(world)
+    proces.statussen.filter(naam="BAG geagendeerd").update(naam="<script>x</script>")
+    svg = proces_svg(proces)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.count("marker-end=") == proces.overgangen.count()
+    assert svg.count("<rect ") == proces.statussen.count()
+    assert "bijlage toegevoegd" not in svg  # BAG has no automatic transitions
+    tlv = Proces.objects.get(organisatie=world.org, type="TLV_VSO")
+    assert proces_svg(tlv).count("bijlage toegevoegd") == 2
