@@ -5,11 +5,19 @@ dossier screens."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Adres, Leerling, Schoolgegevens
+from accounts.models import Rol
+from dossiers.models import Adres, Leerling, LvsInstellingen, Schoolgegevens
 from hulpvragen.access import leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
-from organisaties.admin_scope import RelatedOnly
+from organisaties.admin_scope import (
+    ALLE_RECHTEN,
+    ALLEEN_BEKIJKEN,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+    sees_all_organisations,
+)
 
 
 class AdresInline(admin.TabularInline):
@@ -73,3 +81,51 @@ class SchoolgegevensAdmin(PupilDataAdmin, admin.ModelAdmin):
 
     def visible_queryset(self, user):
         return Schoolgegevens.objects.filter(leerling__in=leerlingen_visible_to(user))
+
+
+@admin.register(LvsInstellingen)
+class LvsInstellingenAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+    """The beheerder sets the organisation's PrO thresholds and month table (docs/lvs.md).
+    Without a row the landelijke defaults apply; one row per organisation."""
+
+    rol_rechten = {Rol.BEHEERDER: ALLE_RECHTEN, Rol.SWV_LOKET: ALLEEN_BEKIJKEN}
+    list_display = (
+        "__str__",
+        "organisatie",
+        "pro_iq_min",
+        "pro_iq_max",
+        "pro_la_min",
+        "gewijzigd_op",
+    )
+    list_select_related = ("organisatie",)
+    fieldsets = (
+        (None, {"fields": ("organisatie",)}),
+        (
+            _("Praktijkonderwijs"),
+            {"fields": ("pro_iq_min", "pro_iq_max", "pro_la_min", "min_domeinen")},
+        ),
+        (
+            _("LWOO-profiel (ter informatie)"),
+            {"fields": ("lwoo_iq_min", "lwoo_iq_max", "lwoo_sep_iq_max", "lwoo_la_min")},
+        ),
+        (
+            _("Didactische leeftijd"),
+            {
+                "fields": ("dl_max", *LvsInstellingen.MAAND_VELDEN),
+                "description": _(
+                    "Maanden onderwijs per toetsmaand. Landelijk: september 1 tot en met juni "
+                    "10, juli en augustus 10; februari 6 (sommige bronnen gebruiken 5)."
+                ),
+            },
+        ),
+    )
+
+    def has_add_permission(self, request, *args):
+        # One row per organisation: once it exists, the beheerder changes it.
+        if not super().has_add_permission(request, *args):
+            return False
+        if sees_all_organisations(request.user):
+            return True
+        return not LvsInstellingen.objects.filter(
+            organisatie_id=request.user.organisatie_id
+        ).exists()

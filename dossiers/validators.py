@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from dossiers.lvs import dle_fout, iq_fout
+
 
 def elfproef(number: str, *, bsn: bool) -> bool:
     """The eleven test. For a BSN the last digit weighs −1; for an onderwijsnummer all weights
@@ -30,3 +32,14 @@ def validate_onderwijsnummer(value: str) -> None:
             _("Dit is geen geldig onderwijsnummer: 9 cijfers die aan de elfproef voldoen."),
             code="onderwijsnummer",
         )
+
+
+def validate_iq(value: int) -> None:
+    # The same check and message as the PrO calculation (dossiers.lvs).
+    if value is not None and (fout := iq_fout(value)):
+        raise ValidationError(fout, code="iq")
+
+
+def validate_dle(value) -> None:
+    if value is not None and (fout := dle_fout(value)):
+        raise ValidationError(fout, code="dle")

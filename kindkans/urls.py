@@ -14,5 +14,6 @@ urlpatterns = [
     path("hulpvragen/", include("hulpvragen.urls")),
     path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),
     path("", include("beheer.urls")),
+    path("", include("dossiers.urls")),
     path("beheer/", admin.site.urls),
 ]

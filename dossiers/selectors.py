@@ -1,0 +1,189 @@
+"""Reads of dossier data. Callers pass a leerling they got through the access module
+(hulpvragen.access.leerling_get_for / hulpvraag_get_for): these functions do not check access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Rol, User
+from dossiers import lvs
+from dossiers.models import (
+    IqTest,
+    Leerling,
+    LvsInstellingen,
+    Schoolgegevens,
+    SociaalEmotioneleProblematiek,
+    Toets,
+)
+
+
+def lvs_instellingen_for(*, organisatie_id: int) -> lvs.ProInstellingen:
+    """The organisation's thresholds and month table; the landelijke defaults without a row."""
+    rij = LvsInstellingen.objects.filter(organisatie_id=organisatie_id).first()
+    return rij.als_pro_instellingen() if rij else lvs.STANDAARD_INSTELLINGEN
+
+
+def iq_tests_for(*, leerling: Leerling) -> QuerySet[IqTest]:
+    """Newest first: the first one's totaal IQ is what the advice uses."""
+    return IqTest.objects.filter(leerling=leerling).order_by("-testdatum", "-id")
+
+
+def toetsen_for(*, leerling: Leerling) -> QuerySet[Toets]:
+    """Newest first, and within a date in the fixed domain order (BL, IR, TL, SP)."""
+    volgorde = Case(
+        *(When(domein=code, then=Value(i)) for i, code in enumerate(lvs.DOMEINEN)),
+        default=Value(len(lvs.DOMEINEN)),
+    )
+    return Toets.objects.filter(leerling=leerling).order_by("-toetsdatum", volgorde, "-id")
+
+
+def lvs_mag_bewerken(*, user: User) -> bool:
+    """The school and the SWV loket enter LVS data; everyone else who sees it reads it."""
+    return user.rol in (Rol.SCHOOL, Rol.SWV_LOKET)
+
+
+def schoolgegevens_current_for(*, leerling: Leerling) -> Schoolgegevens | None:
+    """The enrolment without an einddatum, newest first (else the newest at all)."""
+    rijen = list(leerling.schoolgegevens.order_by("einddatum", "-begindatum", "-id")[:1])
+    return rijen[0] if rijen else None
+
+
+@dataclass
+class ToetsRegel:
+    """A toets with what the tab shows beside it: DL on its toetsdatum and the leerachterstand."""
+
+    toets: Toets
+    dl: int | None
+    leerachterstand: Decimal | None
+    telt_mee: bool  # the latest toets of its domain: the one the advice uses
+
+
+@dataclass
+class LvsOverzicht:
+    iq_tests: list[IqTest]
+    toetsen: list[ToetsRegel]
+    sociaal_emotioneel: SociaalEmotioneleProblematiek | None
+    advies: lvs.ProAdvies | None
+    # Why no advice can be computed (Dutch), e.g. no toetsen or no groep in the schoolgegevens.
+    ontbreekt: list[str] = field(default_factory=list)
+
+    @property
+    def advies_regels(self) -> list[dict]:
+        """Per domain, in the fixed order: name, DL and shown leerachterstand (None: no toets)."""
+        if self.advies is None:
+            return []
+        return [
+            {
+                "code": code,
+                "naam": lvs.domein_naam(code).capitalize(),
+                "dl": self.advies.dl_per_domein.get(code),
+                "la": self.advies.leerachterstand.get(code),
+            }
+            for code in lvs.DOMEINEN
+        ]
+
+
+def _invoer(
+    *,
+    schoolgegevens: Schoolgegevens,
+    toetsen: list[Toets],
+    iq_tests: list[IqTest],
+    sep: SociaalEmotioneleProblematiek | None,
+) -> lvs.ProInvoer:
+    laatste: dict[str, Toets] = {}
+    for toets in toetsen:  # newest first
+        laatste.setdefault(toets.domein, toets)
+    toetsdatum = max((t.toetsdatum for t in laatste.values()), default=timezone.localdate())
+    return lvs.ProInvoer(
+        groep=schoolgegevens.groep,
+        vo_leerjaar=schoolgegevens.leerjaar,
+        doublures=schoolgegevens.doublures,
+        toetsdatum=toetsdatum,
+        toetsdatum_per_domein={c: t.toetsdatum for c, t in laatste.items()},
+        dle={c: t.dle for c, t in laatste.items()},
+        iq=iq_tests[0].totaal_iq if iq_tests else None,
+        sociaal_emotionele_problematiek=bool(sep and sep.aanwezig),
+    )
+
+
+def lvs_overzicht_for(
+    *,
+    leerling: Leerling,
+    schoolgegevens: Schoolgegevens | None,
+    instellingen: lvs.ProInstellingen | None = None,
+) -> LvsOverzicht:
+    """Everything the LVS tab shows, in four queries (three without settings passed in). The
+    advice uses the newest IQ test and the newest toets per domain."""
+    iq_tests = list(iq_tests_for(leerling=leerling))
+    toetsen = list(toetsen_for(leerling=leerling))
+    sep = SociaalEmotioneleProblematiek.objects.filter(leerling=leerling).first()
+    if instellingen is None:
+        instellingen = lvs_instellingen_for(organisatie_id=leerling.organisatie_id)
+
+    ontbreekt: list[str] = []
+    dl_fout = None
+    if schoolgegevens is None:
+        dl_fout = lvs.ProInvoerFout({"groep": [_geen_schoolgegevens()]})
+    else:
+        try:
+            lvs.bereken_dl(
+                groep=schoolgegevens.groep,
+                vo_leerjaar=schoolgegevens.leerjaar,
+                doublures=schoolgegevens.doublures,
+                toetsdatum=timezone.localdate(),
+                instellingen=instellingen,
+            )
+        except lvs.ProInvoerFout as fout:
+            dl_fout = fout
+    if dl_fout:
+        ontbreekt.append(str(dl_fout))
+
+    gezien: set[str] = set()
+    regels = []
+    for toets in toetsen:
+        dl = la = None
+        if dl_fout is None:
+            dl = lvs.bereken_dl(
+                groep=schoolgegevens.groep,
+                vo_leerjaar=schoolgegevens.leerjaar,
+                doublures=schoolgegevens.doublures,
+                toetsdatum=toets.toetsdatum,
+                instellingen=instellingen,
+            )
+            la = lvs.als_percentage(lvs.leerachterstand_exact(dl=dl, dle=toets.dle))
+        regels.append(ToetsRegel(toets, dl, la, telt_mee=toets.domein not in gezien))
+        gezien.add(toets.domein)
+
+    if not toetsen:
+        ontbreekt.append(_geen_toetsen())
+    advies = None
+    if not ontbreekt:
+        invoer = _invoer(schoolgegevens=schoolgegevens, toetsen=toetsen, iq_tests=iq_tests, sep=sep)
+        advies = lvs.bereken_pro_advies(invoer, instellingen)
+    return LvsOverzicht(iq_tests, regels, sep, advies, ontbreekt)
+
+
+def pro_advies_for(
+    *, leerling: Leerling, schoolgegevens: Schoolgegevens | None = None
+) -> lvs.ProAdvies | None:
+    """The computed PrO advice from the pupil's LVS data, or None when it cannot be computed yet
+    (no toetsen, or no usable groep/leerjaar in the schoolgegevens). For the PrO form: pass the
+    hulpvraag's schoolgegevens; without, the pupil's current enrolment is used."""
+    if schoolgegevens is None:
+        schoolgegevens = schoolgegevens_current_for(leerling=leerling)
+    return lvs_overzicht_for(leerling=leerling, schoolgegevens=schoolgegevens).advies
+
+
+def _geen_schoolgegevens() -> str:
+    return _("Er zijn geen schoolgegevens: daarmee wordt de didactische leeftijd berekend.")
+
+
+def _geen_toetsen() -> str:
+    return _(
+        "Er zijn nog geen toetsen ingevuld: vul per domein ten minste de toetsdatum en de DLE in."
+    )

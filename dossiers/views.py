@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dossiers.forms import LvsFormulier
+from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, lvs_overzicht_for, toetsen_for
+from dossiers.services import lvs_gegevens_opslaan
+from hulpvragen.access import hulpvraag_get_for
+
+
+@login_required
+def lvs_tab(request, pk: int):
+    """The LVS tab of a hulpvraag: the pupil's IQ tests, toetsen with DL and leerachterstand,
+    the sociaal-emotionele questions and, after saving, the berekend advies."""
+    hulpvraag = hulpvraag_get_for(request.user, pk)
+    leerling = hulpvraag.leerling
+    mag_bewerken = lvs_mag_bewerken(user=request.user)
+    if request.method == "POST" and not mag_bewerken:
+        raise PermissionDenied
+    overzicht = lvs_overzicht_for(leerling=leerling, schoolgegevens=hulpvraag.schoolgegevens)
+
+    formulier = None
+    if mag_bewerken:
+        formulier = LvsFormulier(
+            leerling=leerling,
+            iq_tests=iq_tests_for(leerling=leerling),
+            toetsen=toetsen_for(leerling=leerling),
+            sociaal_emotioneel=overzicht.sociaal_emotioneel,
+            data=request.POST if request.method == "POST" else None,
+        )
+        if request.method == "POST":
+            if formulier.is_valid():
+                lvs_gegevens_opslaan(
+                    leerling=leerling, door=request.user, **formulier.wijzigingen()
+                )
+                messages.success(request, _("De LVS-gegevens zijn opgeslagen."))
+                return redirect(reverse("dossiers:lvs", args=[hulpvraag.pk]) + "#berekend-advies")
+            messages.error(
+                request,
+                _("Niet opgeslagen: controleer de velden met een melding. Uw invoer staat er nog."),
+            )
+
+    regels = {regel.toets.pk: regel for regel in overzicht.toetsen}
+    toets_rijen = (
+        [(form, regels.get(form.instance.pk)) for form in formulier.toetsen] if formulier else []
+    )
+    return render(
+        request,
+        "dossiers/lvs.html",
+        {
+            "hulpvraag": hulpvraag,
+            "leerling": leerling,
+            "overzicht": overzicht,
+            "formulier": formulier,
+            "toets_rijen": toets_rijen,
+            "mag_bewerken": mag_bewerken,
+        },
+    )
