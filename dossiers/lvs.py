@@ -136,6 +136,15 @@ class ProInvoer:
     toetsdatum_per_domein: Mapping[str, date] = field(default_factory=dict)
 
 
+PRAKTIJKONDERWIJS = "praktijkonderwijs"
+GEEN_PRAKTIJKONDERWIJS = "geen_praktijkonderwijs"
+
+
+def schooljaar_begin(dag: date) -> date:
+    """1 August of the school year `dag` falls in (July still belongs to the previous year)."""
+    return date(dag.year if dag.month >= 8 else dag.year - 1, 8, 1)
+
+
 @dataclass(frozen=True)
 class ProAdvies:
     dl: int
@@ -147,6 +156,11 @@ class ProAdvies:
     praktijkonderwijs: bool
     lwoo_profiel: bool
     redenen: list[str]
+
+    @property
+    def code(self) -> str:
+        """A stable value for conditions elsewhere (the PrO form's `pro_advies` context)."""
+        return PRAKTIJKONDERWIJS if self.praktijkonderwijs else GEEN_PRAKTIJKONDERWIJS
 
     @property
     def conclusie(self) -> str:

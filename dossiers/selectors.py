@@ -61,6 +61,9 @@ class ToetsRegel:
     dl: int | None
     leerachterstand: Decimal | None
     telt_mee: bool  # the latest toets of its domain: the one the advice uses
+    # Taken in an earlier school year: its DL is still computed with the current groep (as the
+    # manual's step 2 does), which overstates it. The tab says so.
+    eerder_schooljaar: bool = False
 
 
 @dataclass
@@ -71,6 +74,26 @@ class LvsOverzicht:
     advies: lvs.ProAdvies | None
     # Why no advice can be computed (Dutch), e.g. no toetsen or no groep in the schoolgegevens.
     ontbreekt: list[str] = field(default_factory=list)
+
+    @property
+    def waarschuwingen(self) -> list[str]:
+        """Remarks beside the advice that a careful reader needs (Dutch)."""
+        oud = [r for r in self.toetsen if r.telt_mee and r.eerder_schooljaar]
+        if not oud or self.advies is None:
+            return []
+        return [
+            _(
+                "Let op: het advies gebruikt toetsen uit een eerder schooljaar (%(lijst)s). De "
+                "DL daarvan is berekend met de huidige groep of het huidige leerjaar en kan "
+                "dus te hoog zijn; vul bij voorkeur recente toetsen in."
+            )
+            % {
+                "lijst": ", ".join(
+                    f"{r.toets.get_domein_display().lower()} {r.toets.toetsdatum:%d-%m-%Y}"
+                    for r in oud
+                )
+            }
+        ]
 
     @property
     def advies_regels(self) -> list[dict]:
@@ -143,6 +166,7 @@ def lvs_overzicht_for(
     if dl_fout:
         ontbreekt.append(str(dl_fout))
 
+    dit_schooljaar = lvs.schooljaar_begin(timezone.localdate())
     gezien: set[str] = set()
     regels = []
     for toets in toetsen:
@@ -156,7 +180,15 @@ def lvs_overzicht_for(
                 instellingen=instellingen,
             )
             la = lvs.als_percentage(lvs.leerachterstand_exact(dl=dl, dle=toets.dle))
-        regels.append(ToetsRegel(toets, dl, la, telt_mee=toets.domein not in gezien))
+        regels.append(
+            ToetsRegel(
+                toets,
+                dl,
+                la,
+                telt_mee=toets.domein not in gezien,
+                eerder_schooljaar=toets.toetsdatum < dit_schooljaar,
+            )
+        )
         gezien.add(toets.domein)
 
     if not toetsen:

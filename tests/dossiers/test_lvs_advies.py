@@ -540,3 +540,24 @@ def test_february_value_is_configurable(groep, februari):
     assert dl == min(60, (groep - 3) * 10 + februari)
     standaard = bereken_dl(groep=groep, vo_leerjaar=None, doublures=0, toetsdatum=date(2026, 2, 14))
     assert standaard == min(60, (groep - 3) * 10 + 6)
+
+
+def test_code_is_stable_for_the_pro_form():
+    pro = bereken_pro_advies(vo({"BL": 20, "IR": 20}, 70))
+    niet = bereken_pro_advies(vo({"BL": 20, "IR": 20}, 90))
+    assert (pro.code, niet.code) == ("praktijkonderwijs", "geen_praktijkonderwijs")
+    assert (pro.conclusie, niet.conclusie) == ("Praktijkonderwijs", "Geen praktijkonderwijs")
+
+
+@pytest.mark.parametrize(
+    ("dag", "begin"),
+    [
+        (date(2026, 8, 1), date(2026, 8, 1)),
+        (date(2026, 7, 31), date(2025, 8, 1)),
+        (date(2027, 1, 15), date(2026, 8, 1)),
+    ],
+)
+def test_schooljaar_begin(dag, begin):
+    from dossiers.lvs import schooljaar_begin
+
+    assert schooljaar_begin(dag) == begin

@@ -274,3 +274,28 @@ def test_anonymous_is_sent_to_login(client, world, hv_pro_groep8):
     response = client.get(url(hv_pro_groep8))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_a_toets_of_an_earlier_school_year_is_flagged(client, world, hv_pro_groep8):
+    from django.utils import timezone
+
+    from dossiers.lvs import schooljaar_begin
+
+    begin = schooljaar_begin(timezone.localdate())
+    login(client, world.coordinator_a)
+    data = form_data(client.get(url(hv_pro_groep8)))
+    data.update({"iq-0-testdatum": "01-09-2025", "iq-0-totaal_iq": "70"})
+    data.update({"toets-0-toetsdatum": begin.replace(day=15).strftime("%d-%m-%Y")})
+    data.update({"toets-0-dle": "20"})
+    body = client.post(url(hv_pro_groep8), data, follow=True).content.decode()
+    assert "Let op" not in body and "(eerder schooljaar)" not in body
+
+    data = form_data(client.get(url(hv_pro_groep8)))
+    blank = next(i for i in range(1, 5) if data[f"toets-{i}-domein"] == "IR")
+    vorig = begin.replace(year=begin.year - 1, month=10, day=1)
+    data.update({f"toets-{blank}-toetsdatum": vorig.strftime("%d-%m-%Y")})
+    data.update({f"toets-{blank}-dle": "20"})
+    body = client.post(url(hv_pro_groep8), data, follow=True).content.decode()
+    assert "(eerder schooljaar)" in body
+    assert "Let op: het advies gebruikt toetsen uit een eerder schooljaar" in body
+    assert f"(inzichtelijk rekenen {vorig:%d-%m-%Y})" in body
