@@ -11,13 +11,19 @@ from dossiers.forms import LvsFormulier
 from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, lvs_overzicht_for, toetsen_for
 from dossiers.services import lvs_gegevens_opslaan
 from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.models import Hulpvraag
 
 
 @login_required
 def lvs_tab(request, pk: int):
+    """URL entry: access through the access module (404 for everyone who may not see it)."""
+    return lvs_tab_view(request, hulpvraag_get_for(request.user, pk))
+
+
+def lvs_tab_view(request, hulpvraag: Hulpvraag):
     """The LVS tab of a hulpvraag: the pupil's IQ tests, toetsen with DL and leerachterstand,
-    the sociaal-emotionele questions and, after saving, the berekend advies."""
-    hulpvraag = hulpvraag_get_for(request.user, pk)
+    the sociaal-emotionele questions and, after saving, the berekend advies. Takes a hulpvraag
+    the caller got through hulpvragen.access (the shape of a tab view in a tab registry)."""
     leerling = hulpvraag.leerling
     mag_bewerken = lvs_mag_bewerken(user=request.user)
     if request.method == "POST" and not mag_bewerken:
@@ -39,7 +45,7 @@ def lvs_tab(request, pk: int):
                     leerling=leerling, door=request.user, **formulier.wijzigingen()
                 )
                 messages.success(request, _("De LVS-gegevens zijn opgeslagen."))
-                return redirect(reverse("dossiers:lvs", args=[hulpvraag.pk]) + "#berekend-advies")
+                return redirect(lvs_url(hulpvraag.pk) + "#berekend-advies")
             messages.error(
                 request,
                 _("Niet opgeslagen: controleer de velden met een melding. Uw invoer staat er nog."),
@@ -49,15 +55,16 @@ def lvs_tab(request, pk: int):
     toets_rijen = (
         [(form, regels.get(form.instance.pk)) for form in formulier.toetsen] if formulier else []
     )
-    return render(
-        request,
-        "dossiers/lvs.html",
-        {
-            "hulpvraag": hulpvraag,
-            "leerling": leerling,
-            "overzicht": overzicht,
-            "formulier": formulier,
-            "toets_rijen": toets_rijen,
-            "mag_bewerken": mag_bewerken,
-        },
-    )
+    context = {
+        "hulpvraag": hulpvraag,
+        "leerling": leerling,
+        "overzicht": overzicht,
+        "formulier": formulier,
+        "toets_rijen": toets_rijen,
+        "mag_bewerken": mag_bewerken,
+    }
+    return render(request, "dossiers/lvs.html", context)
+
+
+def lvs_url(hulpvraag_pk: int) -> str:
+    return reverse("dossiers:lvs", args=[hulpvraag_pk])

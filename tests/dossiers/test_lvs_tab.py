@@ -299,3 +299,9 @@ def test_a_toets_of_an_earlier_school_year_is_flagged(client, world, hv_pro_groe
     assert "(eerder schooljaar)" in body
     assert "Let op: het advies gebruikt toetsen uit een eerder schooljaar" in body
     assert f"(inzichtelijk rekenen {vorig:%d-%m-%Y})" in body
+
+
+def test_the_hulpvraag_page_links_to_the_lvs_tab(client, world, hv_pro_groep8):
+    login(client, world.coordinator_a)
+    body = client.get(reverse("hulpvragen:detail", args=[hv_pro_groep8.pk])).content.decode()
+    assert f'href="{url(hv_pro_groep8)}"' in body
