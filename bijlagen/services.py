@@ -23,7 +23,8 @@ from accounts.models import User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
 from bijlagen.names import extensie_van, naam_opschonen
-from hulpvragen.models import Hulpvraag
+from hulpvragen.models import Hulpvraag, Trigger
+from hulpvragen.services import hulpvraag_fire_event
 
 logger = logging.getLogger(__name__)
 _CHUNK = 64 * 1024
@@ -204,7 +205,9 @@ def bijlagen_add(
 
 
 def _bijlage_toegevoegd(*, hulpvraag: Hulpvraag, door: User) -> None:
-    """The engine's event, fired once per upload action inside the rows' transaction."""
+    """The engine's event, fired once per upload action inside the rows' transaction: with
+    several files the status moves once (the manual's "voeg alles in één keer toe")."""
+    hulpvraag_fire_event(hulpvraag=hulpvraag, event=Trigger.BIJLAGE_TOEGEVOEGD, door=door)
 
 
 def bijlage_remove(*, bijlage: Bijlage, door: User) -> None:

@@ -35,6 +35,7 @@ from hulpvragen.models import (
 )
 from hulpvragen.process_validation import proces_validate
 from hulpvragen.selectors import actor_for
+from meldingen.services import notificaties_enqueue
 from organisaties.models import Organisatie
 
 PROCESSEN_DIR = Path(__file__).resolve().parent / "processen"
@@ -398,7 +399,7 @@ def _notificaties_schrijven(hulpvraag: Hulpvraag, wijziging: Statuswijziging, do
                 pk=hulpvraag.organisatie_id
             )
         rows.append((ontvanger, NotificatieSoort.SWV_INFORMEREN))
-    Notificatie.objects.bulk_create(
+    notificaties = Notificatie.objects.bulk_create(
         Notificatie(
             organisatie_id=hulpvraag.organisatie_id,
             hulpvraag=hulpvraag,
@@ -408,3 +409,5 @@ def _notificaties_schrijven(hulpvraag: Hulpvraag, wijziging: Statuswijziging, do
         )
         for ontvanger, soort in rows
     )
+    # Delivery (meldingen) is queued for after the commit; the beat relay covers a lost queue.
+    notificaties_enqueue(notificaties=notificaties)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "formulieren",
     "bijlagen",
     "beheer",
+    "meldingen",
 ]
 
 MIDDLEWARE = [
@@ -228,8 +229,38 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Installations that share one Redis keep their work apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
+# A broker call on the request path (the on-commit enqueue) must not hang a request when Redis
+# is down or unreachable: one short connect attempt and one retry, then the outbox relay (beat)
+# takes over.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+
+# --- Notifications (the outbox of hulpvragen, delivered by meldingen) ----------------------------
+# The address of this installation, for the link in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+NOTIFICATIE_MAX_POGINGEN = env_int("NOTIFICATIE_MAX_POGINGEN", 6)
+NOTIFICATIE_RETRY_BASIS_SECONDEN = env_int("NOTIFICATIE_RETRY_BASIS_SECONDEN", 60)
+# How often beat relays unsent rows, and how long a new row is left to its on-commit task first.
+NOTIFICATIE_RELAY_SECONDEN = env_int("NOTIFICATIE_RELAY_SECONDEN", 60)
+NOTIFICATIE_RELAY_WACHT_SECONDEN = env_int("NOTIFICATIE_RELAY_WACHT_SECONDEN", 30)
+
 CELERY_BEAT_SCHEDULE: dict = {
     "bijlagen-concepten-opruimen": {"task": "bijlagen.concepten_opruimen", "schedule": 60 * 60},
+    "meldingen-notificaties-doorsturen": {
+        "task": "meldingen.notificaties_doorsturen",
+        "schedule": NOTIFICATIE_RELAY_SECONDEN,
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------

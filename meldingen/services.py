@@ -1,0 +1,155 @@
+"""Delivering the outbox: the engine writes a hulpvragen.Notificatie row in the same transaction
+as the status change; this module turns one row into one e-mail and records the outcome.
+
+Each row is sent once: a sender claims the row with SELECT … FOR UPDATE SKIP LOCKED (a second
+sender skips it instead of waiting), sends while holding the claim, and marks it sent in the same
+transaction. A sender that dies mid-send releases the claim with its connection and the row is
+sent again by the relay; the deterministic Message-ID lets a mail server recognise that
+duplicate. After NOTIFICATIE_MAX_POGINGEN failed attempts a row is "mislukt": it is no longer
+tried and the beheerder sees it (with its last error) in the admin.
+
+The mail carries no pupil data (no name, birth date, school or form content): the hulpvraag
+type, the new status with its omschrijving, the toelichting and a link.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from hulpvragen.models import Notificatie, NotificatieSoort
+
+logger = logging.getLogger(__name__)
+
+
+class Uitkomst(enum.StrEnum):
+    VERZONDEN = "verzonden"
+    OPNIEUW = "opnieuw"  # failed, will be tried again
+    MISLUKT = "mislukt"  # failed for the last time
+    NIETS = "niets"  # already sent, given up, or being sent by another worker right now
+
+
+def max_pogingen() -> int:
+    return settings.NOTIFICATIE_MAX_POGINGEN
+
+
+def wachttijd(pogingen: int) -> timedelta:
+    """Backoff after the n-th failed attempt: basis · 2^(n-1), at most an hour."""
+    basis = settings.NOTIFICATIE_RETRY_BASIS_SECONDEN
+    return timedelta(seconds=min(basis * 2 ** max(pogingen - 1, 0), 3600))
+
+
+def _vertraging_tot_poging(pogingen: int) -> timedelta:
+    """How long after its creation a row with this many failed attempts is due for the relay:
+    a grace period for the on-commit task, plus the backoff of every attempt so far. Derived
+    from the row itself, so the outbox needs no scheduling column."""
+    totaal = timedelta(seconds=settings.NOTIFICATIE_RELAY_WACHT_SECONDEN)
+    for n in range(1, pogingen + 1):
+        totaal += wachttijd(n)
+    return totaal
+
+
+def notificaties_mislukt() -> QuerySet[Notificatie]:
+    return Notificatie.objects.filter(verzonden_op__isnull=True, pogingen__gte=max_pogingen())
+
+
+def notificaties_due(*, nu=None, limiet: int = 100) -> list[int]:
+    """Ids of unsent rows that the relay should try now, oldest first."""
+    nu = nu or timezone.now()
+    due = Q()
+    for pogingen in range(max_pogingen()):
+        due |= Q(pogingen=pogingen, aangemaakt_op__lte=nu - _vertraging_tot_poging(pogingen))
+    return list(
+        Notificatie.objects.filter(due, verzonden_op__isnull=True)
+        .order_by("aangemaakt_op", "id")
+        .values_list("pk", flat=True)[:limiet]
+    )
+
+
+def notificatie_bericht(notificatie: Notificatie) -> EmailMultiAlternatives:
+    wijziging = notificatie.statuswijziging
+    hulpvraag = notificatie.hulpvraag
+    context = {
+        "type": hulpvraag.get_type_display(),
+        "status": wijziging.naar.naam,
+        "omschrijving": wijziging.naar.omschrijving,
+        "toelichting": wijziging.toelichting,
+        "op": timezone.localtime(wijziging.op),
+        "link": settings.SITE_URL.rstrip("/") + reverse("hulpvragen:detail", args=[hulpvraag.pk]),
+        "organisatie": notificatie.organisatie.naam,
+    }
+    onderwerp = f"Kindkans: {context['type']} – {context['status']}"
+    context["onderwerp"] = onderwerp
+    sjabloon = (
+        "emails/swv_informeren"
+        if notificatie.soort == NotificatieSoort.SWV_INFORMEREN
+        else "emails/status_gewijzigd"
+    )
+    domein = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+    bericht = EmailMultiAlternatives(
+        subject=onderwerp,
+        body=render_to_string(f"{sjabloon}.txt", context),
+        to=[notificatie.ontvanger],
+        headers={
+            # The same row always gets the same Message-ID: a resend after a crash is
+            # recognisable as the same message.
+            "Message-ID": f"<notificatie-{notificatie.pk}@{domein}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    bericht.attach_alternative(render_to_string(f"{sjabloon}.html", context), "text/html")
+    return bericht
+
+
+def notificatie_send(*, notificatie_id: int) -> Uitkomst:
+    """Claim, send and record one outbox row. Never raises for a mail failure: the outcome says
+    whether to try again."""
+    with transaction.atomic():
+        notificatie = (
+            Notificatie.objects.select_for_update(skip_locked=True)
+            .filter(pk=notificatie_id, verzonden_op__isnull=True, pogingen__lt=max_pogingen())
+            .first()
+        )
+        if notificatie is None:
+            return Uitkomst.NIETS
+        notificatie = Notificatie.objects.select_related(
+            "organisatie", "hulpvraag", "statuswijziging__naar"
+        ).get(pk=notificatie.pk)
+        notificatie.pogingen += 1
+        try:
+            notificatie_bericht(notificatie).send(fail_silently=False)
+        except Exception as exc:  # SMTP refusals, timeouts, DNS: all recorded, all retried
+            notificatie.laatste_fout = (
+                f"{timezone.now():%d-%m-%Y %H:%M:%S} {type(exc).__name__}: {exc}"[:2000]
+            )
+            notificatie.save(update_fields=["pogingen", "laatste_fout"])
+            logger.warning(
+                "Notificatie %s niet verzonden (poging %s): %s",
+                notificatie.pk,
+                notificatie.pogingen,
+                exc,
+            )
+            return Uitkomst.MISLUKT if notificatie.pogingen >= max_pogingen() else Uitkomst.OPNIEUW
+        notificatie.verzonden_op = timezone.now()
+        notificatie.save(update_fields=["pogingen", "verzonden_op"])
+        return Uitkomst.VERZONDEN
+
+
+def notificaties_enqueue(*, notificaties: list[Notificatie]) -> None:
+    """Queue delivery once the status change commits: one broker call for all rows of the change
+    (a broker that is down costs the request one bounded attempt; the relay sends them later)."""
+    from kindkans.tasks import enqueue_on_commit
+    from meldingen.tasks import notificaties_verzenden
+
+    ids = [n.pk for n in notificaties if n.pk is not None]
+    if ids:
+        enqueue_on_commit(notificaties_verzenden, ids)

@@ -1,0 +1,193 @@
+"""A real SMTP server (aiosmtpd) in this process and real Celery workers on Redis for the
+notification tests. Without Redis they skip locally and fail in CI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+
+from kindkans.celery import app as celery_app
+from tests.kindkans.test_tasks import _database_url_for_worker
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _vrije_poort() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Postbus:
+    """aiosmtpd handler: keeps every accepted message; refuses the next `weigeren` with 451."""
+
+    def __init__(self) -> None:
+        self.berichten: list = []
+        self.weigeren = 0
+        self.geweigerd = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.weigeren > 0:
+            self.weigeren -= 1
+            self.geweigerd += 1
+            return "451 4.3.0 Tijdelijk niet beschikbaar (test)"
+        self.berichten.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    postbus = Postbus()
+    controller = Controller(postbus, hostname="127.0.0.1", port=_vrije_poort())
+    controller.start()
+    postbus.poort = controller.port
+    try:
+        yield postbus
+    finally:
+        controller.stop()
+
+
+def redis_or_skip() -> redis.Redis:
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        reason = f"Redis is niet bereikbaar op {REDIS_URL} ({exc}); zet TEST_REDIS_URL"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: {reason}")
+        pytest.skip(reason)
+    return client
+
+
+@contextmanager
+def app_sends_to(broker_url: str, queue: str):
+    """Point this process's Celery app at a broker for one test (the web side of the change)."""
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: celery_app.conf[key] for key in keys}
+
+    def reset() -> None:
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    celery_app.conf.update(broker_url=broker_url, task_always_eager=False, task_default_queue=queue)
+    reset()
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        reset()
+
+
+class Worker:
+    def __init__(self, *, smtp: Postbus, queue: str, log: Path, beat: bool) -> None:
+        self.queue, self.log, self.beat, self.smtp = queue, log, beat, smtp
+        self.process: subprocess.Popen | None = None
+        self.database_url = _database_url_for_worker()
+
+    def start(self) -> Worker:
+        env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+        env.update(
+            DJANGO_SETTINGS_MODULE="kindkans.settings",
+            SECRET_KEY="worker-test-secret-" + "w" * 40,
+            DEBUG="false",
+            DATABASE_URL=self.database_url,
+            DATABASE_POOL="false",
+            REDIS_URL=REDIS_URL,
+            KINDKANS_VAR_DIR=str(self.log.parent),
+            EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=str(self.smtp.poort),
+            EMAIL_USE_TLS="false",
+            EMAIL_USE_SSL="false",
+            EMAIL_TIMEOUT="5",
+            SITE_URL="https://kindkans.example.nl",
+            NOTIFICATIE_RETRY_BASIS_SECONDEN="1",
+            NOTIFICATIE_RELAY_SECONDEN="1",
+            NOTIFICATIE_RELAY_WACHT_SECONDEN="0",
+            CELERY_TASK_DEFAULT_QUEUE=self.queue,
+        )
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kindkans",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            self.queue,
+            "--hostname",
+            f"{self.queue}-{uuid.uuid4().hex[:4]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+        ]
+        if self.beat:
+            args += ["--beat", "--schedule", str(self.log.parent / f"beat-{uuid.uuid4().hex}")]
+        with self.log.open("a") as out:
+            self.process = subprocess.Popen(
+                args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        return self
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        if kill:
+            self.process.send_signal(signal.SIGKILL)
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def wait_for(self, predicate, *, timeout: float = 30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = predicate()
+            if result:
+                return result
+            if self.process is not None and self.process.poll() is not None:
+                pytest.fail("the worker stopped:\n" + self.log.read_text())
+            time.sleep(0.2)
+        pytest.fail(f"timed out after {timeout}s; worker log:\n" + self.log.read_text())
+
+
+@pytest.fixture
+def workers(smtp, django_db_blocker, tmp_path):
+    """Start real workers (optionally with beat) on a queue of this test; stopped afterwards.
+    The beat schedule sends to the default queue, so the queue is also the default for the
+    worker: the test points the web side at the same queue with app_sends_to."""
+    client = redis_or_skip()
+    queue = f"kindkans-meldingen-{uuid.uuid4().hex[:10]}"
+    started: list[Worker] = []
+
+    def start(*, beat: bool = False) -> Worker:
+        with django_db_blocker.unblock():
+            worker = Worker(smtp=smtp, queue=queue, log=tmp_path / "worker.log", beat=beat)
+        started.append(worker.start())
+        return worker
+
+    start.queue = queue
+    start.redis = client
+    try:
+        yield start
+    finally:
+        for worker in started:
+            worker.stop()
+        client.delete(queue)
