@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
         from django_otp.plugins.otp_static.models import StaticDevice
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        from accounts.admin_site import KindkansAdminSite, tweede_factor_actie_registreren
+        from accounts.admin_site import KindkansAdminSite
 
         # The default admin.site (the one every app registers on, served at /beheer/) becomes an
         # OTP admin site: staff need both factors. Swapping the class keeps every registration.
@@ -20,4 +20,3 @@ class AccountsConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
-        tweede_factor_actie_registreren(admin.site)
