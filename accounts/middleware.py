@@ -55,17 +55,23 @@ class TweeFactorMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         user = request.user
         openbaar = _view_attr(view_func, "kindkans_openbaar")
-        # The page's own "how long have I got" poll neither ends nor extends the session.
-        if user.is_authenticated and not _view_attr(view_func, "kindkans_sessie_passief"):
-            reden = sessie_verlopen(request)
-            if reden is not None:
-                auth.logout(request)
-                if openbaar:
-                    # The login page itself, logout, password reset: just carry on, anonymous.
-                    return None
-                messages.info(request, MELDINGEN[reden])
-                return redirect_to_login(request.get_full_path())
-            sessie_actief(request)
+        if user.is_authenticated:
+            # The page's own "how long have I got" poll neither ends nor extends the session.
+            if not _view_attr(view_func, "kindkans_sessie_passief"):
+                reden = sessie_verlopen(request)
+                if reden is not None:
+                    auth.logout(request)
+                    if openbaar:
+                        # The login page itself, logout, password reset: carry on, anonymous.
+                        return None
+                    messages.info(request, MELDINGEN[reden])
+                    return redirect_to_login(request.get_full_path())
+                sessie_actief(request)
+        elif auth.SESSION_KEY in request.session:
+            # The session names a user Django no longer accepts (deactivated, organisation
+            # switched off, password changed): end it for good, so reactivating the account
+            # does not bring an old session back.
+            request.session.flush()
         if openbaar:
             return None
         if not user.is_authenticated:

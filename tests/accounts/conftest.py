@@ -8,7 +8,16 @@ from django.urls import reverse
 from tests.factories import TEST_PASSWORD
 
 
-def post_login(client, user, *, code: str = "", password: str = TEST_PASSWORD, ip=None, **extra):
+def post_login(
+    client,
+    user,
+    *,
+    code: str = "",
+    password: str = TEST_PASSWORD,
+    ip=None,
+    headers: dict | None = None,
+    **extra,
+):
     data = {
         "organisatie": user.organisatie.naam if user.organisatie else "",
         "username": user.username,
@@ -16,8 +25,8 @@ def post_login(client, user, *, code: str = "", password: str = TEST_PASSWORD, i
         "code": code,
         **extra,
     }
-    kwargs = {"REMOTE_ADDR": ip} if ip else {}
-    return client.post(reverse("login"), data, **kwargs)
+    meta = {"REMOTE_ADDR": ip} if ip else {}
+    return client.post(reverse("login"), data, headers=headers, **meta)
 
 
 def password_step_only(client, user):
