@@ -14,6 +14,7 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+from accounts.services import tweede_factor_reset_actie
 from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
 
 
@@ -92,6 +93,8 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
     ordering = ("organisatie__naam", "username")
     filter_horizontal = ("scholen", "groups", "user_permissions")
     readonly_fields = ("last_login", "date_joined")
+    # The beheerder's reset of a lost authenticator app (audited; the user enrols again).
+    actions = [tweede_factor_reset_actie]
     fieldsets = (
         (None, {"fields": ("organisatie", "username", "password")}),
         (

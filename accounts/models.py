@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +72,14 @@ class User(AbstractUser):
         help_text=_("Bijvoorbeeld orthopedagoog, psycholoog, kinderarts."),
     )
 
+    sessies_geldig_vanaf = models.DateTimeField(
+        _("sessies geldig vanaf"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Sessies die eerder begonnen zijn, eindigen bij het volgende verzoek."),
+    )
+
     objects = KindkansUserManager()
 
     REQUIRED_FIELDS = ["email"]
@@ -110,3 +119,116 @@ class User(AbstractUser):
     @property
     def is_swv(self) -> bool:
         return self.rol in SWV_ROLLEN
+
+
+class Gebeurtenis(models.TextChoices):
+    LOGIN_GELUKT = "login_gelukt", _("Inloggen gelukt")
+    LOGIN_MISLUKT = "login_mislukt", _("Inloggen mislukt")
+    GEBLOKKEERD = "geblokkeerd", _("Geblokkeerd na te veel pogingen")
+    GEKOPPELD = "gekoppeld", _("Authenticator-app gekoppeld")
+    RESERVECODE_GEBRUIKT = "reservecode_gebruikt", _("Reservecode gebruikt")
+    RESERVECODES_VERNIEUWD = "reservecodes_vernieuwd", _("Reservecodes vernieuwd")
+    TWEEDE_FACTOR_GERESET = "tweede_factor_gereset", _("Tweede factor gereset")
+    HERSTEL_AANGEVRAAGD = "herstel_aangevraagd", _("Wachtwoordherstel aangevraagd")
+    WACHTWOORD_HERSTELD = "wachtwoord_hersteld", _("Wachtwoord hersteld")
+    WACHTWOORD_GEWIJZIGD = "wachtwoord_gewijzigd", _("Wachtwoord gewijzigd")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk changes would rewrite history; the security log only grows."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
+
+    def delete(self):
+        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
+
+
+class Beveiligingsgebeurtenis(models.Model):
+    """One row of the append-only security log: who, what, when, from where.
+
+    Never holds a password or a code. `gebruikersnaam` and `organisatie_code` are copies, so a row
+    still says who it was about when the account is gone (the foreign keys then become NULL).
+    """
+
+    tijdstip = models.DateTimeField(_("tijdstip"), default=timezone.now, editable=False)
+    gebeurtenis = models.CharField(_("gebeurtenis"), max_length=30, choices=Gebeurtenis.choices)
+    gebruiker = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    gebruikersnaam = models.CharField(_("gebruikersnaam"), max_length=150, blank=True)
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    organisatie_code = models.CharField(_("organisatiecode"), max_length=16, blank=True)
+    door = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+        help_text=_("Leeg als de gebruiker het zelf deed."),
+    )
+    ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    toelichting = models.CharField(_("toelichting"), max_length=200, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("beveiligingsgebeurtenis")
+        verbose_name_plural = _("beveiligingslog")
+        ordering = ["-tijdstip", "-id"]
+        indexes = [
+            models.Index(fields=["gebruiker", "tijdstip"], name="beveiliging_gebruiker_idx"),
+            models.Index(fields=["gebeurtenis", "tijdstip"], name="beveiliging_gebeurtenis_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tijdstip:%d-%m-%Y %H:%M} {self.get_gebeurtenis_display()} {self.gebruikersnaam}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
+
+
+class InlogTeller(models.Model):
+    """Failed password attempts per organisation + username + IP address.
+
+    The key is what was *typed*, so an unknown username is counted exactly like a known one (no
+    enumeration), and one address being locked out never blocks the same user elsewhere.
+    """
+
+    organisatie_code = models.CharField(max_length=16, blank=True)
+    gebruikersnaam = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField()
+    mislukt = models.PositiveIntegerField(default=0)
+    laatste = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inlogteller")
+        verbose_name_plural = _("inlogtellers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisatie_code", "gebruikersnaam", "ip"], name="inlogteller_uniek"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisatie_code}/{self.gebruikersnaam} van {self.ip}: {self.mislukt}"

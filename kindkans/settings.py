@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Both factors for every page (admin too), idle timeout, absolute cap: accounts/middleware.
+    "accounts.middleware.TweeFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -113,11 +115,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# TOTP per RFC 6238: SHA-1, 6 digits, 30 s steps, one step of clock drift either way. The issuer in
+# the otpauth URI names the organisation (accounts.totp.otpauth_uri); this is only the fallback for
+# platform accounts. No drift "sync": the window stays centred on the server's clock instead of
+# wandering with every early or late code.
 OTP_TOTP_ISSUER = "Kindkans"
+OTP_TOTP_SYNC = False
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_STATIC_THROTTLE_FACTOR", 1)
+# Wrong passwords per organisation + username + IP address before that combination is locked out,
+# and for how long (seconds since the last failure).
+LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = use REMOTE_ADDR).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 
 # --- Sessions and security headers ---------------------------------------------------------------
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# How long before the idle timeout the page warns and offers "Blijf ingelogd".
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 5 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 _secure_default = not DEBUG

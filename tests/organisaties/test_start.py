@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from organisaties.models import Nieuwsbericht
 from tests.factories import TEST_PASSWORD
-from tests.helpers import login
+from tests.helpers import login, totp_code, totp_device
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,10 @@ def test_login_needs_organisation_and_opens_only_that_account(client, world):
     response = client.post(
         reverse("login"),
         {
-            "organisatie": world.other_org.pk,
+            "organisatie": "PO2501",
             "username": "piet",
             "password": TEST_PASSWORD,
+            "code": totp_code(totp_device(world.outsider)),
         },
     )
     assert response.status_code == 302
@@ -30,7 +31,7 @@ def test_login_with_wrong_password_gives_dutch_message(client, world):
     response = client.post(
         reverse("login"),
         {
-            "organisatie": world.org.pk,
+            "organisatie": "VO2505 Apeldoorn",
             "username": "piet",
             "password": "fout",
         },

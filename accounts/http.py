@@ -1,0 +1,31 @@
+"""Small request helpers shared by the login views, the middleware and the security log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_HOPS proxies the address the outermost trusted
+    proxy saw, counted from the right of X-Forwarded-For (the left part is client-controlled)."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:
+    """`candidate` when it is a path on this site, otherwise `default` (no open redirects)."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

@@ -1,0 +1,67 @@
+"""Reads for login: organisations to choose from, a user's second-factor devices, the accounts a
+password-reset request may be about."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from organisaties.models import Organisatie
+
+
+def organisaties_voor_login() -> QuerySet[Organisatie]:
+    return Organisatie.objects.filter(actief=True).only("code", "naam").order_by("naam")
+
+
+def organisaties_zoek(*, tekst: str) -> list[Organisatie]:
+    """Organisations matching what was typed in the type-ahead field, best first.
+
+    An exact code or name ("VO2505", "VO2505 Apeldoorn", any case) is the one answer; otherwise
+    every active organisation whose code or name contains the text ("VO25"). The caller accepts
+    exactly one match and asks to choose among several, so a JavaScript-less browser that sends
+    the typed text works as well as one that picked from the list.
+    """
+    tekst = " ".join(tekst.split())
+    if not tekst:
+        return []
+    actief = organisaties_voor_login()
+    exact = list(actief.filter(Q(code__iexact=tekst) | Q(naam__iexact=tekst)))
+    if exact:
+        return exact
+    return list(actief.filter(Q(code__icontains=tekst) | Q(naam__icontains=tekst))[:20])
+
+
+def totp_device_van(*, gebruiker: User, confirmed: bool = True) -> TOTPDevice | None:
+    return (
+        TOTPDevice.objects.devices_for_user(gebruiker, confirmed=confirmed).order_by("-id").first()
+    )
+
+
+def reservecodes_device_van(*, gebruiker: User) -> StaticDevice | None:
+    return StaticDevice.objects.devices_for_user(gebruiker, confirmed=True).first()
+
+
+def reservecodes_over(*, gebruiker: User) -> int:
+    device = reservecodes_device_van(gebruiker=gebruiker)
+    return device.token_set.count() if device else 0
+
+
+def gebruikers_voor_herstel(*, organisatie: Organisatie | None, invoer: str) -> QuerySet[User]:
+    """Active accounts a reset request in the one field "gebruikersnaam of e-mailadres" is about.
+
+    Input with an @ is an e-mail address (every account with it, within the organisation when one
+    was given); anything else is a username, which only means something within an organisation
+    (without one: a platform account). Either kind works; there is no second field to conflict.
+    """
+    invoer = invoer.strip()
+    if not invoer:
+        return User.objects.none()
+    actief = User.objects.filter(is_active=True).exclude(email="")
+    if "@" in invoer:
+        gebruikers = actief.filter(email__iexact=invoer)
+        if organisatie is not None:
+            gebruikers = gebruikers.filter(organisatie=organisatie)
+        return gebruikers.filter(Q(organisatie__isnull=True) | Q(organisatie__actief=True))
+    return actief.filter(organisatie=organisatie, username=invoer)

@@ -1,0 +1,314 @@
+"""Writes for login and account security: the security log, the password lockout counters, TOTP
+enrolment and verification, backup codes, the beheerder's 2FA reset and password reset.
+
+Nothing here ever stores or logs a password or a code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis, InlogTeller, Rol, User
+from accounts.selectors import reservecodes_device_van, totp_device_van
+from organisaties.models import Organisatie
+
+RESERVECODES_AANTAL = 10
+
+
+# --- Security log --------------------------------------------------------------------------------
+
+
+def beveiliging_log(
+    *,
+    gebeurtenis: Gebeurtenis,
+    gebruiker: User | None = None,
+    gebruikersnaam: str = "",
+    organisatie: Organisatie | None = None,
+    door: User | None = None,
+    ip: str | None = None,
+    toelichting: str = "",
+) -> Beveiligingsgebeurtenis:
+    """Append one event. With a `gebruiker` its username and organisation are copied; without one
+    (an unknown username) the typed username and the chosen organisation are recorded."""
+    if gebruiker is not None:
+        gebruikersnaam = gebruiker.username
+        organisatie = gebruiker.organisatie
+    return Beveiligingsgebeurtenis.objects.create(
+        gebeurtenis=gebeurtenis,
+        gebruiker=gebruiker,
+        gebruikersnaam=gebruikersnaam[:150],
+        organisatie=organisatie,
+        organisatie_code=organisatie.code if organisatie else "",
+        door=door,
+        ip=ip,
+        toelichting=toelichting[:200],
+    )
+
+
+# --- Password lockout per organisation + username + IP ------------------------------------------
+
+
+def _teller_sleutel(organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None) -> dict:
+    return {
+        "organisatie_code": organisatie.code if organisatie else "",
+        "gebruikersnaam": gebruikersnaam.strip().lower()[:150],
+        "ip": ip or "0.0.0.0",  # noqa: S104 (an address we could not read, not a bind)
+    }
+
+
+def inlogpoging_reserveer(
+    *, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None
+) -> bool:
+    """Count this attempt as failed *before* the password hash is computed; False when the
+    combination is locked out (the caller must then not check the password at all).
+
+    Counting first means parallel requests cannot slip past the limit between check and write;
+    a correct password then takes the attempt back (inlogpoging_geslaagd).
+    """
+    now = timezone.now()
+    window = dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    with transaction.atomic():
+        teller, _created = InlogTeller.objects.select_for_update().get_or_create(
+            **_teller_sleutel(organisatie, gebruikersnaam, ip), defaults={"laatste": now}
+        )
+        if now - teller.laatste > window:
+            teller.mislukt = 0
+        if teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS:
+            return False
+        teller.mislukt += 1
+        teller.laatste = now
+        teller.save(update_fields=["mislukt", "laatste"])
+    return True
+
+
+def inlogpoging_geslaagd(*, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None):
+    InlogTeller.objects.filter(**_teller_sleutel(organisatie, gebruikersnaam, ip)).delete()
+
+
+# --- TOTP enrolment, verification, backup codes ---------------------------------------------------
+
+
+def totp_device_voor_koppelen(*, gebruiker: User) -> TOTPDevice:
+    """The unconfirmed device shown on the enrolment page; the same one on a reload, so a code
+    from an app that already scanned it keeps working."""
+    device = totp_device_van(gebruiker=gebruiker, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=gebruiker, name=_("Authenticator-app"), confirmed=False
+        )
+    return device
+
+
+def totp_device_bevestig(*, device: TOTPDevice, code: str, ip: str | None) -> list[str] | None:
+    """Confirm enrolment with a current code from the app. Returns the new backup codes (to be
+    shown once), or None when the code is wrong or verification is throttled."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, confirmed=False)
+        if not device.verify_token(_normaliseer(code)):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # One app per account: an earlier (lost) device stops working.
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        codes = reservecodes_create(gebruiker=device.user, ip=ip, log=False)
+        beveiliging_log(gebeurtenis=Gebeurtenis.GEKOPPELD, gebruiker=device.user, ip=ip)
+    return codes
+
+
+def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) -> list[str]:
+    """Ten new one-time backup codes; the previous ones stop working."""
+    with transaction.atomic():
+        device = reservecodes_device_van(gebruiker=gebruiker)
+        if device is None:
+            device = StaticDevice.objects.create(
+                user=gebruiker, name=_("Reservecodes"), confirmed=True
+            )
+        device.token_set.all().delete()
+        device.throttle_reset()
+        codes: set[str] = set()
+        while len(codes) < RESERVECODES_AANTAL:
+            codes.add(StaticToken.random_token())
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        if log:
+            beveiliging_log(
+                gebeurtenis=Gebeurtenis.RESERVECODES_VERNIEUWD, gebruiker=gebruiker, ip=ip
+            )
+    return sorted(codes)
+
+
+@dataclass(frozen=True)
+class CodeUitslag:
+    device: Device | None
+    geremd_tot: dt.datetime | None = None
+
+    @property
+    def gelukt(self) -> bool:
+        return self.device is not None
+
+
+def _normaliseer(code: str) -> str:
+    return "".join(ch for ch in code if ch.isalnum()).lower()
+
+
+def tweede_factor_verify(*, gebruiker: User, code: str, ip: str | None) -> CodeUitslag:
+    """Check a code from the app (6 digits) or a backup code against the user's own devices.
+
+    django-otp does the rest: throttling (1, 2, 4 … s after successive failures, during which even
+    a correct code is refused), a TOTP code accepted only once (last_t) and a backup code deleted
+    when used. Verification runs under a row lock so two requests cannot both use one code.
+    """
+    code = _normaliseer(code)
+    if code.isdigit() and len(code) == 6:
+        device: Device | None = totp_device_van(gebruiker=gebruiker)
+        soort = "code"
+    else:
+        device = reservecodes_device_van(gebruiker=gebruiker)
+        soort = "reservecode"
+    if device is None or not code:
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.LOGIN_MISLUKT, gebruiker=gebruiker, ip=ip, toelichting=soort
+        )
+        return CodeUitslag(None)
+    toegestaan, info = device.verify_is_allowed()
+    if not toegestaan:
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.LOGIN_MISLUKT,
+            gebruiker=gebruiker,
+            ip=ip,
+            toelichting=f"{soort} (geremd)",
+        )
+        return CodeUitslag(None, geremd_tot=(info or {}).get("locked_until"))
+    verified = verify_token(gebruiker, device.persistent_id, code)
+    if verified is None:
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.LOGIN_MISLUKT, gebruiker=gebruiker, ip=ip, toelichting=soort
+        )
+        return CodeUitslag(None)
+    if isinstance(verified, StaticDevice):
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.RESERVECODE_GEBRUIKT,
+            gebruiker=gebruiker,
+            ip=ip,
+            toelichting=_("nog %(n)d over") % {"n": verified.token_set.count()},
+        )
+    return CodeUitslag(verified)
+
+
+# --- Ending sessions, 2FA reset -------------------------------------------------------------------
+
+
+def sessies_beeindig(*, gebruiker: User) -> None:
+    """Every session of this user that started before now ends at its next request
+    (accounts.middleware compares the session's login time with this moment)."""
+    gebruiker.sessies_geldig_vanaf = timezone.now()
+    User.objects.filter(pk=gebruiker.pk).update(sessies_geldig_vanaf=gebruiker.sessies_geldig_vanaf)
+
+
+def _mag_tweede_factor_resetten(door: User, gebruiker: User) -> bool:
+    if not door.is_active:
+        return False
+    if door.rol == Rol.PLATFORM:
+        return True
+    return (
+        door.rol == Rol.BEHEERDER
+        and door.organisatie_id is not None
+        and door.organisatie_id == gebruiker.organisatie_id
+        and gebruiker.rol != Rol.PLATFORM
+    )
+
+
+def tweede_factor_reset(*, gebruiker: User, door: User, ip: str | None) -> None:
+    """The beheerder's reset: the app and the backup codes stop working, the user's sessions end,
+    and the user enrols again after the password at the next login."""
+    if not _mag_tweede_factor_resetten(door, gebruiker):
+        raise PermissionDenied(_("U mag de tweede factor van deze gebruiker niet resetten."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=gebruiker).delete()
+        StaticDevice.objects.filter(user=gebruiker).delete()
+        sessies_beeindig(gebruiker=gebruiker)
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.TWEEDE_FACTOR_GERESET, gebruiker=gebruiker, door=door, ip=ip
+        )
+
+
+@admin.action(description=_("Tweede factor resetten (opnieuw koppelen bij volgende login)"))
+def tweede_factor_reset_actie(modeladmin, request, queryset) -> None:
+    """Admin action for the User admin (`actions = [tweede_factor_reset_actie]`). It lives here,
+    next to its service, so whichever module defines the User admin can simply list it."""
+    from accounts.http import client_ip
+
+    gelukt = 0
+    for gebruiker in queryset:
+        try:
+            tweede_factor_reset(gebruiker=gebruiker, door=request.user, ip=client_ip(request))
+        except PermissionDenied as exc:
+            modeladmin.message_user(request, f"{gebruiker}: {exc}", messages.ERROR)
+        else:
+            gelukt += 1
+    if gelukt:
+        modeladmin.message_user(
+            request,
+            _(
+                "Tweede factor gereset voor %(n)d gebruiker(s); zij koppelen opnieuw bij de "
+                "volgende login."
+            )
+            % {"n": gelukt},
+            messages.SUCCESS,
+        )
+
+
+# --- Password reset and change --------------------------------------------------------------------
+
+
+def wachtwoord_herstel_aanvragen(
+    *,
+    gebruikers: list[User],
+    invoer: str,
+    organisatie: Organisatie | None,
+    ip: str | None,
+    link_voor: Callable[[User], str],
+) -> int:
+    """Mail a reset link to each account the request is about, through the project's mail path
+    (settings.EMAIL_BACKEND). `link_voor(user)` builds the absolute link. The request is logged
+    even when it matched nothing, with what was typed, so abuse is visible."""
+    for gebruiker in gebruikers:
+        context = {"gebruiker": gebruiker, "link": link_voor(gebruiker)}
+        subject = render_to_string("emails/wachtwoord_herstel_onderwerp.txt", context).strip()
+        body = render_to_string("emails/wachtwoord_herstel.txt", context)
+        EmailMessage(subject=subject, body=body, to=[gebruiker.email]).send()
+        beveiliging_log(gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD, gebruiker=gebruiker, ip=ip)
+    if not gebruikers:
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD,
+            gebruikersnaam=invoer,
+            organisatie=organisatie,
+            ip=ip,
+            toelichting=_("geen account gevonden"),
+        )
+    return len(gebruikers)
+
+
+def wachtwoord_hersteld(*, gebruiker: User, ip: str | None) -> None:
+    """After a reset: every session ends (the new password alone never logs in; the code step
+    follows at the next login)."""
+    sessies_beeindig(gebruiker=gebruiker)
+    beveiliging_log(gebeurtenis=Gebeurtenis.WACHTWOORD_HERSTELD, gebruiker=gebruiker, ip=ip)
+
+
+def wachtwoord_gewijzigd(*, gebruiker: User, ip: str | None) -> None:
+    beveiliging_log(gebeurtenis=Gebeurtenis.WACHTWOORD_GEWIJZIGD, gebruiker=gebruiker, ip=ip)

@@ -1,0 +1,312 @@
+"""Login (password + code on one screen), the code step, enrolment of an authenticator app, backup
+codes, password change and reset, and the session keep-alive.
+
+Views only orchestrate: the work is in accounts.services, the session state in accounts.sessies.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.tokens import default_token_generator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_bytes
+from django.utils.formats import date_format
+from django.utils.http import urlsafe_base64_encode
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import na_wachtwoord, openbaar, sessie_passief
+from accounts.forms import CodeForm, KoppelForm, LoginForm, WachtwoordHerstelForm
+from accounts.http import client_ip, safe_next
+from accounts.models import Gebeurtenis
+from accounts.selectors import (
+    gebruikers_voor_herstel,
+    organisaties_voor_login,
+    reservecodes_over,
+    totp_device_van,
+)
+from accounts.services import (
+    CodeUitslag,
+    beveiliging_log,
+    reservecodes_create,
+    totp_device_bevestig,
+    totp_device_voor_koppelen,
+    tweede_factor_verify,
+    wachtwoord_gewijzigd,
+    wachtwoord_herstel_aanvragen,
+    wachtwoord_hersteld,
+)
+from accounts.sessies import (
+    sessie_actief,
+    sessie_resterend,
+    sessie_start,
+    sessie_verified,
+    sessie_verlopen,
+)
+from accounts.totp import otpauth_uri, qr_svg, secret_grouped
+
+
+def _next(request: HttpRequest) -> str:
+    return safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse("start"))
+
+
+def _met_next(naam: str, next_url: str) -> str:
+    return f"{reverse(naam)}?{urlencode({'next': next_url})}"
+
+
+def _code_fout(uitslag: CodeUitslag) -> str:
+    if uitslag.geremd_tot is not None:
+        return _(
+            "Te veel onjuiste codes na elkaar. Wacht tot %(tijd)s en probeer het dan opnieuw."
+        ) % {"tijd": date_format(localtime(uitslag.geremd_tot), "H:i:s")}
+    return _(
+        "De code is onjuist of al gebruikt. Gebruik de code die de app nu toont; staat de tijd "
+        "op uw telefoon goed?"
+    )
+
+
+def _ingelogd(request: HttpRequest, device, next_url: str) -> HttpResponse:
+    sessie_verified(request, device)
+    beveiliging_log(
+        gebeurtenis=Gebeurtenis.LOGIN_GELUKT, gebruiker=request.user, ip=client_ip(request)
+    )
+    return redirect(next_url)
+
+
+@openbaar
+@sensitive_post_parameters("password", "code")
+@csrf_protect
+@never_cache
+def inloggen(request: HttpRequest) -> HttpResponse:
+    """The manual's login screen: organisatie, gebruikersnaam, wachtwoord, code, "Aanmelden"."""
+    next_url = _next(request)
+    form = LoginForm(
+        request.POST or None,
+        request=request,
+        initial={"organisatie": request.GET.get("organisatie", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        gebruiker = form.user_cache
+        sessie_start(request, gebruiker)
+        if totp_device_van(gebruiker=gebruiker) is None:
+            return redirect(_met_next("koppelen", next_url))
+        code = form.cleaned_data["code"]
+        if code:
+            uitslag = tweede_factor_verify(gebruiker=gebruiker, code=code, ip=client_ip(request))
+            if uitslag.gelukt:
+                return _ingelogd(request, uitslag.device, next_url)
+            messages.error(request, _code_fout(uitslag))
+        return redirect(_met_next("code", next_url))
+    return render(
+        request,
+        "registration/login.html",
+        {"form": form, "next": next_url, "organisaties": organisaties_voor_login()},
+    )
+
+
+@na_wachtwoord
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def code(request: HttpRequest) -> HttpResponse:
+    """The code step: after the password, before anything else."""
+    next_url = _next(request)
+    if not request.user.is_authenticated:
+        return redirect(_met_next("login", next_url))
+    if request.user.is_verified():
+        return redirect(next_url)
+    if totp_device_van(gebruiker=request.user) is None:
+        return redirect(_met_next("koppelen", next_url))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        uitslag = tweede_factor_verify(
+            gebruiker=request.user, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if uitslag.gelukt:
+            return _ingelogd(request, uitslag.device, next_url)
+        form.add_error("code", _code_fout(uitslag))
+    return render(request, "accounts/code.html", {"form": form, "next": next_url})
+
+
+@na_wachtwoord
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+def koppelen(request: HttpRequest) -> HttpResponse:
+    """Enrolment, for a user without an app: QR code and secret, confirmed by a current code.
+
+    Only while the user has no confirmed app: otherwise someone who knows just the password
+    could add an app of their own.
+    """
+    next_url = _next(request)
+    if not request.user.is_authenticated:
+        return redirect(_met_next("login", next_url))
+    if totp_device_van(gebruiker=request.user) is not None:
+        return redirect(next_url if request.user.is_verified() else _met_next("code", next_url))
+    device = totp_device_voor_koppelen(gebruiker=request.user)
+    form = KoppelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = totp_device_bevestig(
+            device=device, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if codes is not None:
+            device.refresh_from_db()
+            _ingelogd(request, device, next_url)
+            return render(
+                request,
+                "accounts/reservecodes_nieuw.html",
+                {"codes": codes, "next": next_url, "bij_koppelen": True},
+            )
+        form.add_error(
+            "code",
+            _(
+                "Deze code klopt niet. Typ de code die de app nu toont; staat de tijd op uw "
+                "telefoon goed?"
+            ),
+        )
+    uri = otpauth_uri(device)
+    return render(
+        request,
+        "accounts/koppelen.html",
+        {
+            "form": form,
+            "next": next_url,
+            "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
+            "geheim": secret_grouped(device),
+            "otpauth_uri": uri,
+        },
+    )
+
+
+@never_cache
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {"reservecodes_over": reservecodes_over(gebruiker=request.user)},
+    )
+
+
+@csrf_protect
+@never_cache
+def reservecodes(request: HttpRequest) -> HttpResponse:
+    """Make ten new backup codes (the old ones stop working); they are shown this once."""
+    if request.method == "POST":
+        codes = reservecodes_create(gebruiker=request.user, ip=client_ip(request))
+        return render(
+            request,
+            "accounts/reservecodes_nieuw.html",
+            {"codes": codes, "next": reverse("account"), "bij_koppelen": False},
+        )
+    return render(
+        request,
+        "accounts/reservecodes.html",
+        {"reservecodes_over": reservecodes_over(gebruiker=request.user)},
+    )
+
+
+class WachtwoordWijzigenView(auth_views.PasswordChangeView):
+    """Asks the current password, then the new one twice; this session stays logged in, every
+    other session of the account ends (Django's session auth hash changes with the password)."""
+
+    template_name = "accounts/wachtwoord_wijzigen.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        wachtwoord_gewijzigd(gebruiker=self.request.user, ip=client_ip(self.request))
+        messages.success(self.request, _("Uw wachtwoord is gewijzigd."))
+        return response
+
+
+@openbaar
+@csrf_protect
+@never_cache
+def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
+    """One field "gebruikersnaam of e-mailadres". The answer is the same whether or not an
+    account was found, so the page cannot be used to find out who has one."""
+    form = WachtwoordHerstelForm(
+        request.POST or None, initial={"organisatie": request.GET.get("organisatie", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        organisatie = form.cleaned_data["organisatie"]
+        invoer = form.cleaned_data["invoer"]
+
+        def link_voor(gebruiker) -> str:
+            pad = reverse(
+                "wachtwoord_herstellen",
+                kwargs={
+                    "uidb64": urlsafe_base64_encode(force_bytes(gebruiker.pk)),
+                    "token": default_token_generator.make_token(gebruiker),
+                },
+            )
+            return request.build_absolute_uri(pad)
+
+        wachtwoord_herstel_aanvragen(
+            gebruikers=list(gebruikers_voor_herstel(organisatie=organisatie, invoer=invoer)),
+            invoer=invoer,
+            organisatie=organisatie,
+            ip=client_ip(request),
+            link_voor=link_voor,
+        )
+        return redirect("wachtwoord_vergeten_verstuurd")
+    return render(
+        request,
+        "accounts/wachtwoord_vergeten.html",
+        {"form": form, "organisaties": organisaties_voor_login()},
+    )
+
+
+@openbaar
+def wachtwoord_vergeten_verstuurd(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/wachtwoord_vergeten_verstuurd.html")
+
+
+class WachtwoordHerstellenView(auth_views.PasswordResetConfirmView):
+    """The link from the mail: a new password, then back to the login screen. Never logs in by
+    itself, so the code step always follows."""
+
+    template_name = "accounts/wachtwoord_herstellen.html"
+    post_reset_login = False
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        wachtwoord_hersteld(gebruiker=form.user, ip=client_ip(self.request))
+        messages.success(
+            self.request,
+            _("Uw wachtwoord is ingesteld. Meld u aan met het nieuwe wachtwoord en uw code."),
+        )
+        return response
+
+
+@require_POST
+@csrf_protect
+def sessie_verlengen(request: HttpRequest) -> HttpResponse:
+    """ "Blijf ingelogd": counts as activity. Without JavaScript it is an ordinary form post that
+    returns to the page."""
+    sessie_actief(request, altijd=True)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"resterend": sessie_resterend(request)})
+    return redirect(_next(request))
+
+
+@openbaar
+@sessie_passief
+@never_cache
+def sessie_status(request: HttpRequest) -> JsonResponse:
+    """Seconds left before the automatic logout, for the warning on the page. Does not count as
+    activity, and says only a number (0 when there is no live session)."""
+    resterend = 0
+    if request.user.is_authenticated and sessie_verlopen(request) is None:
+        resterend = sessie_resterend(request)
+    return JsonResponse({"resterend": resterend})

@@ -1,0 +1,136 @@
+"""Enrolment after the password for a user without an app: QR code drawn by our server, secret as
+text, confirmed with a code the phone computes (pyotp here); ten backup codes shown once."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+import pytest
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+from accounts.totp import secret_b32
+from tests.accounts.conftest import password_step_only, post_login
+from tests.helpers import login, totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+
+def secret_from(body: str) -> str:
+    """What a person types over: the secret shown as text, spaces removed."""
+    match = re.search(r'<code class="koppelen__geheim" id="geheim"[^>]*>([A-Z2-7 ]+)</code>', body)
+    assert match, "secret not shown as text"
+    return match.group(1).replace(" ", "")
+
+
+def enrol(client, user) -> tuple[str, list[str]]:
+    response = post_login(client, user)
+    assert response["Location"].startswith(reverse("koppelen"))
+    body = client.get(response["Location"]).content.decode()
+    secret = secret_from(body)
+    response = client.post(reverse("koppelen"), {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 200
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+    return secret, codes
+
+
+def test_user_without_app_is_taken_to_enrolment_with_inline_qr_and_secret(client, world):
+    response = post_login(client, world.coordinator_a)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("koppelen"))
+    body = client.get(response["Location"]).content.decode()
+    assert "Authenticator-app koppelen" in body and "Microsoft Authenticator" in body
+    # The QR code is inline SVG from our own server: no <img>, no external URL.
+    assert re.search(r'<svg class="qr" role="img" aria-label="[^"]+"', body)
+    assert "<img" not in body
+    assert not re.search(r'(src|href)="https?://', body)
+    secret = secret_from(body)
+    device = TOTPDevice.objects.get(user=world.coordinator_a)
+    assert not device.confirmed
+    assert secret == secret_b32(device)
+    # A reload shows the same secret (an app that already scanned it keeps working).
+    assert secret_from(client.get(reverse("koppelen")).content.decode()) == secret
+
+
+def test_enrolment_with_code_from_shown_secret_logs_in_and_shows_ten_backup_codes(client, world):
+    secret, codes = enrol(client, world.coordinator_a)
+    assert len(codes) == len(set(codes)) == 10
+    device = TOTPDevice.objects.get(user=world.coordinator_a)
+    assert device.confirmed
+    assert client.get(reverse("start")).status_code == 200
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.GEKOPPELD, gebruiker=world.coordinator_a
+    ).exists()
+    # Shown once: no page shows them again.
+    assert codes[0] not in client.get(reverse("reservecodes")).content.decode()
+    assert codes[0] not in client.get(reverse("account")).content.decode()
+
+
+def test_wrong_code_does_not_confirm_enrolment(client, world):
+    post_login(client, world.coordinator_a)
+    body = client.get(reverse("koppelen")).content.decode()
+    good = pyotp.TOTP(secret_from(body)).now()
+    wrong = f"{(int(good) + 1) % 1_000_000:06d}"
+    response = client.post(reverse("koppelen"), {"code": wrong})
+    assert "Deze code klopt niet" in response.content.decode()
+    assert not TOTPDevice.objects.get(user=world.coordinator_a).confirmed
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_enrolment_is_refused_once_an_app_is_confirmed(client, world):
+    # Knowing only the password must not let anyone add an app of their own.
+    totp_device(world.coordinator_a)
+    password_step_only(client, world.coordinator_a)
+    response = client.get(reverse("koppelen"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("code"))
+    assert TOTPDevice.objects.filter(user=world.coordinator_a).count() == 1
+
+
+def test_backup_code_logs_in_once(client, world):
+    _secret, codes = enrol(client, world.coordinator_a)
+    client.post(reverse("logout"))
+    password_step_only(client, world.coordinator_a)
+    assert client.post(reverse("code"), {"code": codes[3].upper()}).status_code == 302
+    assert client.get(reverse("start")).status_code == 200
+    event = Beveiligingsgebeurtenis.objects.get(gebeurtenis=Gebeurtenis.RESERVECODE_GEBRUIKT)
+    assert event.gebruiker == world.coordinator_a and codes[3] not in event.toelichting
+    assert StaticToken.objects.filter(device__user=world.coordinator_a).count() == 9
+    client.post(reverse("logout"))
+    password_step_only(client, world.coordinator_a)
+    response = client.post(reverse("code"), {"code": codes[3]})
+    assert response.status_code == 200
+    assert client.get(reverse("start")).status_code == 302
+
+
+def test_backup_codes_can_be_regenerated_and_old_ones_stop_working(client, world):
+    _secret, old = enrol(client, world.coordinator_a)
+    response = client.post(reverse("reservecodes"))
+    new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+    assert len(new) == 10 and not set(new) & set(old)
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.RESERVECODES_VERNIEUWD
+    ).exists()
+    client.post(reverse("logout"))
+    password_step_only(client, world.coordinator_a)
+    assert client.post(reverse("code"), {"code": old[0]}).status_code == 200
+    time.sleep(1.1)  # the throttle after one wrong code
+    assert client.post(reverse("code"), {"code": new[0]}).status_code == 302
+
+
+def test_helper_login_is_a_verified_session(client, world):
+    login(client, world.coordinator_a)
+    assert client.get(reverse("start")).status_code == 200
+    assert client.get(reverse("account")).status_code == 200
+
+
+def test_helper_code_is_fresh_even_twice_in_one_time_step(client, world):
+    device = totp_device(world.coordinator_a)
+    for _ in range(2):
+        response = post_login(client, world.coordinator_a, code=totp_code(device))
+        assert response["Location"] == reverse("start")
+        client.post(reverse("logout"))

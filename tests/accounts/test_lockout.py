@@ -1,0 +1,118 @@
+"""Password lockout per organisation + username + IP address, checked before the password hash is
+computed, with a clear Dutch message; the same user from another address can still log in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis, InlogTeller
+from tests.accounts.conftest import post_login
+from tests.helpers import totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "Te veel mislukte pogingen om in te loggen"
+IP_A, IP_B = "192.0.2.10", "198.51.100.20"
+
+
+@pytest.fixture(autouse=True)
+def limits(settings):
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 3
+    settings.LOGIN_LOCKOUT_SECONDS = 900
+
+
+def fail(client, user, ip, n):
+    for _ in range(n):
+        response = post_login(client, user, password="fout-wachtwoord", ip=ip)
+        assert response.status_code == 200
+
+
+def test_wrong_passwords_lock_out_that_address_with_a_dutch_message(client, world):
+    user = world.coordinator_a
+    fail(client, user, IP_A, 3)
+    device = totp_device(user)
+    # Even the right password and code are refused now, from this address.
+    response = post_login(client, user, code=totp_code(device), ip=IP_A)
+    assert response.status_code == 200
+    assert LOCKED in response.content.decode() and "15 minuten" in response.content.decode()
+    assert client.get(reverse("start")).status_code == 302
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.GEBLOKKEERD, gebruikersnaam="piet", ip=IP_A
+    ).exists()
+
+
+def test_lockout_of_one_address_does_not_block_another(client, world):
+    user = world.coordinator_a
+    fail(client, user, IP_A, 3)
+    assert LOCKED in post_login(client, user, ip=IP_A).content.decode()
+    device = totp_device(user)
+    response = post_login(client, user, code=totp_code(device), ip=IP_B)
+    assert response.status_code == 302
+    assert client.get(reverse("start")).status_code == 200
+
+
+def test_lockout_is_per_organisation(client, world):
+    # "piet" at VO2505 locked out does not lock "piet" at PO2501 (another account).
+    fail(client, world.coordinator_a, IP_A, 3)
+    device = totp_device(world.outsider)
+    response = post_login(client, world.outsider, code=totp_code(device), ip=IP_A)
+    assert response.status_code == 302
+
+
+def test_limit_is_checked_before_the_password_hash(client, world, counting_hasher):
+    fail(client, world.coordinator_a, IP_A, 3)
+    assert counting_hasher.calls == 3
+    counting_hasher.calls = 0
+    post_login(client, world.coordinator_a, ip=IP_A)
+    post_login(client, world.coordinator_a, password="nog-een-poging", ip=IP_A)
+    assert counting_hasher.calls == 0
+
+
+def test_unknown_username_is_locked_out_the_same_way(client, world, counting_hasher):
+    data = {"organisatie": "VO2505", "username": "bestaat-niet", "password": "x"}
+    for _ in range(3):
+        client.post(reverse("login"), data, REMOTE_ADDR=IP_A)
+    response = client.post(reverse("login"), data, REMOTE_ADDR=IP_A)
+    assert LOCKED in response.content.decode()
+    assert counting_hasher.calls == 3
+
+
+def test_a_correct_password_resets_the_count(client, world):
+    user = world.coordinator_a
+    fail(client, user, IP_A, 2)
+    post_login(client, user, ip=IP_A)  # right password (code step follows)
+    client.post(reverse("logout"))
+    fail(client, user, IP_A, 2)
+    assert LOCKED not in post_login(client, user, password="fout", ip=IP_A).content.decode()
+
+
+def test_lockout_ends_after_the_period(client, world):
+    user = world.coordinator_a
+    fail(client, user, IP_A, 3)
+    InlogTeller.objects.filter(ip=IP_A).update(laatste=timezone.now() - dt.timedelta(seconds=901))
+    device = totp_device(user)
+    assert post_login(client, user, code=totp_code(device), ip=IP_A).status_code == 302
+
+
+def test_address_behind_trusted_proxy_is_taken_from_forwarded_for(client, world, settings):
+    settings.TRUSTED_PROXY_HOPS = 1
+    user = world.coordinator_a
+    for _ in range(3):
+        post_login(
+            client,
+            user,
+            password="fout",
+            ip="10.0.0.1",
+            headers={"X-Forwarded-For": f"1.1.1.1, {IP_A}"},
+        )
+    assert InlogTeller.objects.get().ip == IP_A
+    # Another client behind the same proxy is not locked out.
+    device = totp_device(user)
+    response = post_login(
+        client, user, code=totp_code(device), ip="10.0.0.1", headers={"X-Forwarded-For": IP_B}
+    )
+    assert response.status_code == 302

@@ -1,0 +1,119 @@
+"""Password reset through ONE field "Gebruikersnaam of e-mailadres": either kind of input works
+(the manual's trap of two fields that hang when both are filled cannot happen); the mail goes
+through the project's mail path; the reset never skips the code step and ends old sessions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+from tests.accounts.conftest import post_login
+from tests.helpers import login, totp_code, totp_device
+
+pytestmark = pytest.mark.django_db
+
+NEW = "Heel-nieuw-wachtwoord-7"
+
+
+def request_reset(client, invoer, organisatie="VO2505 Apeldoorn"):
+    return client.post(
+        reverse("wachtwoord_vergeten"), {"organisatie": organisatie, "invoer": invoer}
+    )
+
+
+def link_from_mail(message) -> str:
+    match = re.search(r"http://testserver(/wachtwoord-herstellen/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_the_form_has_one_field_for_username_or_email(client, world):
+    body = client.get(reverse("wachtwoord_vergeten")).content.decode()
+    assert ">Gebruikersnaam of e-mailadres:</label>" in body
+    assert body.count('name="invoer"') == 1
+    assert 'name="email"' not in body and 'name="username"' not in body
+
+
+@pytest.mark.parametrize(
+    "invoer", ["piet", "piet@school.example", "PIET@School.Example"], ids=["name", "mail", "case"]
+)
+def test_either_kind_of_input_sends_the_mail(client, world, invoer):
+    response = request_reset(client, invoer)
+    assert response["Location"] == reverse("wachtwoord_vergeten_verstuurd")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["piet@school.example"]
+    assert "VO2505 Apeldoorn" in message.body and '"piet"' in message.body
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD, gebruiker=world.coordinator_a
+    ).exists()
+
+
+def test_email_without_organisation_works_and_username_stays_within_its_organisation(client, world):
+    # Both "piet" accounts (two organisations) share this address: each gets its own mail
+    # naming its organisation.
+    request_reset(client, "piet@school.example", organisatie="")
+    assert [m.to for m in mail.outbox] == [["piet@school.example"]] * 2
+    assert {"VO2505 Apeldoorn" in m.body for m in mail.outbox} == {True, False}
+    mail.outbox.clear()
+    request_reset(client, "piet@school.example", organisatie="VO2505")
+    assert len(mail.outbox) == 1 and "VO2505 Apeldoorn" in mail.outbox[0].body
+    mail.outbox.clear()
+    # "piet" at PO2501 is the outsider, not the coordinator.
+    request_reset(client, "piet", organisatie="PO2501")
+    assert [m.to for m in mail.outbox] == [[world.outsider.email]]
+
+
+def test_unknown_input_gets_the_same_answer_and_no_mail(client, world):
+    known = request_reset(client, "piet")
+    unknown = request_reset(client, "niemand@nergens.example")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert len(mail.outbox) == 1
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD,
+        gebruiker=None,
+        gebruikersnaam="niemand@nergens.example",
+    ).exists()
+
+
+def test_reset_link_sets_password_then_login_still_needs_the_code(client, world):
+    other = Client()
+    login(other, world.coordinator_a)
+    request_reset(client, "piet")
+    link = link_from_mail(mail.outbox[0])
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": NEW, "new_password2": NEW})
+    assert response["Location"] == reverse("login")
+    # Not logged in by the reset: the login screen, then the code step.
+    assert client.get(reverse("start")).status_code == 302
+    assert "Uw wachtwoord is ingesteld" in client.get(reverse("login")).content.decode()
+    response = post_login(client, world.coordinator_a, password=NEW)
+    assert response["Location"].startswith(reverse("koppelen")) or response["Location"].startswith(
+        reverse("code")
+    )
+    assert client.get(reverse("start")).status_code == 302
+    # The old session of the account has ended.
+    assert other.get(reverse("start")).status_code == 302
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.WACHTWOORD_HERSTELD, gebruiker=world.coordinator_a
+    ).exists()
+    # The link works once.
+    assert "verlopen of al gebruikt" in client.get(link, follow=True).content.decode()
+
+
+def test_reset_user_with_an_app_goes_to_the_code_step(client, world):
+    device = totp_device(world.coordinator_a)
+    request_reset(client, "piet")
+    response = client.get(link_from_mail(mail.outbox[0]), follow=True)
+    client.post(response.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW})
+    response = post_login(client, world.coordinator_a, password=NEW)
+    assert response["Location"].startswith(reverse("code"))
+    response = client.post(reverse("code"), {"code": totp_code(device)})
+    assert client.get(reverse("start")).status_code == 200
