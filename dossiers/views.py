@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,6 +11,7 @@ from dossiers.forms import LvsFormulier
 from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, lvs_overzicht_for, toetsen_for
 from dossiers.services import lvs_gegevens_opslaan
 from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.tabs import render_tab
 
 
 @login_required
@@ -49,12 +50,13 @@ def lvs_tab(request, pk: int):
     toets_rijen = (
         [(form, regels.get(form.instance.pk)) for form in formulier.toetsen] if formulier else []
     )
-    return render(
+    # In the hulpvraag view's frame (the pupil's hulpvragen, the tabs, the access audit).
+    return render_tab(
         request,
+        hulpvraag,
+        "lvs",
         "dossiers/lvs.html",
         {
-            "hulpvraag": hulpvraag,
-            "leerling": leerling,
             "overzicht": overzicht,
             "formulier": formulier,
             "toets_rijen": toets_rijen,
