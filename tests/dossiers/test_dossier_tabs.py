@@ -9,6 +9,7 @@ from django.urls import reverse
 from dossiers.models import Inzage, Notitie
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Toegang
+from hulpvragen.tabs import tab_url
 from tests.factories import AdresFactory, UserFactory
 from tests.helpers import login
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def tab(hv, slug):
-    return reverse("hulpvragen:tab", args=[hv.pk, slug])
+    return tab_url(hv.pk, slug)
 
 
 def test_basisgegevens_shows_address_history_and_adds_a_new_current_address(client, world):

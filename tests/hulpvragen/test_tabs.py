@@ -13,7 +13,7 @@ from django.urls import reverse
 from bijlagen.models import Bijlage
 from dossiers.models import Inzage
 from hulpvragen.models import HulpvraagType, Statuswijziging
-from hulpvragen.tabs import TABS, register, render_tab
+from hulpvragen.tabs import TABS, register, render_tab, tab_url
 from tests.factories import LabelFactory, SchoolgegevensFactory, grant_toegang, make_hulpvraag
 from tests.helpers import login
 
@@ -33,7 +33,7 @@ ALLE_TABS = [
 
 
 def tab(hv, slug):
-    return reverse("hulpvragen:tab", args=[hv.pk, slug])
+    return tab_url(hv.pk, slug)
 
 
 def tab_labels(response) -> list[str]:
@@ -114,11 +114,13 @@ def test_unknown_tab_is_404(client, world):
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("slug", ["lvs", "aanpak", "tlv", "formulier"])
+# Tabs that no part of the application fills yet (others plug theirs in at start-up).
+LEGE_TABS = [slug for slug, t in TABS.items() if t.view is None and not t.url_name]
+
+
+@pytest.mark.parametrize("slug", LEGE_TABS)
 def test_unfilled_tabs_say_so_honestly(client, world, slug):
-    if TABS[slug].view is not None:
-        pytest.skip("filled by another part")
-    login(client, world.coordinator_a)
+    login(client, world.loket)
     response = client.get(tab(world.hv_a_ingediend, slug))
     assert response.status_code == 200
     assert "Nog niet beschikbaar" in response.content.decode()
