@@ -481,3 +481,168 @@ class LvsInstellingen(models.Model):
             dl_max=self.dl_max,
             maandwaarden=tuple(getattr(self, veld) for veld in self.MAAND_VELDEN),
         )
+
+
+class LijstVoorkeur(models.Model):
+    """What the Hulpvragen screen remembers per user across sessions: the last search and filters
+    (until "Wissen"), the sort, the chosen columns in their order, and the full-screen toggle."""
+
+    gebruiker = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lijstvoorkeur",
+        verbose_name=_("gebruiker"),
+    )
+    filters = models.JSONField(_("zoekfilters"), default=dict, blank=True)
+    sortering = models.CharField(_("sortering"), max_length=40, blank=True)
+    kolommen = models.JSONField(
+        _("kolommen"), default=list, blank=True, help_text=_("Zichtbare kolommen, in volgorde.")
+    )
+    volledig_scherm = models.BooleanField(_("volledig scherm"), default=False)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lijstvoorkeur")
+        verbose_name_plural = _("lijstvoorkeuren")
+
+    def __str__(self) -> str:
+        return str(self.gebruiker)
+
+
+class ConceptStap(models.TextChoices):
+    BASISGEGEVENS = "basisgegevens", _("Basisgegevens")
+    SCHOOLGEGEVENS = "schoolgegevens", _("Schoolgegevens")
+    HULPVRAAG = "hulpvraag", _("Hulpvraag")
+
+
+class DossierConcept(models.Model):
+    """A new dossier being entered through the wizard, kept server-side after every step.
+
+    The manual warns that a pupil entered today without a hulpvraag cannot be found tomorrow.
+    Here nothing becomes a Leerling until the last step, and until then the half-filled wizard is
+    the creator's own concept: listed for them, resumable, invisible to everyone else (the SWV
+    too). What was typed is stored even when it does not validate yet, so nothing is lost."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dossierconcepten",
+        verbose_name=_("aangemaakt door"),
+    )
+    stap = models.CharField(
+        _("stap"), max_length=20, choices=ConceptStap.choices, default=ConceptStap.BASISGEGEVENS
+    )
+    gegevens = models.JSONField(_("ingevoerde gegevens"), default=dict, blank=True)
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossierconcept")
+        verbose_name_plural = _("dossierconcepten")
+        ordering = ["-gewijzigd_op", "-id"]
+        indexes = [models.Index(fields=["aangemaakt_door", "-gewijzigd_op"])]
+
+    def __str__(self) -> str:
+        return self.naam or str(_("Nieuw dossier"))
+
+    @property
+    def naam(self) -> str:
+        b = self.gegevens.get("basisgegevens", {})
+        return " ".join(
+            p for p in (b.get("roepnaam"), b.get("tussenvoegsel"), b.get("achternaam")) if p
+        )
+
+
+class Notitie(models.Model):
+    """ "Mijn notities": a note on a hulpvraag that only its author ever sees."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    hulpvraag = models.ForeignKey(
+        "hulpvragen.Hulpvraag",
+        on_delete=models.CASCADE,
+        related_name="notities",
+        verbose_name=_("hulpvraag"),
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notities",
+        verbose_name=_("auteur"),
+    )
+    tekst = models.TextField(_("notitie"))
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-aangemaakt_op", "-id"]
+        indexes = [models.Index(fields=["hulpvraag", "auteur", "-aangemaakt_op"])]
+
+    def __str__(self) -> str:
+        return f"{self.auteur}: {self.tekst[:40]}"
+
+
+class InzageActie(models.TextChoices):
+    BEKEKEN = "bekeken", _("bekeken")
+    GEWIJZIGD = "gewijzigd", _("gewijzigd")
+    AANGEMAAKT = "aangemaakt", _("aangemaakt")
+    TOEGANG_VERLEEND = "toegang_verleend", _("toegang verleend")
+    TOEGANG_INGETROKKEN = "toegang_ingetrokken", _("toegang ingetrokken")
+
+
+class Inzage(models.Model):
+    """Append-only audit record of access to pupil data: who, what, when. Rows are never changed
+    or deleted through the application (save refuses an update, delete refuses)."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    actie = models.CharField(_("actie"), max_length=24, choices=InzageActie.choices)
+    onderdeel = models.CharField(
+        _("onderdeel"), max_length=40, help_text=_("Scherm of tabblad, bijvoorbeeld “lijst”.")
+    )
+    # Plain ids rather than foreign keys: the record must outlive the data it is about.
+    leerling_id = models.BigIntegerField(_("leerling"), null=True, blank=True)
+    hulpvraag_id = models.BigIntegerField(_("hulpvraag"), null=True, blank=True)
+    details = models.CharField(_("details"), max_length=300, blank=True)
+    op = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("inzage (auditlog)")
+        verbose_name_plural = _("inzage (auditlog)")
+        ordering = ["-op", "-id"]
+        indexes = [
+            models.Index(fields=["organisatie", "leerling_id", "-op"]),
+            models.Index(fields=["organisatie", "gebruiker", "-op"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.op:%d-%m-%Y %H:%M} {self.gebruiker} {self.actie} {self.onderdeel}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Inzage is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Inzage is append-only")

@@ -13,13 +13,19 @@ from django.utils.translation import gettext as _
 from accounts.models import Rol, User
 from dossiers import lvs
 from dossiers.models import (
+    DossierConcept,
     IqTest,
     Leerling,
+    LijstVoorkeur,
     LvsInstellingen,
+    Notitie,
     Schoolgegevens,
     SociaalEmotioneleProblematiek,
     Toets,
 )
+from hulpvragen.models import Hulpvraag, HulpvraagType
+from hulpvragen.selectors import hulpvraag_types_for_school
+from organisaties.models import School
 
 
 def lvs_instellingen_for(*, organisatie_id: int) -> lvs.ProInstellingen:
@@ -219,3 +225,27 @@ def _geen_toetsen() -> str:
     return _(
         "Er zijn nog geen toetsen ingevuld: vul per domein ten minste de toetsdatum en de DLE in."
     )
+
+
+# --- The Hulpvragen screen, the wizard and the dossier tabs ---------------------------------
+
+
+def lijstvoorkeur_get(*, user: User) -> LijstVoorkeur:
+    """The user's saved list settings, or unsaved defaults (no write on a plain page view)."""
+    return LijstVoorkeur.objects.filter(gebruiker=user).first() or LijstVoorkeur(gebruiker=user)
+
+
+def dossierconcepten_for(*, user: User) -> QuerySet[DossierConcept]:
+    """A user's own unfinished wizards: nobody else, not even the SWV, ever sees them."""
+    return DossierConcept.objects.filter(aangemaakt_door=user, organisatie_id=user.organisatie_id)
+
+
+def hulpvraag_type_choices_for_school(*, school: School) -> list[tuple[str, str]]:
+    """The "Titel" choices for a pupil of this school, from the engine's per-organisation
+    configuration (type per school sector, limited to active processes)."""
+    return [(t, HulpvraagType(t).label) for t in hulpvraag_types_for_school(school=school)]
+
+
+def notities_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Notitie]:
+    """ "Mijn notities": only the notes this user wrote."""
+    return Notitie.objects.filter(hulpvraag=hulpvraag, auteur=user)

@@ -4,11 +4,27 @@ checked that the user may edit (dossiers.selectors.lvs_mag_bewerken)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
-from dossiers.models import IqTest, Leerling, SociaalEmotioneleProblematiek, Toets
+from dossiers.models import (
+    Adres,
+    DossierConcept,
+    Inzage,
+    InzageActie,
+    IqTest,
+    Leerling,
+    LijstVoorkeur,
+    Notitie,
+    Schoolgegevens,
+    SociaalEmotioneleProblematiek,
+    Toets,
+)
+from hulpvragen.models import Hulpvraag, Toegang
+from hulpvragen.services import hulpvraag_create
 
 
 @transaction.atomic
@@ -45,3 +61,211 @@ def lvs_gegevens_opslaan(
         sociaal_emotioneel.leerling = leerling
         sociaal_emotioneel.gewijzigd_door = door
         sociaal_emotioneel.save()
+
+
+# --- Access audit, list preferences, dossier tabs and the wizard -----------------------------
+
+
+def inzage_record(
+    *,
+    gebruiker: User,
+    onderdeel: str,
+    actie: str = InzageActie.BEKEKEN,
+    leerling_id: int | None = None,
+    hulpvraag_id: int | None = None,
+    details: str = "",
+) -> Inzage:
+    """Append one audit record: who looked at or changed which pupil's data, and when."""
+    return Inzage.objects.create(
+        organisatie_id=gebruiker.organisatie_id,
+        gebruiker=gebruiker,
+        actie=actie,
+        onderdeel=onderdeel[:40],
+        leerling_id=leerling_id,
+        hulpvraag_id=hulpvraag_id,
+        details=details[:300],
+    )
+
+
+def lijstvoorkeur_save(*, user: User, **fields: Any) -> LijstVoorkeur:
+    allowed = {"filters", "sortering", "kolommen", "volledig_scherm"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown preference fields: {sorted(unknown)}")
+    voorkeur, _ = LijstVoorkeur.objects.update_or_create(gebruiker=user, defaults=fields)
+    return voorkeur
+
+
+def adres_add(*, leerling: Leerling, door: User, **fields: Any) -> Adres:
+    """ "+ Adres toevoegen": a new address becomes current; the old ones stay as history."""
+    adres = Adres.objects.create(
+        organisatie_id=leerling.organisatie_id, leerling=leerling, **fields
+    )
+    inzage_record(
+        gebruiker=door,
+        onderdeel="basisgegevens",
+        actie=InzageActie.GEWIJZIGD,
+        leerling_id=leerling.pk,
+        details="adres toegevoegd",
+    )
+    return adres
+
+
+def schoolgegevens_update(
+    *, schoolgegevens: Schoolgegevens, door: User, **fields: Any
+) -> Schoolgegevens:
+    """Edit the Schoolgegevens tab. Notifications read aanvrager and e-mail from this row, so
+    a personeelswijziging made here re-routes every later e-mail."""
+    for name, value in fields.items():
+        setattr(schoolgegevens, name, value)
+    schoolgegevens.full_clean()
+    schoolgegevens.save()
+    inzage_record(
+        gebruiker=door,
+        onderdeel="schoolgegevens",
+        actie=InzageActie.GEWIJZIGD,
+        leerling_id=schoolgegevens.leerling_id,
+        details="schoolgegevens gewijzigd: " + ", ".join(sorted(fields)),
+    )
+    return schoolgegevens
+
+
+def notitie_create(*, hulpvraag: Hulpvraag, auteur: User, tekst: str) -> Notitie:
+    return Notitie.objects.create(
+        organisatie_id=hulpvraag.organisatie_id, hulpvraag=hulpvraag, auteur=auteur, tekst=tekst
+    )
+
+
+@transaction.atomic
+def toegang_grant(*, hulpvraag: Hulpvraag, gebruiker: User, door: User, reden: str = "") -> Toegang:
+    """The loket gives a deskundige read access to this hulpvraag (audited). Granting twice
+    keeps the one active grant."""
+    if gebruiker.organisatie_id != hulpvraag.organisatie_id:
+        raise ValueError("toegang crosses organisations")
+    toegang = Toegang.objects.filter(
+        hulpvraag=hulpvraag, gebruiker=gebruiker, ingetrokken_op__isnull=True
+    ).first()
+    if toegang is None:
+        toegang = Toegang.objects.create(
+            organisatie_id=hulpvraag.organisatie_id,
+            hulpvraag=hulpvraag,
+            gebruiker=gebruiker,
+            reden=reden,
+            verleend_door=door,
+        )
+        inzage_record(
+            gebruiker=door,
+            onderdeel="toegang",
+            actie=InzageActie.TOEGANG_VERLEEND,
+            leerling_id=hulpvraag.leerling_id,
+            hulpvraag_id=hulpvraag.pk,
+            details=f"leestoegang voor gebruiker {gebruiker.pk}",
+        )
+    return toegang
+
+
+@transaction.atomic
+def toegang_revoke(*, toegang: Toegang, door: User) -> Toegang:
+    """Revoking keeps the row: the history of who could see the dossier stays."""
+    if toegang.ingetrokken_op is None:
+        toegang.ingetrokken_op = timezone.now()
+        toegang.save(update_fields=["ingetrokken_op"])
+        inzage_record(
+            gebruiker=door,
+            onderdeel="toegang",
+            actie=InzageActie.TOEGANG_INGETROKKEN,
+            leerling_id=toegang.hulpvraag.leerling_id,
+            hulpvraag_id=toegang.hulpvraag_id,
+            details=f"leestoegang ingetrokken voor gebruiker {toegang.gebruiker_id}",
+        )
+    return toegang
+
+
+# --- The new-dossier wizard ---------------------------------------------------------------------
+
+
+def dossierconcept_start(*, door: User) -> DossierConcept:
+    return DossierConcept.objects.create(organisatie_id=door.organisatie_id, aangemaakt_door=door)
+
+
+def dossierconcept_save(
+    *, concept: DossierConcept, stap: str, gegevens: dict[str, Any], volgende: str | None = None
+) -> DossierConcept:
+    """Keep what was typed on a step, valid or not, so leaving never loses input."""
+    concept.gegevens = {**concept.gegevens, stap: gegevens}
+    if volgende is not None:
+        concept.stap = volgende
+    concept.save()
+    return concept
+
+
+def dossierconcept_delete(*, concept: DossierConcept) -> None:
+    concept.delete()
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    concept: DossierConcept,
+    door: User,
+    leerling: dict[str, Any],
+    adres: dict[str, Any] | None,
+    schoolgegevens: dict[str, Any],
+    hulpvraag: dict[str, Any],
+) -> Hulpvraag:
+    """The wizard's last "Opslaan": pupil, address, schoolgegevens and the first hulpvraag are
+    created together or not at all, so there is never a pupil without a hulpvraag to find it by.
+    The concept goes in the same transaction."""
+    org = door.organisatie_id
+    nieuw = Leerling(organisatie_id=org, **leerling)
+    nieuw.full_clean()
+    nieuw.save()
+    if adres:
+        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)
+    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)
+    sg.full_clean()
+    sg.save()
+    created = hulpvraag_create(
+        schoolgegevens=sg,
+        type=hulpvraag["type"],
+        door=door,
+        omschrijving=hulpvraag.get("omschrijving", ""),
+    )
+    if hulpvraag.get("coordinator") is not None:
+        created.coordinator = hulpvraag["coordinator"]
+        created.save(update_fields=["coordinator"])
+    concept.delete()
+    inzage_record(
+        gebruiker=door,
+        onderdeel="nieuw dossier",
+        actie=InzageActie.AANGEMAAKT,
+        leerling_id=nieuw.pk,
+        hulpvraag_id=created.pk,
+    )
+    return created
+
+
+def hulpvraag_add(
+    *,
+    schoolgegevens: Schoolgegevens,
+    door: User,
+    type: str,
+    omschrijving: str = "",
+    coordinator=None,
+) -> Hulpvraag:
+    """ "Nieuwe hulpvraag toevoegen" for a pupil already in Kindkans."""
+    with transaction.atomic():
+        created = hulpvraag_create(
+            schoolgegevens=schoolgegevens, type=type, door=door, omschrijving=omschrijving
+        )
+        if coordinator is not None:
+            created.coordinator = coordinator
+            created.save(update_fields=["coordinator"])
+        inzage_record(
+            gebruiker=door,
+            onderdeel="hulpvraag",
+            actie=InzageActie.AANGEMAAKT,
+            leerling_id=schoolgegevens.leerling_id,
+            hulpvraag_id=created.pk,
+        )
+    return created

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,7 @@ from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, lvs_overzicht_for
 from dossiers.services import lvs_gegevens_opslaan
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import Hulpvraag
+from hulpvragen.tabs import render_tab
 
 
 @login_required
@@ -55,15 +56,19 @@ def lvs_tab_view(request, hulpvraag: Hulpvraag):
     toets_rijen = (
         [(form, regels.get(form.instance.pk)) for form in formulier.toetsen] if formulier else []
     )
-    context = {
-        "hulpvraag": hulpvraag,
-        "leerling": leerling,
-        "overzicht": overzicht,
-        "formulier": formulier,
-        "toets_rijen": toets_rijen,
-        "mag_bewerken": mag_bewerken,
-    }
-    return render(request, "dossiers/lvs.html", context)
+    # In the hulpvraag view's frame (the pupil's hulpvragen, the tabs, the access audit).
+    return render_tab(
+        request,
+        hulpvraag,
+        "lvs",
+        "dossiers/lvs.html",
+        {
+            "overzicht": overzicht,
+            "formulier": formulier,
+            "toets_rijen": toets_rijen,
+            "mag_bewerken": mag_bewerken,
+        },
+    )
 
 
 def lvs_url(hulpvraag_pk: int) -> str:

@@ -1,0 +1,518 @@
+"""Server time of the Hulpvragen screen on a large PostgreSQL data set, next to the Django admin
+changelist for the same data and the same question (issue 6).
+
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kindkans_bench \
+        .venv/bin/python benchmarks/hulpvragen_screen.py --hulpvragen 1000000
+
+Seeds (bulk SQL, once per size; --opnieuw reseeds) N hulpvragen over 150 organisations, skewed so
+the largest has 8 % of them (80,000 of a million), ~0.8 pupils per hulpvraag with Dutch names
+(30 % from common surnames such as Jansen, the rest rare synthetic ones, some with accents).
+Then, as the loket user of the largest organisation, through Django's full request stack
+(middleware, session, view, template, the access audit insert), it times each case R times and
+prints p50/p95 in milliseconds and the SQL query count, for our list and for /beheer/'s
+changelist: default sort, a common name search, a rare name search, a status filter, page 1 and a
+deep page (row 50,000: keyset cursor for us, ?p=2000 for the admin's OFFSET).
+Exit code 1 when a case of ours has p95 > 150 ms or the admin search is not ≥ 5× slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+parser.add_argument("--hulpvragen", type=int, default=100_000, help="total rows (default 100000)")
+parser.add_argument("--organisaties", type=int, default=150)
+parser.add_argument("--herhalingen", type=int, default=30, help="timed requests per case")
+parser.add_argument("--opnieuw", action="store_true", help="drop the data set and seed again")
+parser.add_argument("--geen-drempel", action="store_true", help="report only, never exit 1")
+parser.add_argument(
+    "--opruimen", action="store_true", help="drop the benchmark database afterwards"
+)
+args = parser.parse_args()
+
+DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kindkans_bench")
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "kindkans.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "DATABASE_URL": DB_URL,
+        "DATABASE_POOL": "false",
+        "KINDKANS_VAR_DIR": tempfile.mkdtemp(prefix="kindkans-bench-"),
+    }
+)
+os.environ.pop("REDIS_URL", None)
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    name = DB_URL.rsplit("/", 1)[1]
+    server = DB_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and args.opnieuw:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+ensure_database()
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from accounts.models import Rol, User  # noqa: E402
+from hulpvragen import lijst  # noqa: E402
+from hulpvragen.models import Status  # noqa: E402
+from hulpvragen.services import processen_load_defaults  # noqa: E402
+from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402
+
+settings.DEBUG = False
+
+VOORNAMEN = [
+    "Daan",
+    "Sem",
+    "Emma",
+    "Julia",
+    "Mila",
+    "Tess",
+    "Lucas",
+    "Finn",
+    "Levi",
+    "Noah",
+    "Liam",
+    "Saar",
+    "Nora",
+    "Yara",
+    "Eva",
+    "Lotte",
+    "Zoë",
+    "Aïsha",
+    "Noël",
+    "Chloë",
+    "Mohamed",
+    "Fatima",
+    "Bram",
+    "Jesse",
+    "Sophie",
+    "Anna",
+    "Ruben",
+    "Thijs",
+    "Lieke",
+    "Fenna",
+]
+ACHTERNAMEN = [
+    "de Jong",
+    "Jansen",
+    "de Vries",
+    "van den Berg",
+    "van Dijk",
+    "Bakker",
+    "Janssen",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "Çelik",
+    "Yılmaz",
+    "Özdemir",
+    "El Amrani",
+]
+LETTERGREPEN_1 = [
+    "Kol",
+    "Ber",
+    "Ha",
+    "Wes",
+    "Ter",
+    "Van",
+    "Lin",
+    "Roo",
+    "Gel",
+    "Hui",
+    "Ste",
+    "Bran",
+    "Mee",
+    "Dui",
+    "Zwa",
+    "Kra",
+    "Ble",
+    "Ol",
+    "Nij",
+    "Ek",
+    "Wij",
+    "Pol",
+    "Rus",
+    "Tim",
+    "Aal",
+    "Ho",
+    "Scho",
+    "Vel",
+    "Din",
+    "Gro",
+]
+LETTERGREPEN_2 = [
+    "der",
+    "ke",
+    "ven",
+    "ling",
+    "se",
+    "ter",
+    "man",
+    "bo",
+    "ge",
+    "ri",
+    "no",
+    "dé",
+    "la",
+    "mo",
+    "sin",
+    "wa",
+    "ker",
+    "to",
+    "ne",
+    "lo",
+    "ma",
+    "ber",
+    "ga",
+    "ve",
+    "ho",
+    "ri",
+    "ku",
+    "te",
+    "na",
+    "ze",
+]
+LETTERGREPEN_3 = ["ma", "link", "veld", "stra", "huis", "berg", "kamp", "dijk", "mans", "ink"]
+AANTAL_SCHOLEN = 20
+DIEP = 50_000
+
+
+def sql_array(values: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def pick(values: list[str]) -> str:
+    """SQL for a random element of the list (re-evaluated per row)."""
+    return f"({sql_array(values)})[1 + floor(random() * {len(values)})::int]"
+
+
+def sizes(total: int, n: int) -> list[int]:
+    """The largest organisation 8 %, the rest Zipf-like and never larger."""
+    largest = round(total * 0.08)
+    weights = [1 / (i + 2) ** 0.8 for i in range(n - 1)]
+    rest = total - largest
+    out = [largest] + [max(1, int(rest * w / sum(weights))) for w in weights]
+    out[1] += total - sum(out)
+    return out
+
+
+def seeded() -> bool:
+    with connection.cursor() as c:
+        c.execute("CREATE TABLE IF NOT EXISTS bench_meta (hulpvragen bigint, organisaties int)")
+        c.execute("SELECT hulpvragen, organisaties FROM bench_meta")
+        row = c.fetchone()
+    return row == (args.hulpvragen, args.organisaties)
+
+
+def seed() -> None:
+    t0 = time.perf_counter()
+    verdeling = sizes(args.hulpvragen, args.organisaties)
+    with transaction.atomic():
+        orgs = Organisatie.objects.bulk_create(
+            Organisatie(
+                code=f"B{i:04d}",
+                naam=f"B{i:04d} Benchmarkregio",
+                sector=Sector.VO,
+                loket_email=f"loket@b{i:04d}.example",
+            )
+            for i in range(args.organisaties)
+        )
+        for org in orgs:
+            processen_load_defaults(organisatie=org)
+        besturen = Bestuur.objects.bulk_create(
+            Bestuur(organisatie=o, naam=f"Stichting {o.code}") for o in orgs
+        )
+        scholen = School.objects.bulk_create(
+            School(
+                organisatie=o,
+                bestuur=b,
+                brin=f"{j:02d}{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}",
+                naam=f"{'Lyceum' if j % 2 else 'College'} {o.code}-{j}",
+                sector=Sector.VO,
+            )
+            for i, (o, b) in enumerate(zip(orgs, besturen, strict=True))
+            for j in range(AANTAL_SCHOLEN)
+        )
+        lokets = User.objects.bulk_create(
+            User(
+                organisatie=o,
+                username="loket",
+                rol=Rol.SWV_LOKET,
+                is_staff=True,
+                first_name="Loket",
+                last_name=o.code,
+                email=f"loket@{o.code.lower()}.example",
+            )
+            for o in orgs
+        )
+    print(f"  organisaties, processen, scholen, gebruikers: {time.perf_counter() - t0:.1f} s")
+
+    school_ids: dict[int, list[int]] = {}
+    for s in scholen:
+        school_ids.setdefault(s.organisatie_id, []).append(s.pk)
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS bench_org")
+        c.execute(
+            "CREATE UNLOGGED TABLE bench_org (org_id bigint, n int, l int, loket_id bigint,"
+            " school_ids bigint[])"
+        )
+        rows = [
+            (o.pk, n, max(1, int(n * 0.8)), u.pk, school_ids[o.pk])
+            for o, n, u in zip(orgs, verdeling, lokets, strict=True)
+        ]
+        c.executemany("INSERT INTO bench_org VALUES (%s, %s, %s, %s, %s)", rows)
+        # Bulk inserts build the trigram index faster in one go afterwards.
+        c.execute("DROP INDEX IF EXISTS leerling_zoeknaam_trgm")
+        t = time.perf_counter()
+        c.execute(
+            f"""
+            INSERT INTO dossiers_leerling (organisatie_id, voornamen, roepnaam, tussenvoegsel,
+                achternaam, geboortedatum, geslacht, bsn, onderwijsnummer, aangemaakt_op)
+            SELECT o.org_id, v, v, '', a, date '2008-01-01' + (random() * 3000)::int,
+                   CASE WHEN random() < 0.5 THEN 'M' ELSE 'V' END, '', '', now()
+            FROM bench_org o
+            CROSS JOIN LATERAL generate_series(1, o.l) g
+            CROSS JOIN LATERAL (SELECT
+                {pick(VOORNAMEN)} AS v,
+                CASE WHEN random() < 0.3 THEN {pick(ACHTERNAMEN)}
+                  ELSE {pick(LETTERGREPEN_1)} || {pick(LETTERGREPEN_2)} || {pick(LETTERGREPEN_3)}
+                END AS a
+                WHERE g > 0) n
+            """
+        )
+        print(f"  leerlingen: {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        c.execute(
+            """
+            INSERT INTO dossiers_schoolgegevens (organisatie_id, leerling_id, school_id, leerjaar,
+                doublures, contactpersoon, email, telefoon, begindatum, aangemaakt_op)
+            SELECT l.organisatie_id, l.id,
+                   o.school_ids[1 + (l.id % array_length(o.school_ids, 1))],
+                   1 + l.id % 6, 0, 'Zorgcoördinator', 'zorg@school.example', '',
+                   date '2024-08-26', now()
+            FROM dossiers_leerling l JOIN bench_org o ON o.org_id = l.organisatie_id
+            """
+        )
+        c.execute("DROP TABLE IF EXISTS bench_ll")
+        c.execute(
+            """
+            CREATE UNLOGGED TABLE bench_ll AS
+            SELECT l.organisatie_id, sg.leerling_id, sg.id AS sg_id,
+                   row_number() OVER (PARTITION BY l.organisatie_id ORDER BY l.id) AS rn
+            FROM dossiers_leerling l JOIN dossiers_schoolgegevens sg ON sg.leerling_id = l.id
+            """
+        )
+        c.execute("CREATE INDEX ON bench_ll (organisatie_id, rn)")
+        c.execute("DROP TABLE IF EXISTS bench_status")
+        c.execute(
+            """
+            CREATE UNLOGGED TABLE bench_status AS
+            SELECT p.organisatie_id, row_number() OVER (PARTITION BY p.organisatie_id
+                   ORDER BY p.type) AS tn, p.type, p.id AS proces_id,
+                   array_agg(s.id ORDER BY s.id) AS status_ids
+            FROM hulpvragen_proces p JOIN hulpvragen_status s ON s.proces_id = p.id
+            WHERE p.actief GROUP BY p.organisatie_id, p.type, p.id
+            """
+        )
+        c.execute("ANALYZE bench_org; ANALYZE bench_ll; ANALYZE bench_status")
+        print(f"  schoolgegevens: {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        c.execute(
+            """
+            INSERT INTO hulpvragen_hulpvraag (organisatie_id, leerling_id, schoolgegevens_id, type,
+                proces_id, status_id, hulpvraagdatum, omschrijving, coordinator_id,
+                aangemaakt_door_id, aangemaakt_op, laatste_datum)
+            SELECT o.org_id, ll.leerling_id, ll.sg_id, bs.type, bs.proces_id,
+                   bs.status_ids[1 + floor(random() * array_length(bs.status_ids, 1))::int],
+                   (x.ld - (random() * 60) * interval '1 day')::date, '',
+                   CASE WHEN random() < 0.3 THEN o.loket_id END, NULL, x.ld, x.ld
+            FROM bench_org o
+            CROSS JOIN LATERAL generate_series(1, o.n) g
+            CROSS JOIN LATERAL (SELECT now() - (random() * 1000) * interval '1 day' AS ld,
+                                       1 + (g * 7919) % 5 AS tn WHERE g > 0) x
+            JOIN bench_ll ll ON ll.organisatie_id = o.org_id AND ll.rn = 1 + (g - 1) % o.l
+            JOIN bench_status bs ON bs.organisatie_id = o.org_id AND bs.tn = x.tn
+            """
+        )
+        print(f"  hulpvragen: {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        index_sql = [
+            s
+            for s in __import__(
+                "dossiers.migrations.0004_leerling_zoeknaam_trigram", fromlist=["FORWARD"]
+            ).FORWARD
+            if "CREATE INDEX" in s
+        ][0]
+        c.execute(index_sql)
+        c.execute("DROP TABLE bench_ll; DROP TABLE bench_status; DROP TABLE bench_org")
+        c.execute(
+            "ANALYZE dossiers_leerling; ANALYZE dossiers_schoolgegevens;"
+            " ANALYZE hulpvragen_hulpvraag"
+        )
+        c.execute("DELETE FROM bench_meta")
+        c.execute("INSERT INTO bench_meta VALUES (%s, %s)", [args.hulpvragen, args.organisaties])
+        print(f"  trigramindex en ANALYZE: {time.perf_counter() - t:.1f} s")
+    print(f"Zaaien klaar in {time.perf_counter() - t0:.1f} s")
+
+
+def timed(client: Client, url: str, n: int) -> tuple[float, float, int, int]:
+    for _ in range(3):  # warm-up: caches, prepared plans, preferences written once
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    queries = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)
+    ):
+        client.get(url)
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * len(samples))) - 1)]
+    return statistics.median(samples), p95, len(queries), len(response.content)
+
+
+def main() -> int:
+    call_command("migrate", verbosity=0)
+    if not seeded():
+        if Organisatie.objects.exists():
+            print("Andere dataset aanwezig: start opnieuw met --opnieuw")
+            return 2
+        print(f"Zaaien: {args.hulpvragen:,} hulpvragen over {args.organisaties} organisaties")
+        seed()
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT organisatie_id, count(*) FROM hulpvragen_hulpvraag GROUP BY 1"
+            " ORDER BY 2 DESC LIMIT 1"
+        )
+        org_id, aantal = c.fetchone()
+        c.execute("SELECT count(*) FROM hulpvragen_hulpvraag")
+        totaal = c.fetchone()[0]
+    loket = User.objects.get(organisatie_id=org_id, rol=Rol.SWV_LOKET)
+    zichtbaar = lijst.hulpvragen_zoeken(user=loket, filters={}).count()
+    status = Status.objects.filter(
+        proces__organisatie_id=org_id, naam="TLV aanvraag indienen", proces__actief=True
+    ).first()
+    rare = (
+        lijst.hulpvragen_zoeken(user=loket, filters={})
+        .exclude(leerling__achternaam__in=ACHTERNAMEN)
+        .values_list("leerling__achternaam", flat=True)
+        .order_by("id")
+        .first()
+    )
+    rij = min(DIEP, zichtbaar // 2)
+    diep = (
+        lijst.hulpvragen_zoeken(user=loket, filters={})
+        .order_by("-laatste_datum", "-id")
+        .values_list("laatste_datum", "id")[rij - 1 : rij][0]
+    )
+    cursor = lijst._encode(*diep)
+    print(
+        f"\nDataset: {totaal:,} hulpvragen; grootste organisatie {aantal:,}, waarvan {zichtbaar:,}"
+        f" zichtbaar voor het loket. PostgreSQL {connection.pg_version // 10000}."
+        f" {args.herhalingen} metingen per geval.\n"
+    )
+
+    client = Client()
+    client.force_login(loket)
+    ons = "/hulpvragen/?"
+    admin = "/beheer/hulpvragen/hulpvraag/?"
+    cases = [
+        ("standaard sortering, pagina 1", {"zoeken": 1}, {}),
+        ("naam zoeken (veel voorkomend)", {"zoeken": 1, "q": "jansen"}, {"q": "jansen"}),
+        ("naam zoeken (zeldzaam)", {"zoeken": 1, "q": rare}, {"q": rare}),
+        (
+            "statusfilter",
+            {"zoeken": 1, "status": status.naam},
+            {"status__id__exact": status.pk},
+        ),
+        (f"diepe pagina (rij {rij:,})", {"zoeken": 1, "na": cursor}, {"p": rij // 100}),
+    ]
+    header = (
+        f"{'geval':<34}{'lijst p50':>10}{'p95':>8}{'SQL':>5}  "
+        f"{'admin p50':>10}{'p95':>9}{'SQL':>5}{'admin/lijst':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for naam, ours, theirs in cases:
+        # 100 rows a page on both sides: the admin changelist's default page size.
+        our = timed(client, ons + urlencode({**ours, "per": 100}), args.herhalingen)
+        their = timed(client, admin + urlencode(theirs), max(5, args.herhalingen // 3))
+        factor = their[1] / our[1]
+        print(
+            f"{naam:<34}{our[0]:>9.1f} {our[1]:>7.1f}{our[2]:>5}  {their[0]:>9.1f} {their[1]:>8.1f}"
+            f"{their[2]:>5}{factor:>12.1f}×"
+        )
+        if our[1] > 150:
+            failures.append(f"{naam}: p95 {our[1]:.0f} ms > 150 ms")
+        if "zoeken" in naam and factor < 5:
+            failures.append(f"{naam}: admin only {factor:.1f}× slower")
+    print("\nms = server time through Django's full request stack (in-process client).")
+    if failures and not args.geen_drempel:
+        print("NIET GEHAALD: " + "; ".join(failures))
+        return 1
+    print("Doelen gehaald." if not failures else "Doelen niet gehaald (alleen gerapporteerd).")
+    return 0
+
+
+if __name__ == "__main__":
+    # No collectstatic for a benchmark: plain static storage, as in the tests.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with override_settings(STORAGES=storages):
+        code = main()
+    if args.opruimen:
+        connection.close()
+        import psycopg
+
+        name = DB_URL.rsplit("/", 1)[1]
+        with psycopg.connect(DB_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    sys.exit(code)

@@ -1,0 +1,102 @@
+"""Playwright journeys in Chromium: search a pupil, choose and reorder columns, reload and see
+them kept, "Wissen"; the new-dossier wizard left half-way, logged out, logged in and finished."""
+
+from __future__ import annotations
+
+import pytest
+
+from hulpvragen.models import Hulpvraag
+from tests.factories import _bsn
+from tests.helpers import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def header_texts(page) -> list[str]:
+    return [
+        t.replace("▲", "").replace("▼", "").strip()
+        for t in page.locator("table.tabel--klikbaar thead th").all_inner_texts()
+    ]
+
+
+def test_search_columns_reload_and_wissen(page, live_server, world):
+    target = world.hv_a_ingediend.leerling
+    other = world.hv_a_voorlopig.leerling
+    browser_login(page, live_server, world.coordinator_a)
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    page.get_by_label("Zoeken in hulpvragen").fill(target.achternaam)
+    page.get_by_role("button", name="zoeken").click()
+    rows = page.locator("table.tabel--klikbaar tbody tr")
+    assert target.naam in rows.all_inner_texts()[0]
+    assert all(other.naam not in r for r in rows.all_inner_texts()) or (
+        other.achternaam == target.achternaam
+    )
+
+    page.get_by_role("link", name="Kolommenkiezer").click()
+    page.get_by_label("Dossiernummer tonen").uncheck()
+    page.get_by_label("Geboortedatum tonen").check()
+    page.get_by_label("Volgorde Geboortedatum").fill("1")
+    page.get_by_role("button", name="Opslaan").click()
+    assert header_texts(page)[0] == "Geboortedatum"
+    assert "Dossiernummer" not in header_texts(page)
+
+    page.reload()
+    assert header_texts(page)[0] == "Geboortedatum"
+    assert page.get_by_label("Zoeken in hulpvragen").input_value() == target.achternaam
+
+    page.get_by_role("button", name="Wissen").click()
+    assert page.get_by_label("Zoeken in hulpvragen").input_value() == ""
+    assert page.locator("table.tabel--klikbaar tbody tr").count() == 2
+    assert header_texts(page)[0] == "Geboortedatum"  # Wissen clears filters, not columns
+
+    page.get_by_role("link", name="Laatste datum").click()
+    assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Laatste datum")
+
+
+def test_wizard_left_half_way_is_found_again_and_finished(page, live_server, world):
+    browser_login(page, live_server, world.coordinator_a)
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    page.get_by_role("link", name="Toevoegen").click()
+    page.get_by_label("Leerlingnaam").fill("Visser")
+    page.get_by_role("button", name="zoeken").click()
+    page.get_by_text("Deze leerling is nog niet bekend.").wait_for()
+    page.get_by_role("button", name="Dossier toevoegen").click()
+
+    page.get_by_label("Voornamen").fill("Emma Sophie")
+    page.get_by_label("Roepnaam").fill("Emma")
+    page.get_by_label("Achternaam").fill("Visser")
+    page.get_by_label("Geboortedatum").fill("02-05-2012")
+    page.get_by_label("Geslacht").select_option("V")
+    page.get_by_label("BSN").fill(_bsn(7777))
+    page.get_by_label("Straat").fill("Stationsstraat")
+    page.get_by_label("Huisnummer").fill("5")
+    page.get_by_label("Postcode").fill("7311 AA")
+    page.get_by_label("Woonplaats").fill("Apeldoorn")
+    page.get_by_role("button", name="Opslaan").click()
+
+    page.get_by_label("Leerjaar / groep").fill("2")
+    page.get_by_label("E-mailadres").fill("zorg@school-a.example")
+    page.get_by_label("Contactpersoon").fill("P. de Coördinator")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_label("Titel").wait_for()
+
+    # Leave half-way: log out, come back tomorrow.
+    page.get_by_role("button", name="Afmelden").click()
+    browser_login(page, live_server, world.coordinator_a)
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    page.get_by_role("link", name="Emma Visser").click()
+
+    page.get_by_label("Titel").select_option(label="TLV VSO")
+    page.get_by_label("Omschrijving").fill("Emma heeft veel nodig")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Zet in de omschrijving geen naam").wait_for()
+    page.get_by_label("Omschrijving").fill("Vastgelopen in leerjaar 2")
+    page.get_by_role("button", name="Opslaan").click()
+
+    page.get_by_role("heading", name="TLV VSO", level=1).wait_for()
+    assert "TLV voorlopige aanvraag" in page.content()
+    hv = Hulpvraag.objects.get(leerling__achternaam="Visser")
+    assert hv.omschrijving == "Vastgelopen in leerjaar 2"
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    assert "Nog niet afgeronde dossiers" not in page.content()
+    assert "Emma Visser" in page.locator("table.tabel--klikbaar").inner_text()
