@@ -38,7 +38,10 @@ def all_urls(resolver=None, prefix=""):
         if hasattr(pat, "_route"):
             part = _route_to_path(pat._route)
         else:
-            part = _regex_to_path(pat._regex, {"app_label": "accounts", "url": "x"})
+            # A tab name for the hulpvraag view's tab pattern (an alternation of tab slugs).
+            part = _regex_to_path(
+                pat._regex, {"app_label": "accounts", "url": "x", "tab": "schoolgegevens"}
+            )
         if isinstance(pattern, URLResolver):
             yield from all_urls(pattern, prefix + part)
         elif isinstance(pattern, URLPattern):

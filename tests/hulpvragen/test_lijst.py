@@ -239,7 +239,8 @@ def test_queries_per_page_do_not_depend_on_page_size_or_rows(client, world, per)
         hv_for(world.school_a, achternaam=f"Extra{i}").labels.add(label)
     with CaptureQueriesContext(connection) as many:
         assert len(rows(client.get(LIJST, {"per": per}))) == min(per, 32)
-    assert len(many) == len(few) <= 14
+    # 14 queries of the screen itself plus the second-factor device lookup of every request.
+    assert len(many) == len(few) <= 15
 
 
 def test_list_view_writes_an_audit_record(client, world):
