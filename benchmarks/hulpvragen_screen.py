@@ -89,6 +89,7 @@ from hulpvragen import lijst  # noqa: E402
 from hulpvragen.models import Status  # noqa: E402
 from hulpvragen.services import processen_load_defaults  # noqa: E402
 from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402
+from tests.helpers import login  # noqa: E402
 
 settings.DEBUG = False
 
@@ -458,7 +459,7 @@ def main() -> int:
     )
 
     client = Client()
-    client.force_login(loket)
+    login(client, loket)  # both factors, as a real session
     ons = "/hulpvragen/?"
     admin = "/beheer/hulpvragen/hulpvraag/?"
     cases = [
