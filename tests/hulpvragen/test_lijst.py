@@ -31,7 +31,8 @@ def rows(response) -> list[str]:
     """The first cell (the link) of every body row, in order."""
     body = response.content.decode()
     tbody = body.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return re.findall(r'<td><a href="/hulpvragen/\d+/">([^<]*)</a>', tbody)
+    found = re.findall(r'<td><a href="/hulpvragen/\d+/">([^<]*)</a>', tbody)
+    return [html.unescape(name) for name in found]
 
 
 def headers(response) -> list[str]:
