@@ -153,3 +153,13 @@ def notificaties_enqueue(*, notificaties: list[Notificatie]) -> None:
     ids = [n.pk for n in notificaties if n.pk is not None]
     if ids:
         enqueue_on_commit(notificaties_verzenden, ids)
+
+
+def notificaties_retry(*, notificaties: QuerySet[Notificatie]) -> int:
+    """The beheerder retries failed e-mails (after fixing the mail server): their attempts start
+    again and they are queued after commit. Sent rows are never sent again."""
+    with transaction.atomic():
+        mislukt = list(notificaties.filter(verzonden_op__isnull=True, pogingen__gte=max_pogingen()))
+        Notificatie.objects.filter(pk__in=[n.pk for n in mislukt]).update(pogingen=0)
+        notificaties_enqueue(notificaties=mislukt)
+    return len(mislukt)

@@ -372,3 +372,9 @@ def test_staged_files_are_cleaned_up_after_a_day(school, world):
     assert concepten_opruimen() == 1
     assert not BijlageConcept.objects.exists()
     assert not default_storage.exists(concept.sleutel)
+
+
+def test_hulpvraag_page_has_the_bijlagen_button(school, world):
+    upload(school, world.hv_a_voorlopig, f("a.pdf", b.pdf()))
+    pagina = school.get(reverse("hulpvragen:detail", args=[world.hv_a_voorlopig.pk]))
+    assert f'href="{url(world.hv_a_voorlopig)}">1 Bijlage</a>' in pagina.content.decode()

@@ -313,3 +313,55 @@ def test_broker_down_at_commit_does_not_hang_and_mail_arrives_later(world, smtp,
     worker.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
     time.sleep(2.5)  # several more beat ticks
     assert len(smtp.berichten) == 1
+
+
+# --- The beheerder sees failed e-mails and retries them -----------------------------------------
+
+
+def test_beheerder_sees_failed_mail_with_its_error_and_retries_it(
+    client, world, smtp_settings, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIE_MAX_POGINGEN = 1
+    smtp_settings.weigeren = 1
+    hv = world.hv_a_ingediend
+    with django_capture_on_commit_callbacks(execute=True):
+        hulpvraag_change_status(
+            hulpvraag=hv,
+            naar=status(hv, "TLV aanvraag incompleet"),
+            door=world.loket,
+            toelichting="x",
+        )
+    notificatie = Notificatie.objects.get()
+    login(client, world.beheerder)
+    lijst = reverse("admin:hulpvragen_notificatie_changelist")
+    pagina = client.get(lijst, {"toestand": "mislukt"}).content.decode()
+    assert notificatie.ontvanger in pagina
+    assert "451" in pagina
+    assert hv.leerling.achternaam not in pagina
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            lijst, {"action": "opnieuw_proberen", "_selected_action": [notificatie.pk]}
+        )
+    assert response.status_code == 302
+    notificatie.refresh_from_db()
+    assert notificatie.verzonden_op is not None
+    assert len(smtp_settings.berichten) == 1
+
+
+def test_beheerder_of_another_organisation_sees_nothing(
+    client, world, smtp_settings, django_capture_on_commit_callbacks
+):
+    from tests.factories import UserFactory
+
+    hv = world.hv_a_ingediend
+    with django_capture_on_commit_callbacks(execute=True):
+        hulpvraag_change_status(
+            hulpvraag=hv,
+            naar=status(hv, "TLV aanvraag incompleet"),
+            door=world.loket,
+            toelichting="x",
+        )
+    ander = UserFactory(organisatie=world.other_org, rol="beheerder", is_staff=True)
+    login(client, ander)
+    pagina = client.get(reverse("admin:hulpvragen_notificatie_changelist")).content.decode()
+    assert Notificatie.objects.get().ontvanger not in pagina
