@@ -3,6 +3,7 @@ notification tests. Without Redis they skip locally and fail in CI."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -32,14 +33,21 @@ def _vrije_poort() -> int:
 
 
 class Postbus:
-    """aiosmtpd handler: keeps every accepted message; refuses the next `weigeren` with 451."""
+    """aiosmtpd handler: keeps every accepted message; refuses the next `weigeren` with 451;
+    with `vasthouden` it keeps the sender waiting in DATA (to kill a worker mid-send)."""
 
     def __init__(self) -> None:
         self.berichten: list = []
         self.weigeren = 0
         self.geweigerd = 0
+        self.vasthouden = False
+        self.vastgehouden = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.vasthouden:
+            self.vastgehouden += 1
+            await asyncio.sleep(60)
+            return "451 4.3.0 Te laat (test)"
         if self.weigeren > 0:
             self.weigeren -= 1
             self.geweigerd += 1

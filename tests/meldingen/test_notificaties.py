@@ -365,3 +365,53 @@ def test_beheerder_of_another_organisation_sees_nothing(
     login(client, ander)
     pagina = client.get(reverse("admin:hulpvragen_notificatie_changelist")).content.decode()
     assert Notificatie.objects.get().ontvanger not in pagina
+
+
+# --- More faults --------------------------------------------------------------------------------
+
+
+def test_double_clicked_status_change_is_one_change_and_one_mail(
+    client, world, smtp_settings, django_capture_on_commit_callbacks
+):
+    hv = world.hv_a_ingediend
+    login(client, world.loket)
+    data = {
+        "naar": status(hv, "TLV aanvraag incompleet").pk,
+        "toelichting": "Het OPP ontbreekt.",
+        "gezien_status": hv.status_id,
+    }
+    url = reverse("hulpvragen:status_wijzigen", args=[hv.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        eerste = client.post(url, data)
+        tweede = client.post(url, data)
+    assert eerste.status_code == 302
+    assert tweede.status_code in (200, 400, 409)
+    assert "intussen gewijzigd" in tweede.content.decode()
+    assert Statuswijziging.objects.filter(hulpvraag=hv, van__isnull=False).count() == 1
+    assert len(smtp_settings.berichten) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_send_is_delivered_and_recorded_once(world, smtp, workers):
+    smtp.vasthouden = True
+    eerste = workers()
+    hv = world.hv_a_ingediend
+    with app_sends_to(REDIS_URL, workers.queue), transaction.atomic():
+        hulpvraag_change_status(
+            hulpvraag=hv,
+            naar=status(hv, "TLV aanvraag incompleet"),
+            door=world.loket,
+            toelichting="x",
+        )
+    notificatie = Notificatie.objects.get()
+    eerste.wait_for(lambda: smtp.vastgehouden == 1)
+    eerste.stop(kill=True)  # SIGKILL in the middle of the SMTP conversation
+    notificatie.refresh_from_db()
+    assert notificatie.verzonden_op is None
+    smtp.vasthouden = False
+    # A new worker with beat: the relay finds the row the dead worker never finished.
+    tweede = workers(beat=True)
+    verzonden = tweede.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
+    time.sleep(2.5)
+    assert len(smtp.berichten) == 1
+    assert verzonden.pogingen == 1
