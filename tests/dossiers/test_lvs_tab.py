@@ -305,3 +305,22 @@ def test_the_hulpvraag_page_links_to_the_lvs_tab(client, world, hv_pro_groep8):
     login(client, world.coordinator_a)
     body = client.get(reverse("hulpvragen:detail", args=[hv_pro_groep8.pk])).content.decode()
     assert f'href="{url(hv_pro_groep8)}"' in body
+
+
+def test_service_never_moves_a_row_into_another_dossier(world, hv_pro_groep8):
+    from dossiers.services import lvs_gegevens_opslaan
+
+    elders = LeerlingFactory(organisatie=world.org)
+    vreemd = Toets.objects.create(
+        organisatie=world.org, leerling=elders, toetsdatum=date(2026, 1, 5), domein="BL", dle=30
+    )
+    vreemd.dle = 1
+    with pytest.raises(ValueError, match="another pupil"):
+        lvs_gegevens_opslaan(
+            leerling=hv_pro_groep8.leerling, door=world.coordinator_a, opslaan=[vreemd]
+        )
+    lvs_gegevens_opslaan(
+        leerling=hv_pro_groep8.leerling, door=world.coordinator_a, verwijderen=[vreemd]
+    )
+    vreemd.refresh_from_db()
+    assert (vreemd.dle, vreemd.leerling) == (30, elders)

@@ -6,7 +6,7 @@ printed demo password so the README stays true).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -117,7 +117,7 @@ class Command(BaseCommand):
             leerjaar=2,
             types=["TLV_VSO"],
         )
-        self._dossier(
+        sanne = self._dossier(
             vo,
             veluws,
             coordinator,
@@ -132,6 +132,7 @@ class Command(BaseCommand):
             types=["FA", "PRO"],
             indienen=["FA"],
         )
+        self._lvs(sanne, coordinator)
         self._dossier(
             vo,
             veluws,
@@ -323,3 +324,24 @@ class Command(BaseCommand):
                     toelichting="Demo: aanvraag ingediend.",
                 )
         return leerling
+
+    def _lvs(self, leerling, door):
+        """LVS data for the PrO demo: IQ 68 and leerachterstanden that give the advice
+        praktijkonderwijs (docs/lvs.md). Once only."""
+        from dossiers.models import IqTest, Toets
+        from dossiers.services import lvs_gegevens_opslaan
+
+        if Toets.objects.filter(leerling=leerling).exists():
+            return
+        toetsdatum = timezone.localdate() - timedelta(days=14)
+        lvs_gegevens_opslaan(
+            leerling=leerling,
+            door=door,
+            opslaan=[
+                IqTest(testdatum=date(2024, 11, 4), totaal_iq=68, test="WISC-V"),
+                *(
+                    Toets(toetsdatum=toetsdatum, domein=domein, dle=dle, naam="Demo-toets")
+                    for domein, dle in (("BL", 26), ("IR", 28), ("TL", 38), ("SP", 40))
+                ),
+            ],
+        )
