@@ -145,11 +145,14 @@ def lvs_overzicht_for(
     leerling: Leerling,
     schoolgegevens: Schoolgegevens | None,
     instellingen: lvs.ProInstellingen | None = None,
+    iq_tests: QuerySet[IqTest] | None = None,
+    toetsen: QuerySet[Toets] | None = None,
 ) -> LvsOverzicht:
     """Everything the LVS tab shows, in four queries (three without settings passed in). The
     advice uses the newest IQ test and the newest toets per domain."""
-    iq_tests = list(iq_tests_for(leerling=leerling))
-    toetsen = list(toetsen_for(leerling=leerling))
+    # A caller may pass the querysets its formsets use: evaluated here once, reused there.
+    iq_tests = list(iq_tests if iq_tests is not None else iq_tests_for(leerling=leerling))
+    toetsen = list(toetsen if toetsen is not None else toetsen_for(leerling=leerling))
     sep = SociaalEmotioneleProblematiek.objects.filter(leerling=leerling).first()
     if instellingen is None:
         instellingen = lvs_instellingen_for(organisatie_id=leerling.organisatie_id)

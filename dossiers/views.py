@@ -29,14 +29,20 @@ def lvs_tab_view(request, hulpvraag: Hulpvraag):
     mag_bewerken = lvs_mag_bewerken(user=request.user)
     if request.method == "POST" and not mag_bewerken:
         raise PermissionDenied
-    overzicht = lvs_overzicht_for(leerling=leerling, schoolgegevens=hulpvraag.schoolgegevens)
+    iq_tests, toetsen = iq_tests_for(leerling=leerling), toetsen_for(leerling=leerling)
+    overzicht = lvs_overzicht_for(
+        leerling=leerling,
+        schoolgegevens=hulpvraag.schoolgegevens,
+        iq_tests=iq_tests,
+        toetsen=toetsen,
+    )
 
     formulier = None
     if mag_bewerken:
         formulier = LvsFormulier(
             leerling=leerling,
-            iq_tests=iq_tests_for(leerling=leerling),
-            toetsen=toetsen_for(leerling=leerling),
+            iq_tests=iq_tests,
+            toetsen=toetsen,
             sociaal_emotioneel=overzicht.sociaal_emotioneel,
             data=request.POST if request.method == "POST" else None,
         )
