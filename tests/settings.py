@@ -32,3 +32,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the in-memory default, so that a real Celery worker started by a test can open
     # the same test database (tests/kindkans/test_tasks.py).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+# Whitenoise warns on every request when STATIC_ROOT does not exist; tests never collect static.
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405
