@@ -52,10 +52,10 @@ class Keuze:
 
 
 def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
-    """The statuses this user may choose by hand from the hulpvraag's current status. Pass a
-    hulpvraag that came through the access module."""
+    """The statuses this user may choose by hand from the hulpvraag's current status; nothing for
+    a user who may not see the hulpvraag (the same rule hulpvraag_change_status applies)."""
     actor = actor_for(user)
-    if actor is None:
+    if actor is None or not hulpvragen_visible_to(user).filter(pk=hulpvraag.pk).exists():
         return []
     overgangen = (
         Overgang.objects.filter(

@@ -176,6 +176,9 @@ def test_loket_choices_after_indienen(world, ingediend):
         k.naar.naam for k in available_transitions(hulpvraag=ingediend, user=world.coordinator_a)
     ]
     assert school == ["TLV aanvraag ingetrokken"]
+    # A school user of another school (who cannot see it) is offered nothing.
+    assert available_transitions(hulpvraag=ingediend, user=world.collega_b) == []
+    assert available_transitions(hulpvraag=ingediend, user=world.outsider) == []
 
 
 def test_a_guard_registered_by_another_app_is_used(world, new_hulpvraag, monkeypatch):
