@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from accounts.models import Rol
 from hulpvragen.models import HulpvraagType
@@ -20,6 +21,11 @@ from tests.factories import (
     UserFactory,
     make_hulpvraag,
 )
+
+# Wall-clock deadlines make property tests flaky on a loaded 2-core machine; what they prove does
+# not depend on speed (benchmarks/ measures that).
+hypothesis_settings.register_profile("kindkans", deadline=None)
+hypothesis_settings.load_profile("kindkans")
 
 CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make for
