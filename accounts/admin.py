@@ -13,9 +13,14 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Rol, User
-from accounts.services import tweede_factor_reset_actie
-from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
+from accounts.models import Beveiligingsgebeurtenis, Rol, User
+from accounts.services import mag_tweede_factor_resetten, tweede_factor_reset_actie
+from organisaties.admin_scope import (
+    ALLEEN_BEKIJKEN,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+    sees_all_organisations,
+)
 
 
 class _SameOrganisationMixin:
@@ -95,6 +100,10 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     # The beheerder's reset of a lost authenticator app (audited; the user enrols again).
     actions = [tweede_factor_reset_actie]
+
+    def has_tweede_factor_reset_permission(self, request) -> bool:
+        return mag_tweede_factor_resetten(request.user)
+
     fieldsets = (
         (None, {"fields": ("organisatie", "username", "password")}),
         (
@@ -153,3 +162,32 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
                 "Leeg alleen voor platformbeheerders (rol Platformbeheerder)."
             )
         return form
+
+
+@admin.register(Beveiligingsgebeurtenis)
+class BeveiligingsgebeurtenisAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+    """The security log, read-only: the beheerder sees the events of the own organisation."""
+
+    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    list_display = (
+        "tijdstip",
+        "gebeurtenis",
+        "gebruikersnaam",
+        "organisatie_code",
+        "ip",
+        "door",
+        "toelichting",
+    )
+    list_filter = ("gebeurtenis",)
+    search_fields = ("gebruikersnaam", "ip", "toelichting")
+    date_hierarchy = "tijdstip"
+    list_select_related = ("door",)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -98,6 +98,19 @@ def inlogpoging_reserveer(
 
 def inlogpoging_geslaagd(*, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None):
     InlogTeller.objects.filter(**_teller_sleutel(organisatie, gebruikersnaam, ip)).delete()
+    # Counters whose lockout period is over mean nothing any more; keep the table small.
+    verlopen = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    InlogTeller.objects.filter(laatste__lt=verlopen).delete()
+
+
+# The counter key for password-reset requests: not a username anyone can type (it has a space).
+_HERSTEL_SLEUTEL = "wachtwoord vergeten"
+
+
+def herstelaanvraag_toegestaan(*, ip: str | None) -> bool:
+    """Password-reset requests per IP address share the lockout limits (a few per quarter of an
+    hour), so the form cannot be used to flood someone's inbox."""
+    return inlogpoging_reserveer(organisatie=None, gebruikersnaam=_HERSTEL_SLEUTEL, ip=ip)
 
 
 # --- TOTP enrolment, verification, backup codes ---------------------------------------------------
@@ -219,6 +232,11 @@ def sessies_beeindig(*, gebruiker: User) -> None:
     User.objects.filter(pk=gebruiker.pk).update(sessies_geldig_vanaf=gebruiker.sessies_geldig_vanaf)
 
 
+def mag_tweede_factor_resetten(door: User) -> bool:
+    """Whether `door` may reset second factors at all (of users of the own organisation)."""
+    return door.is_active and door.rol in (Rol.BEHEERDER, Rol.PLATFORM)
+
+
 def _mag_tweede_factor_resetten(door: User, gebruiker: User) -> bool:
     if not door.is_active:
         return False
@@ -246,7 +264,10 @@ def tweede_factor_reset(*, gebruiker: User, door: User, ip: str | None) -> None:
         )
 
 
-@admin.action(description=_("Tweede factor resetten (opnieuw koppelen bij volgende login)"))
+@admin.action(
+    description=_("Tweede factor resetten (opnieuw koppelen bij volgende login)"),
+    permissions=["tweede_factor_reset"],
+)
 def tweede_factor_reset_actie(modeladmin, request, queryset) -> None:
     """Admin action for the User admin (`actions = [tweede_factor_reset_actie]`). It lives here,
     next to its service, so whichever module defines the User admin can simply list it."""

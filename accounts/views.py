@@ -37,6 +37,7 @@ from accounts.selectors import (
 from accounts.services import (
     CodeUitslag,
     beveiliging_log,
+    herstelaanvraag_toegestaan,
     reservecodes_create,
     totp_device_bevestig,
     totp_device_voor_koppelen,
@@ -240,6 +241,10 @@ def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         organisatie = form.cleaned_data["organisatie"]
         invoer = form.cleaned_data["invoer"]
+        ip = client_ip(request)
+        if not herstelaanvraag_toegestaan(ip=ip):
+            # Same answer as always; no mail, so the form cannot be used to flood inboxes.
+            return redirect("wachtwoord_vergeten_verstuurd")
 
         def link_voor(gebruiker) -> str:
             pad = reverse(
@@ -255,7 +260,7 @@ def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
             gebruikers=list(gebruikers_voor_herstel(organisatie=organisatie, invoer=invoer)),
             invoer=invoer,
             organisatie=organisatie,
-            ip=client_ip(request),
+            ip=ip,
             link_voor=link_voor,
         )
         return redirect("wachtwoord_vergeten_verstuurd")

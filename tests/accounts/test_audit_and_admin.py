@@ -91,3 +91,29 @@ def test_device_admins_that_would_show_secrets_are_not_registered():
 
     assert not admin.site.is_registered(TOTPDevice)
     assert not admin.site.is_registered(StaticDevice)
+
+
+def test_reset_action_is_offered_to_the_beheerder_only(client, world):
+    changelist = reverse("admin:accounts_user_changelist")
+    login(client, world.loket)
+    assert client.get(changelist).status_code == 200
+    assert "tweede_factor_reset_actie" not in client.get(changelist).content.decode()
+    login(client, world.beheerder)
+    assert "tweede_factor_reset_actie" in client.get(changelist).content.decode()
+
+
+def test_beheerder_reads_the_security_log_of_the_own_organisation_only(client, world):
+    beveiliging_log(gebeurtenis=Gebeurtenis.LOGIN_MISLUKT, gebruiker=world.coordinator_a)
+    beveiliging_log(gebeurtenis=Gebeurtenis.LOGIN_MISLUKT, gebruiker=world.outsider)
+    url = reverse("admin:accounts_beveiligingsgebeurtenis_changelist")
+    login(client, world.beheerder)
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert [r.organisatie_code for r in rows] == ["VO2505"]
+    other = Beveiligingsgebeurtenis.objects.get(gebruiker=world.outsider)
+    change = reverse("admin:accounts_beveiligingsgebeurtenis_change", args=[other.pk])
+    assert client.get(change).status_code == 404
+    assert client.get(reverse("admin:accounts_beveiligingsgebeurtenis_add")).status_code == 403
+    login(client, world.coordinator_a)
+    assert client.get(url).status_code in (302, 403)

@@ -116,3 +116,10 @@ def test_address_behind_trusted_proxy_is_taken_from_forwarded_for(client, world,
         client, user, code=totp_code(device), ip="10.0.0.1", headers={"X-Forwarded-For": IP_B}
     )
     assert response.status_code == 302
+
+
+def test_expired_counters_are_cleaned_up_at_a_successful_login(client, world):
+    fail(client, world.coordinator_a, IP_A, 2)
+    InlogTeller.objects.update(laatste=timezone.now() - dt.timedelta(seconds=901))
+    post_login(client, world.collega_b, ip=IP_B)
+    assert not InlogTeller.objects.exists()

@@ -117,3 +117,14 @@ def test_reset_user_with_an_app_goes_to_the_code_step(client, world):
     assert response["Location"].startswith(reverse("code"))
     response = client.post(reverse("code"), {"code": totp_code(device)})
     assert client.get(reverse("start")).status_code == 200
+
+
+def test_reset_requests_per_address_are_limited(client, world, settings):
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 3
+    for _ in range(5):
+        response = request_reset(client, "piet")
+        assert response["Location"] == reverse("wachtwoord_vergeten_verstuurd")
+    assert len(mail.outbox) == 3
+    other = Client(REMOTE_ADDR="198.51.100.7")
+    request_reset(other, "piet")
+    assert len(mail.outbox) == 4
