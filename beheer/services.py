@@ -15,7 +15,11 @@ from beheer.models import (
     PersoneelswijzigingRegel,
     PersoneelswijzigingStatus,
 )
-from beheer.selectors import is_swv_beheer, schoolgegevens_van_vertrekkende
+from beheer.selectors import (
+    gebruikersnaam_suggestie,
+    is_swv_beheer,
+    schoolgegevens_van_vertrekkende,
+)
 from dossiers.models import Schoolgegevens
 from organisaties.models import School
 
@@ -216,3 +220,73 @@ def personeelswijziging_reject(
     pw.toelichting = (pw.toelichting + "\n\n" + toelichting.strip()).strip()
     pw.save(update_fields=["status", "behandeld_door", "behandeld_op", "toelichting"])
     return pw
+
+
+# --- Users ---------------------------------------------------------------------------------------
+
+_MEDEWERKER_ROLLEN = {Rol.SWV_LOKET, Rol.BEHEERDER}
+
+
+def _check_beheerder(door: User) -> None:
+    if not is_swv_beheer(door) or door.rol != Rol.BEHEERDER:
+        raise ValidationError(_("Alleen de beheerder beheert gebruikers."))
+
+
+def _koppelingen_schoon(gebruiker: User, scholen) -> list:
+    """Schools belong to the school role, a bestuur to the bevoegd gezag: anything else is
+    dropped, so a role change never leaves access behind."""
+    if gebruiker.rol != Rol.BEVOEGD_GEZAG:
+        gebruiker.bestuur = None
+    gebruiker.is_staff = gebruiker.rol in _MEDEWERKER_ROLLEN
+    return list(scholen) if gebruiker.rol == Rol.SCHOOL else []
+
+
+@transaction.atomic
+def gebruiker_create(*, door: User, gegevens: dict, scholen=()) -> User:
+    """A personal account in the beheerder's organisation. It gets no password: the person sets
+    one through "Wachtwoord vergeten" (the beheerder never knows it) and then links the
+    authenticator app at the first login."""
+    _check_beheerder(door)
+    if gegevens.get("rol") == Rol.PLATFORM:
+        raise ValidationError(_("Deze rol kan hier niet worden gekozen."))
+    gebruiker = User(organisatie_id=door.organisatie_id, **gegevens)
+    if not gebruiker.username:
+        gebruiker.username = gebruikersnaam_suggestie(
+            organisatie_id=door.organisatie_id,
+            voornaam=gebruiker.first_name,
+            achternaam=gebruiker.last_name,
+        )
+    scholen = _koppelingen_schoon(gebruiker, scholen)
+    gebruiker.set_unusable_password()
+    gebruiker.full_clean(exclude=["password"])
+    gebruiker.save()
+    gebruiker.scholen.set(scholen)
+    return gebruiker
+
+
+@transaction.atomic
+def gebruiker_update(*, door: User, gebruiker: User, scholen=()) -> User:
+    """Save the changed fields of `gebruiker` (names, e-mail, role, bestuur) and its schools."""
+    _check_beheerder(door)
+    if gebruiker.organisatie_id != door.organisatie_id or gebruiker.rol == Rol.PLATFORM:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw organisatie."))
+    if gebruiker.pk == door.pk and gebruiker.rol != Rol.BEHEERDER:
+        raise ValidationError(_("U kunt uw eigen rol als beheerder niet afnemen."))
+    scholen = _koppelingen_schoon(gebruiker, scholen)
+    gebruiker.full_clean(exclude=["password"])
+    gebruiker.save()
+    gebruiker.scholen.set(scholen)
+    return gebruiker
+
+
+@transaction.atomic
+def gebruiker_set_actief(*, door: User, gebruiker: User, actief: bool) -> User:
+    """Deactivate (the account can no longer log in; its history and name stay) or reactivate."""
+    _check_beheerder(door)
+    if gebruiker.organisatie_id != door.organisatie_id:
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw organisatie."))
+    if gebruiker.pk == door.pk and not actief:
+        raise ValidationError(_("U kunt uw eigen account niet deactiveren."))
+    gebruiker.is_active = actief
+    gebruiker.save(update_fields=["is_active"])
+    return gebruiker

@@ -30,6 +30,10 @@ urlpatterns = [
         views.personeelswijziging_afwijzen,
         name="personeelswijziging_afwijzen",
     ),
+    path("swv/gebruikers/", views.gebruikers, name="gebruikers"),
+    path("swv/gebruikers/nieuw/", views.gebruiker_nieuw, name="gebruiker_nieuw"),
+    path("swv/gebruikers/<int:pk>/", views.gebruiker_detail, name="gebruiker"),
+    path("swv/gebruikers/<int:pk>/actief/", views.gebruiker_actief, name="gebruiker_actief"),
     # For schools: the manual's e-mail to the loket, as a request inside the application.
     path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
 ]

@@ -8,20 +8,32 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
-from beheer.forms import AanvraagForm, AfwijzenForm, GoedkeurenForm, PersoneelswijzigingForm
+from beheer.forms import (
+    AanvraagForm,
+    AfwijzenForm,
+    GebruikerForm,
+    GebruikersFilter,
+    GoedkeurenForm,
+    PersoneelswijzigingForm,
+)
 from beheer.models import PersoneelswijzigingStatus
 from beheer.selectors import (
+    gebruikers_for,
     is_swv_beheer,
     personeelswijziging_voorbeeld,
     personeelswijzigingen_for,
 )
 from beheer.services import (
+    gebruiker_create,
+    gebruiker_set_actief,
+    gebruiker_update,
     personeelswijziging_apply,
     personeelswijziging_kan_ongedaan,
     personeelswijziging_reject,
@@ -244,3 +256,94 @@ def personeelswijziging_aanvragen(request):
     return render(
         request, "beheer/personeelswijziging_aanvragen.html", {"form": form, "aanvragen": aanvragen}
     )
+
+
+# --- Users ---------------------------------------------------------------------------------------
+
+
+@beheerder_vereist
+def gebruikers(request):
+    filter_form = GebruikersFilter(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    page = Paginator(gebruikers_for(user=request.user, **filters), 50).get_page(
+        request.GET.get("pagina")
+    )
+    querystring = request.GET.copy()
+    querystring.pop("pagina", None)
+    return render(
+        request,
+        "beheer/gebruikers.html",
+        {"page": page, "filter": filter_form, "querystring": querystring.urlencode()},
+    )
+
+
+def _gebruiker_opslaan(request, form, *, nieuw: bool):
+    d = form.cleaned_data
+    try:
+        if nieuw:
+            gegevens = {k: d[k] for k in form.Meta.fields if k != "scholen"}
+            gebruiker = gebruiker_create(door=request.user, gegevens=gegevens, scholen=d["scholen"])
+        else:
+            gebruiker = gebruiker_update(
+                door=request.user, gebruiker=form.instance, scholen=d["scholen"]
+            )
+    except ValidationError as e:
+        if hasattr(e, "error_dict"):
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, e)
+        return None
+    return gebruiker
+
+
+@beheerder_vereist
+def gebruiker_nieuw(request):
+    form = GebruikerForm(request.POST or None, beheerder=request.user)
+    if request.method == "POST" and form.is_valid():
+        gebruiker = _gebruiker_opslaan(request, form, nieuw=True)
+        if gebruiker is not None:
+            messages.success(
+                request,
+                _(
+                    "Account “%(naam)s” is aangemaakt. De gebruiker stelt zelf een wachtwoord in "
+                    "via “Wachtwoord vergeten” en koppelt bij de eerste keer inloggen de "
+                    "authenticator-app."
+                )
+                % {"naam": gebruiker.username},
+            )
+            return redirect("beheer:gebruiker", pk=gebruiker.pk)
+    return render(request, "beheer/gebruiker.html", {"form": form, "gebruiker": None})
+
+
+def _get_gebruiker(request, pk: int):
+    return get_object_or_404(gebruikers_for(user=request.user).exclude(rol=Rol.PLATFORM), pk=pk)
+
+
+@beheerder_vereist
+def gebruiker_detail(request, pk: int):
+    gebruiker = _get_gebruiker(request, pk)
+    form = GebruikerForm(request.POST or None, instance=gebruiker, beheerder=request.user)
+    if request.method == "POST" and form.is_valid():
+        if _gebruiker_opslaan(request, form, nieuw=False) is not None:
+            messages.success(request, _("De gegevens zijn opgeslagen."))
+            return redirect("beheer:gebruiker", pk=gebruiker.pk)
+        gebruiker.refresh_from_db()
+    return render(request, "beheer/gebruiker.html", {"form": form, "gebruiker": gebruiker})
+
+
+@require_POST
+@beheerder_vereist
+def gebruiker_actief(request, pk: int):
+    gebruiker = _get_gebruiker(request, pk)
+    actief = request.POST.get("actief") == "ja"
+    try:
+        gebruiker_set_actief(door=request.user, gebruiker=gebruiker, actief=actief)
+    except ValidationError as e:
+        _fouten(request, e)
+    else:
+        messages.success(
+            request,
+            _("Het account is weer actief.") if actief else _("Het account is gedeactiveerd."),
+        )
+    return redirect("beheer:gebruiker", pk=gebruiker.pk)
