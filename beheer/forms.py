@@ -217,3 +217,31 @@ class GebruikersFilter(forms.Form):
         required=False,
         choices=[("", _("Alle")), ("ja", _("Actief")), ("nee", _("Gedeactiveerd"))],
     )
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["naam", "brin", "vestiging", "bestuur", "sector", "plaats"]
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bestuur"].queryset = self.fields["bestuur"].queryset.filter(
+            organisatie_id=user.organisatie_id
+        )
+        self.fields["brin"].help_text = _("Twee cijfers en twee hoofdletters, bijvoorbeeld 12AB.")
+
+    def _post_clean(self):
+        # The model is validated by the service (with the organisation filled in).
+        pass
+
+
+class SchoolKeuzeForm(forms.Form):
+    doel = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+
+    def __init__(self, *args, user: User, school: School, verplicht: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doel"].queryset = School.objects.filter(
+            organisatie_id=user.organisatie_id, actief=True
+        ).exclude(pk=school.pk)
+        self.fields["doel"].required = verplicht

@@ -143,3 +143,82 @@ class PersoneelswijzigingRegel(models.Model):
         return (
             f"{self.personeelswijziging_id}: {self.oud_contactpersoon} → {self.schoolgegevens_id}"
         )
+
+
+class SchoolwijzigingSoort(models.TextChoices):
+    NIEUW = "nieuw", _("nieuwe school")
+    HERNOEMD = "hernoemd", _("nieuwe naam")
+    BRIN = "brin", _("nieuwe BRIN of vestiging")
+    BESTUUR = "bestuur", _("ander bestuur")
+    GEGEVENS = "gegevens", _("andere gegevens")
+    SAMENGEVOEGD = "samengevoegd", _("samengevoegd met een andere school")
+    GESLOTEN = "gesloten", _("opgeheven")
+
+
+class SchoolwijzigingQuerySet(models.QuerySet):
+    """School history is appended, never changed."""
+
+    def update(self, **kwargs):
+        raise TypeError("Een schoolwijziging wordt nooit gewijzigd.")
+
+    def delete(self):
+        raise TypeError("Een schoolwijziging wordt nooit verwijderd.")
+
+
+class Schoolwijziging(models.Model):
+    """One change to a school (the manual's FAQ "Mijn school verhuist / fuseert / …"): what it
+    was and what it became, by whom and when. For a merge `doel` is the school that continues and
+    `oud` lists the Schoolgegevens and accounts that moved, so the history of each dossier can be
+    traced back to the old school."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    school = models.ForeignKey(
+        "organisaties.School",
+        on_delete=models.PROTECT,
+        related_name="wijzigingen",
+        verbose_name=_("school"),
+    )
+    soort = models.CharField(_("soort"), max_length=20, choices=SchoolwijzigingSoort.choices)
+    oud = models.JSONField(_("was"), default=dict, blank=True)
+    nieuw = models.JSONField(_("wordt"), default=dict, blank=True)
+    doel = models.ForeignKey(
+        "organisaties.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voortgezet als"),
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    door_naam = models.CharField(_("door (naam)"), max_length=300, blank=True)
+    op = models.DateTimeField(_("op"), auto_now_add=True)
+
+    objects = SchoolwijzigingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("schoolwijziging")
+        verbose_name_plural = _("schoolwijzigingen")
+        ordering = ["-op", "-id"]
+        indexes = [models.Index(fields=["school", "-op"])]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_soort_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Een schoolwijziging wordt nooit gewijzigd.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Een schoolwijziging wordt nooit verwijderd.")

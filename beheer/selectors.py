@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Rol, User
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
@@ -142,3 +142,40 @@ def gebruikersnaam_suggestie(*, organisatie_id: int, voornaam: str, achternaam: 
         kandidaat = f"{naam} {n} {code}"
         n += 1
     return kandidaat
+
+
+# --- Schools -------------------------------------------------------------------------------------
+
+
+def scholen_for(*, user: User) -> QuerySet[School]:
+    """The organisation's schools (closed ones too) with their bestuur and the number of open
+    hulpvragen (a count, no pupil data)."""
+    return (
+        School.objects.filter(organisatie_id=user.organisatie_id)
+        .select_related("bestuur")
+        .annotate(
+            open_hulpvragen=Count(
+                "schoolgegevens__hulpvragen",
+                filter=Q(schoolgegevens__hulpvragen__status__eindstatus=False),
+            )
+        )
+        .order_by("-actief", "naam")
+    )
+
+
+def schoolwijzigingen_for(*, school: School) -> QuerySet:
+    from beheer.models import Schoolwijziging
+
+    return Schoolwijziging.objects.filter(school=school).select_related("doel")
+
+
+def school_open_hulpvragen(*, user: User, school: School) -> tuple[list[Hulpvraag], int]:
+    """The open hulpvragen of a school: those the user may see (listed, through the access
+    module) and how many others there are."""
+    alle = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens__school=school))
+    zichtbaar = list(
+        hulpvragen_open(hulpvragen_visible_to(user).filter(schoolgegevens__school=school))
+        .select_related("leerling", "status")
+        .order_by("leerling__achternaam", "pk")
+    )
+    return zichtbaar, alle.count() - len(zichtbaar)

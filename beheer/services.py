@@ -14,6 +14,8 @@ from beheer.models import (
     Personeelswijziging,
     PersoneelswijzigingRegel,
     PersoneelswijzigingStatus,
+    Schoolwijziging,
+    SchoolwijzigingSoort,
 )
 from beheer.selectors import (
     gebruikersnaam_suggestie,
@@ -21,6 +23,8 @@ from beheer.selectors import (
     schoolgegevens_van_vertrekkende,
 )
 from dossiers.models import Schoolgegevens
+from hulpvragen.models import Hulpvraag
+from hulpvragen.selectors import hulpvragen_open
 from organisaties.models import School
 
 # --- Personeelswijziging -------------------------------------------------------------------------
@@ -290,3 +294,151 @@ def gebruiker_set_actief(*, door: User, gebruiker: User, actief: bool) -> User:
     gebruiker.is_active = actief
     gebruiker.save(update_fields=["is_active"])
     return gebruiker
+
+
+# --- Schools -------------------------------------------------------------------------------------
+
+_SCHOOLVELDEN = ("naam", "brin", "vestiging", "bestuur_id", "sector", "plaats")
+_SOORT_PER_VELD = {
+    "naam": SchoolwijzigingSoort.HERNOEMD,
+    "brin": SchoolwijzigingSoort.BRIN,
+    "vestiging": SchoolwijzigingSoort.BRIN,
+    "bestuur_id": SchoolwijzigingSoort.BESTUUR,
+}
+
+
+def _check_school_beheer(door: User, *scholen: School) -> None:
+    if not is_swv_beheer(door):
+        raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
+    for school in scholen:
+        _check_school_in_org(school, door)
+
+
+def _log_school(door: User, school: School, soort: str, oud: dict, nieuw: dict, doel=None):
+    return Schoolwijziging.objects.create(
+        organisatie_id=school.organisatie_id,
+        school=school,
+        soort=soort,
+        oud=oud,
+        nieuw=nieuw,
+        doel=doel,
+        door=door,
+        door_naam=_naam(door),
+    )
+
+
+@transaction.atomic
+def school_create(*, door: User, gegevens: dict) -> School:
+    if not is_swv_beheer(door):
+        raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
+    school = School(organisatie_id=door.organisatie_id, **gegevens)
+    if school.bestuur.organisatie_id != door.organisatie_id:
+        raise ValidationError(_("Kies een bestuur van de eigen organisatie."))
+    school.full_clean()
+    school.save()
+    _log_school(door, school, SchoolwijzigingSoort.NIEUW, {}, _schoolgegevens_dict(school))
+    return school
+
+
+def _schoolgegevens_dict(school: School) -> dict:
+    return {veld: getattr(school, veld) for veld in _SCHOOLVELDEN}
+
+
+@transaction.atomic
+def school_update(*, door: User, school: School, **wijzigingen) -> list[Schoolwijziging]:
+    """Rename, a new BRIN/vestiging, another bestuur, other plaats/sector: one history row per
+    kind of change. Dossiers keep pointing at the same school, so nothing is lost; a new bestuur
+    means its bevoegd gezag sees the school's hulpvragen from now on (and the old one no longer)."""
+    locked = School.objects.select_for_update().get(pk=school.pk)
+    _check_school_beheer(door, locked)
+    bestuur = wijzigingen.pop("bestuur", None)
+    if bestuur is not None:
+        if bestuur.organisatie_id != door.organisatie_id:
+            raise ValidationError(_("Kies een bestuur van de eigen organisatie."))
+        wijzigingen["bestuur_id"] = bestuur.pk
+    oud = _schoolgegevens_dict(locked)
+    for veld, waarde in wijzigingen.items():
+        if veld not in _SCHOOLVELDEN:
+            raise ValueError(veld)
+        setattr(locked, veld, waarde)
+    locked.full_clean()
+    locked.save()
+    nieuw = _schoolgegevens_dict(locked)
+    per_soort: dict[str, tuple[dict, dict]] = {}
+    for veld in _SCHOOLVELDEN:
+        if oud[veld] != nieuw[veld]:
+            soort = _SOORT_PER_VELD.get(veld, SchoolwijzigingSoort.GEGEVENS)
+            was, wordt = per_soort.setdefault(soort, ({}, {}))
+            was[veld], wordt[veld] = oud[veld], nieuw[veld]
+    school.__dict__.update({veld: getattr(locked, veld) for veld in _SCHOOLVELDEN})
+    return [_log_school(door, locked, s, was, wordt) for s, (was, wordt) in per_soort.items()]
+
+
+def _verhuis_schoolgegevens(bron: School, doel: School, ids: list[int]) -> None:
+    Schoolgegevens.objects.filter(pk__in=ids, school=bron).update(school=doel)
+
+
+@transaction.atomic
+def school_merge(*, door: User, bron: School, doel: School) -> Schoolwijziging:
+    """Merge `bron` into `doel`: every Schoolgegevens of `bron` (so every dossier and hulpvraag)
+    moves to `doel`, every account of `bron` gets `doel` instead, and `bron` is closed. The
+    moved ids are recorded, so each dossier's history still shows where it came from."""
+    _check_school_beheer(door, bron, doel)
+    if bron.pk == doel.pk:
+        raise ValidationError(_("Kies een andere school om mee samen te voegen."))
+    if not doel.actief:
+        raise ValidationError(_("De school die doorgaat is opgeheven."))
+    bron = School.objects.select_for_update().get(pk=bron.pk)
+    sg_ids = list(Schoolgegevens.objects.filter(school=bron).values_list("pk", flat=True))
+    _verhuis_schoolgegevens(bron, doel, sg_ids)
+    koppeling = User.scholen.through
+    gebruiker_ids = list(
+        koppeling.objects.filter(school_id=bron.pk).values_list("user_id", flat=True)
+    )
+    al_bij_doel = set(
+        koppeling.objects.filter(school_id=doel.pk, user_id__in=gebruiker_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    koppeling.objects.bulk_create(
+        koppeling(user_id=u, school_id=doel.pk) for u in gebruiker_ids if u not in al_bij_doel
+    )
+    koppeling.objects.filter(school_id=bron.pk).delete()
+    bron.actief = False
+    bron.save(update_fields=["actief"])
+    return _log_school(
+        door,
+        bron,
+        SchoolwijzigingSoort.SAMENGEVOEGD,
+        {"schoolgegevens": sg_ids, "gebruikers": gebruiker_ids},
+        {"school": doel.pk, "naam": doel.naam},
+        doel=doel,
+    )
+
+
+@transaction.atomic
+def school_close(*, door: User, school: School, doel: School | None = None) -> Schoolwijziging:
+    """Close (opheffen) a school. With `doel`, the Schoolgegevens behind its open hulpvragen move
+    to that school (the pupil went there); closed ones stay with the old school as history.
+    Accounts keep the closed school (the beheerder deactivates or relinks them)."""
+    _check_school_beheer(door, school, *([doel] if doel else []))
+    if doel is not None and (doel.pk == school.pk or not doel.actief):
+        raise ValidationError(_("Kies een andere, actieve school voor de open hulpvragen."))
+    locked = School.objects.select_for_update().get(pk=school.pk)
+    open_ids = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens__school=locked)).values(
+        "schoolgegevens_id"
+    )
+    sg_ids = list(Schoolgegevens.objects.filter(pk__in=open_ids).values_list("pk", flat=True))
+    if doel is not None:
+        _verhuis_schoolgegevens(locked, doel, sg_ids)
+    locked.actief = False
+    locked.save(update_fields=["actief"])
+    school.actief = False
+    return _log_school(
+        door,
+        locked,
+        SchoolwijzigingSoort.GESLOTEN,
+        {"open_schoolgegevens": sg_ids},
+        {"school": doel.pk, "naam": doel.naam} if doel else {},
+        doel=doel,
+    )

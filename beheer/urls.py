@@ -34,6 +34,11 @@ urlpatterns = [
     path("swv/gebruikers/nieuw/", views.gebruiker_nieuw, name="gebruiker_nieuw"),
     path("swv/gebruikers/<int:pk>/", views.gebruiker_detail, name="gebruiker"),
     path("swv/gebruikers/<int:pk>/actief/", views.gebruiker_actief, name="gebruiker_actief"),
+    path("swv/scholen/", views.scholen, name="scholen"),
+    path("swv/scholen/nieuw/", views.school_nieuw, name="school_nieuw"),
+    path("swv/scholen/<int:pk>/", views.school_detail, name="school"),
+    path("swv/scholen/<int:pk>/samenvoegen/", views.school_samenvoegen, name="school_samenvoegen"),
+    path("swv/scholen/<int:pk>/opheffen/", views.school_sluiten, name="school_sluiten"),
     # For schools: the manual's e-mail to the loket, as a request inside the application.
     path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
 ]

@@ -22,6 +22,8 @@ from beheer.forms import (
     GebruikersFilter,
     GoedkeurenForm,
     PersoneelswijzigingForm,
+    SchoolForm,
+    SchoolKeuzeForm,
 )
 from beheer.models import PersoneelswijzigingStatus
 from beheer.selectors import (
@@ -29,6 +31,9 @@ from beheer.selectors import (
     is_swv_beheer,
     personeelswijziging_voorbeeld,
     personeelswijzigingen_for,
+    scholen_for,
+    school_open_hulpvragen,
+    schoolwijzigingen_for,
 )
 from beheer.services import (
     gebruiker_create,
@@ -39,8 +44,13 @@ from beheer.services import (
     personeelswijziging_reject,
     personeelswijziging_request,
     personeelswijziging_undo,
+    school_close,
+    school_create,
+    school_merge,
+    school_update,
 )
 from hulpvragen.access import hulpvragen_visible_to
+from organisaties.models import School
 
 
 def swv_beheer_vereist(view):
@@ -347,3 +357,120 @@ def gebruiker_actief(request, pk: int):
             _("Het account is weer actief.") if actief else _("Het account is gedeactiveerd."),
         )
     return redirect("beheer:gebruiker", pk=gebruiker.pk)
+
+
+# --- Schools -------------------------------------------------------------------------------------
+
+
+@swv_beheer_vereist
+def scholen(request):
+    return render(request, "beheer/scholen.html", {"scholen": scholen_for(user=request.user)})
+
+
+def _model_fouten(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@swv_beheer_vereist
+def school_nieuw(request):
+    form = SchoolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = school_create(door=request.user, gegevens=form.cleaned_data)
+        except ValidationError as e:
+            _model_fouten(form, e)
+        else:
+            messages.success(request, _("De school is toegevoegd."))
+            return redirect("beheer:school", pk=school.pk)
+    return render(request, "beheer/school.html", {"form": form, "school": None})
+
+
+def _get_school(request, pk: int):
+    return get_object_or_404(School, pk=pk, organisatie_id=request.user.organisatie_id)
+
+
+@swv_beheer_vereist
+def school_detail(request, pk: int):
+    school = _get_school(request, pk)
+    form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wijzigingen = school_update(door=request.user, school=school, **form.cleaned_data)
+        except ValidationError as e:
+            school.refresh_from_db()
+            _model_fouten(form, e)
+        else:
+            if wijzigingen:
+                messages.success(request, _("De wijziging is opgeslagen en vastgelegd."))
+            return redirect("beheer:school", pk=school.pk)
+    return render(
+        request,
+        "beheer/school.html",
+        {"form": form, "school": school, "historie": schoolwijzigingen_for(school=school)},
+    )
+
+
+@swv_beheer_vereist
+def school_samenvoegen(request, pk: int):
+    school = _get_school(request, pk)
+    form = SchoolKeuzeForm(request.POST or None, user=request.user, school=school)
+    zichtbaar, overig = school_open_hulpvragen(user=request.user, school=school)
+    bevestigen = request.method == "POST" and form.is_valid()
+    if bevestigen and request.POST.get("actie") == "bevestigen":
+        try:
+            school_merge(door=request.user, bron=school, doel=form.cleaned_data["doel"])
+        except ValidationError as e:
+            _fouten(request, e)
+        else:
+            messages.success(
+                request,
+                _("%(bron)s is samengevoegd met %(doel)s.")
+                % {"bron": school.naam, "doel": form.cleaned_data["doel"].naam},
+            )
+            return redirect("beheer:school", pk=form.cleaned_data["doel"].pk)
+    return render(
+        request,
+        "beheer/school_actie.html",
+        {
+            "school": school,
+            "form": form,
+            "actie": "samenvoegen",
+            "zichtbaar": zichtbaar,
+            "overig": overig,
+            "bevestigen": bevestigen,
+            "aantal_dossiers": school.schoolgegevens.count(),
+            "aantal_gebruikers": school.gebruikers.count(),
+        },
+    )
+
+
+@swv_beheer_vereist
+def school_sluiten(request, pk: int):
+    school = _get_school(request, pk)
+    form = SchoolKeuzeForm(request.POST or None, user=request.user, school=school, verplicht=False)
+    zichtbaar, overig = school_open_hulpvragen(user=request.user, school=school)
+    bevestigen = request.method == "POST" and form.is_valid()
+    if bevestigen and request.POST.get("actie") == "bevestigen":
+        try:
+            school_close(door=request.user, school=school, doel=form.cleaned_data["doel"])
+        except ValidationError as e:
+            _fouten(request, e)
+        else:
+            messages.success(request, _("%(school)s is opgeheven.") % {"school": school.naam})
+            return redirect("beheer:school", pk=school.pk)
+    return render(
+        request,
+        "beheer/school_actie.html",
+        {
+            "school": school,
+            "form": form,
+            "actie": "sluiten",
+            "zichtbaar": zichtbaar,
+            "overig": overig,
+            "bevestigen": bevestigen,
+        },
+    )
