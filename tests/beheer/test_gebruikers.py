@@ -106,13 +106,13 @@ def test_list_shows_role_school_and_last_login(client, world, django_assert_max_
     with django_assert_max_num_queries(10):
         response = client.get(LIJST)
     html = response.content.decode()
-    assert "02-03-2026 09:15" in html
-    assert "School A, School B" in html
-    assert "Stichting A" in html  # the bestuurder's bestuur
+    assert html.count("School A, School B") >= 40
     assert "Volgende" in html  # 57 accounts: two pages
     # Never another SWV's accounts.
     assert reverse("beheer:gebruiker", args=[world.outsider.pk]) not in html
-    assert client.get(LIJST + "?zoek=bestuurder").content.decode().count("bestuurder-a") >= 1
+    assert "02-03-2026 09:15" in client.get(LIJST + "?zoek=piet").content.decode()
+    # The bestuurder's bestuur is shown.
+    assert "Stichting A" in client.get(LIJST + "?zoek=bestuurder").content.decode()
 
 
 @pytest.mark.parametrize("persona", ["loket", "coordinator_a", "deskundige", "outsider"])
