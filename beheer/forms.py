@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+from hulpvragen.models import HulpvraagType
 from organisaties.models import School
 
 
@@ -245,3 +246,47 @@ class SchoolKeuzeForm(forms.Form):
             organisatie_id=user.organisatie_id, actief=True
         ).exclude(pk=school.pk)
         self.fields["doel"].required = verplicht
+
+
+class BewaartermijnenForm(forms.Form):
+    """Years to keep a closed dossier, one field per hulpvraag type."""
+
+    def __init__(self, *args, termijnen: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        for type_, label in HulpvraagType.choices:
+            self.fields[type_] = forms.IntegerField(
+                label=_("%(type)s: jaren na afsluiten") % {"type": label},
+                min_value=1,
+                max_value=30,
+                initial=termijnen[type_],
+            )
+
+
+class VerwijderenForm(forms.Form):
+    leerling_ids = forms.CharField(widget=forms.HiddenInput)
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik bevestig dat deze dossiers met hun hulpvragen, formulieren en bijlagen definitief "
+            "worden verwijderd."
+        )
+    )
+
+    def clean_leerling_ids(self):
+        try:
+            return [int(i) for i in self.cleaned_data["leerling_ids"].split(",") if i]
+        except ValueError:
+            raise forms.ValidationError(_("Ongeldige lijst.")) from None
+
+
+class InzageZoekForm(forms.Form):
+    """A request for inzage names the pupil; the beheerder finds the dossier by its BSN or the
+    dossier number, never by browsing names."""
+
+    bsn = forms.CharField(label=_("BSN"), required=False, max_length=9)
+    dossier = forms.IntegerField(label=_("Dossiernummer"), required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("bsn") and not data.get("dossier"):
+            raise forms.ValidationError(_("Vul het BSN of het dossiernummer in."))
+        return data

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hulpvragen.models import HulpvraagType
+
 
 class PersoneelswijzigingStatus(models.TextChoices):
     AANGEVRAAGD = "aangevraagd", _("aangevraagd door de school")
@@ -222,3 +224,92 @@ class Schoolwijziging(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Een schoolwijziging wordt nooit verwijderd.")
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+
+class Bewaartermijn(models.Model):
+    """How long a closed dossier is kept per organisation and hulpvraag type. Without a row the
+    default applies (beheer.retention.STANDAARD_JAREN: 3 years TLV, 2 otherwise)."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    type = models.CharField(_("type"), max_length=10, choices=HulpvraagType.choices)
+    jaren = models.PositiveSmallIntegerField(_("jaren na afsluiten"))
+
+    class Meta:
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        constraints = [
+            models.UniqueConstraint(fields=["organisatie", "type"], name="bewaartermijn_uniek"),
+            models.CheckConstraint(
+                condition=models.Q(jaren__gte=1, jaren__lte=30), name="bewaartermijn_1_30_jaar"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.jaren}"
+
+
+class Bewaarsignalering(models.Model):
+    """A dossier whose retention term has passed, as found by the daily job: the list the
+    beheerder confirms. Plain ids and dates only, no pupil data."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    leerling_id = models.BigIntegerField(_("dossier"), unique=True)
+    gesloten_op = models.DateField(_("afgesloten op"))
+    verloopt_op = models.DateField(_("bewaartermijn verstreken op"))
+    types = models.CharField(_("hulpvraagtypen"), max_length=100)
+    gesignaleerd_op = models.DateTimeField(_("gesignaleerd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("verlopen bewaartermijn")
+        verbose_name_plural = _("verlopen bewaartermijnen")
+        ordering = ["verloopt_op", "leerling_id"]
+        indexes = [models.Index(fields=["organisatie", "verloopt_op"])]
+
+    def __str__(self) -> str:
+        return f"{self.leerling_id}: {self.verloopt_op:%d-%m-%Y}"
+
+
+class Verwijdering(models.Model):
+    """The record that retention removed dossiers: who confirmed, when, how much, which ids.
+    Never any content (no names, no file names)."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("bevestigd door"),
+    )
+    door_naam = models.CharField(_("bevestigd door (naam)"), max_length=300)
+    op = models.DateTimeField(_("op"), auto_now_add=True)
+    leerling_ids = models.JSONField(_("verwijderde dossiers (ids)"), default=list)
+    aantal_dossiers = models.PositiveIntegerField(_("dossiers"))
+    aantal_hulpvragen = models.PositiveIntegerField(_("hulpvragen"))
+    aantal_bijlagen = models.PositiveIntegerField(_("bijlagen (bestanden)"))
+
+    class Meta:
+        verbose_name = _("verwijdering (bewaartermijn)")
+        verbose_name_plural = _("verwijderingen (bewaartermijn)")
+        ordering = ["-op", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.op:%d-%m-%Y %H:%M}: {self.aantal_dossiers}"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Rol, User
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Hulpvraag
+from hulpvragen.models import Hulpvraag, HulpvraagType
 from hulpvragen.selectors import hulpvragen_open
 from organisaties.models import School
 
@@ -179,3 +181,68 @@ def school_open_hulpvragen(*, user: User, school: School) -> tuple[list[Hulpvraa
         .order_by("leerling__achternaam", "pk")
     )
     return zichtbaar, alle.count() - len(zichtbaar)
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+# DESIGN §6: common terms are 3 years for referrals to special education (TLV), 2 otherwise.
+STANDAARD_JAREN = {HulpvraagType.TLV_VSO: 3}
+STANDAARD_JAREN_OVERIG = 2
+
+
+def bewaartermijnen_for(*, organisatie_id: int) -> dict[str, int]:
+    """Years to keep a closed dossier, per hulpvraag type, for this organisation."""
+    termijnen = {t: STANDAARD_JAREN.get(t, STANDAARD_JAREN_OVERIG) for t in HulpvraagType.values}
+    from beheer.models import Bewaartermijn
+
+    termijnen.update(
+        Bewaartermijn.objects.filter(organisatie_id=organisatie_id).values_list("type", "jaren")
+    )
+    return termijnen
+
+
+def _plus_jaren(d: date, jaren: int) -> date:
+    try:
+        return d.replace(year=d.year + jaren)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + jaren, day=28)
+
+
+@dataclass
+class Verlopen:
+    leerling_id: int
+    gesloten_op: date
+    verloopt_op: date
+    types: list[str]
+
+
+def dossiers_verlopen(
+    *, organisatie_id: int, vandaag: date, leerling_ids: list[int] | None = None
+) -> list[Verlopen]:
+    """Dossiers whose every hulpvraag is in a final status (Status.eindstatus of the engine) and
+    whose retention term has passed for all of them: the term runs from the hulpvraag's last
+    status change (when it was closed), per its type. One aggregate query."""
+    termijnen = bewaartermijnen_for(organisatie_id=organisatie_id)
+    qs = Hulpvraag.objects.filter(organisatie_id=organisatie_id).exclude(
+        leerling__hulpvragen__status__eindstatus=False
+    )
+    if leerling_ids is not None:
+        qs = qs.filter(leerling_id__in=leerling_ids)
+    rows = qs.values("leerling_id", "type").annotate(gesloten=Max("statuswijzigingen__op"))
+    per_leerling: dict[int, Verlopen] = {}
+    for row in rows.order_by():
+        gesloten = timezone.localdate(row["gesloten"])
+        verloopt = _plus_jaren(gesloten, termijnen[row["type"]])
+        item = per_leerling.get(row["leerling_id"])
+        if item is None:
+            per_leerling[row["leerling_id"]] = Verlopen(
+                row["leerling_id"], gesloten, verloopt, [row["type"]]
+            )
+        else:
+            item.gesloten_op = max(item.gesloten_op, gesloten)
+            item.verloopt_op = max(item.verloopt_op, verloopt)
+            item.types.append(row["type"])
+    return sorted(
+        (v for v in per_leerling.values() if v.verloopt_op <= vandaag),
+        key=lambda v: (v.verloopt_op, v.leerling_id),
+    )

@@ -11,18 +11,24 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from beheer.models import (
+    Bewaarsignalering,
+    Bewaartermijn,
     Personeelswijziging,
     PersoneelswijzigingRegel,
     PersoneelswijzigingStatus,
     Schoolwijziging,
     SchoolwijzigingSoort,
+    Verwijdering,
 )
 from beheer.selectors import (
+    dossiers_verlopen,
     gebruikersnaam_suggestie,
     is_swv_beheer,
     schoolgegevens_van_vertrekkende,
 )
-from dossiers.models import Schoolgegevens
+from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
+from bijlagen.services import _opgeslagen_verwijderen
+from dossiers.models import Leerling, Schoolgegevens
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import hulpvragen_open
 from organisaties.models import School
@@ -441,4 +447,95 @@ def school_close(*, door: User, school: School, doel: School | None = None) -> S
         {"open_schoolgegevens": sg_ids},
         {"school": doel.pk, "naam": doel.naam} if doel else {},
         doel=doel,
+    )
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+VERWIJDER_BATCH = 50
+
+
+@transaction.atomic
+def bewaartermijnen_set(*, door: User, jaren_per_type: dict[str, int]) -> None:
+    _check_beheerder(door)
+    for type_, jaren in jaren_per_type.items():
+        Bewaartermijn.objects.update_or_create(
+            organisatie_id=door.organisatie_id, type=type_, defaults={"jaren": jaren}
+        )
+
+
+@transaction.atomic
+def bewaarsignalering_refresh(*, organisatie_id: int, vandaag: date | None = None) -> int:
+    """The daily job: replace the organisation's list of dossiers whose term has passed (a
+    dossier that was reopened since drops off). Returns how many are due."""
+    vandaag = vandaag or timezone.localdate()
+    verlopen = dossiers_verlopen(organisatie_id=organisatie_id, vandaag=vandaag)
+    Bewaarsignalering.objects.filter(organisatie_id=organisatie_id).delete()
+    Bewaarsignalering.objects.bulk_create(
+        Bewaarsignalering(
+            organisatie_id=organisatie_id,
+            leerling_id=v.leerling_id,
+            gesloten_op=v.gesloten_op,
+            verloopt_op=v.verloopt_op,
+            types=", ".join(sorted(set(v.types))),
+        )
+        for v in verlopen
+    )
+    return len(verlopen)
+
+
+def _verwijder_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
+    """Delete these dossiers with everything that hangs off them. Files are deleted from storage
+    only after the transaction commits (a rollback keeps rows and files together)."""
+    hulpvragen = Hulpvraag.objects.filter(leerling_id__in=leerling_ids)
+    bijlagen = Bijlage.objects.filter(hulpvraag__in=hulpvragen)
+    sleutels = list(bijlagen.values_list("sleutel", flat=True))
+    sleutels += list(
+        BijlageConcept.objects.filter(hulpvraag__in=hulpvragen).values_list("sleutel", flat=True)
+    )
+    # The bijlagen app's download records point at the bijlage (PROTECT): they describe data that
+    # no longer exists and go with it.
+    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
+    bijlagen.delete()
+    aantal_hulpvragen = hulpvragen.count()
+    # Cascades: status history, outbox rows, granted access, staged files, notes.
+    hulpvragen.delete()
+    # Cascades: addresses, Schoolgegevens (and personeelswijziging rows that point at them).
+    Leerling.objects.filter(pk__in=leerling_ids).delete()
+    Bewaarsignalering.objects.filter(leerling_id__in=leerling_ids).delete()
+    transaction.on_commit(lambda: _opgeslagen_verwijderen(sleutels))
+    return aantal_hulpvragen, sleutels
+
+
+def dossiers_verwijderen(
+    *, door: User, leerling_ids: list[int], vandaag: date | None = None
+) -> Verwijdering | None:
+    """After the beheerder's confirmation: delete the confirmed dossiers whose term has still
+    passed (checked again now), in batches of VERWIJDER_BATCH dossiers per transaction, files
+    included. Records what was removed, without content."""
+    _check_beheerder(door)
+    vandaag = vandaag or timezone.localdate()
+    nog_verlopen = [
+        v.leerling_id
+        for v in dossiers_verlopen(
+            organisatie_id=door.organisatie_id, vandaag=vandaag, leerling_ids=leerling_ids
+        )
+    ]
+    if not nog_verlopen:
+        return None
+    totaal_hulpvragen = totaal_bestanden = 0
+    for start in range(0, len(nog_verlopen), VERWIJDER_BATCH):
+        batch = nog_verlopen[start : start + VERWIJDER_BATCH]
+        with transaction.atomic():
+            n_hv, sleutels = _verwijder_batch(batch)
+        totaal_hulpvragen += n_hv
+        totaal_bestanden += len(sleutels)
+    return Verwijdering.objects.create(
+        organisatie_id=door.organisatie_id,
+        door=door,
+        door_naam=_naam(door),
+        leerling_ids=nog_verlopen,
+        aantal_dossiers=len(nog_verlopen),
+        aantal_hulpvragen=totaal_hulpvragen,
+        aantal_bijlagen=totaal_bestanden,
     )

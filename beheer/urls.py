@@ -39,6 +39,9 @@ urlpatterns = [
     path("swv/scholen/<int:pk>/", views.school_detail, name="school"),
     path("swv/scholen/<int:pk>/samenvoegen/", views.school_samenvoegen, name="school_samenvoegen"),
     path("swv/scholen/<int:pk>/opheffen/", views.school_sluiten, name="school_sluiten"),
+    path("swv/bewaartermijnen/", views.bewaartermijnen, name="bewaartermijnen"),
+    path("swv/inzage/", views.inzage, name="inzage"),
+    path("swv/inzage/<int:pk>/export/", views.inzage_export, name="inzage_export"),
     # For schools: the manual's e-mail to the loket, as a request inside the application.
     path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
 ]

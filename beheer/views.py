@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,15 +19,20 @@ from accounts.models import Rol
 from beheer.forms import (
     AanvraagForm,
     AfwijzenForm,
+    BewaartermijnenForm,
     GebruikerForm,
     GebruikersFilter,
     GoedkeurenForm,
+    InzageZoekForm,
     PersoneelswijzigingForm,
     SchoolForm,
     SchoolKeuzeForm,
+    VerwijderenForm,
 )
-from beheer.models import PersoneelswijzigingStatus
+from beheer.inzage import inzage_verzamelen, inzage_zip
+from beheer.models import Bewaarsignalering, PersoneelswijzigingStatus, Verwijdering
 from beheer.selectors import (
+    bewaartermijnen_for,
     gebruikers_for,
     is_swv_beheer,
     personeelswijziging_voorbeeld,
@@ -36,6 +42,9 @@ from beheer.selectors import (
     schoolwijzigingen_for,
 )
 from beheer.services import (
+    bewaarsignalering_refresh,
+    bewaartermijnen_set,
+    dossiers_verwijderen,
     gebruiker_create,
     gebruiker_set_actief,
     gebruiker_update,
@@ -49,7 +58,11 @@ from beheer.services import (
     school_merge,
     school_update,
 )
-from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access import (
+    hulpvragen_visible_to,
+    leerling_get_for_inzage,
+    leerlingen_for_inzage,
+)
 from organisaties.models import School
 
 
@@ -474,3 +487,85 @@ def school_sluiten(request, pk: int):
             "bevestigen": bevestigen,
         },
     )
+
+
+# --- Retention -----------------------------------------------------------------------------------
+
+MAX_TE_VERWIJDEREN = 500
+
+
+@beheerder_vereist
+def bewaartermijnen(request):
+    org_id = request.user.organisatie_id
+    termijnen = bewaartermijnen_for(organisatie_id=org_id)
+    form = BewaartermijnenForm(
+        request.POST if request.POST.get("actie") == "termijnen" else None, termijnen=termijnen
+    )
+    if form.is_bound and form.is_valid():
+        bewaartermijnen_set(door=request.user, jaren_per_type=form.cleaned_data)
+        messages.success(request, _("De bewaartermijnen zijn opgeslagen."))
+        return redirect("beheer:bewaartermijnen")
+    if request.POST.get("actie") == "controleren":
+        n = bewaarsignalering_refresh(organisatie_id=org_id)
+        messages.success(request, _("%(n)s dossiers hebben hun bewaartermijn bereikt.") % {"n": n})
+        return redirect("beheer:bewaartermijnen")
+    if request.POST.get("actie") == "verwijderen":
+        verwijderen = VerwijderenForm(request.POST)
+        if verwijderen.is_valid():
+            record = dossiers_verwijderen(
+                door=request.user, leerling_ids=verwijderen.cleaned_data["leerling_ids"]
+            )
+            if record is None:
+                messages.error(request, _("Er was niets (meer) te verwijderen."))
+            else:
+                messages.success(
+                    request,
+                    _("%(d)s dossiers, %(h)s hulpvragen en %(b)s bestanden zijn verwijderd.")
+                    % {
+                        "d": record.aantal_dossiers,
+                        "h": record.aantal_hulpvragen,
+                        "b": record.aantal_bijlagen,
+                    },
+                )
+            return redirect("beheer:bewaartermijnen")
+        messages.error(request, _("Vink de bevestiging aan."))
+    signaleringen = list(
+        Bewaarsignalering.objects.filter(organisatie_id=org_id)[:MAX_TE_VERWIJDEREN]
+    )
+    return render(
+        request,
+        "beheer/bewaartermijnen.html",
+        {
+            "form": form,
+            "signaleringen": signaleringen,
+            "verwijderen": VerwijderenForm(
+                initial={"leerling_ids": ",".join(str(s.leerling_id) for s in signaleringen)}
+            ),
+            "verwijderingen": Verwijdering.objects.filter(organisatie_id=org_id)[:20],
+        },
+    )
+
+
+# --- Inzage (AVG art. 15) ------------------------------------------------------------------------
+
+
+@beheerder_vereist
+def inzage(request):
+    form = InzageZoekForm(request.POST if request.method == "POST" else None)
+    gevonden = None
+    if request.method == "POST" and form.is_valid():
+        gevonden = list(
+            leerlingen_for_inzage(
+                request.user, bsn=form.cleaned_data["bsn"], dossier=form.cleaned_data["dossier"]
+            )[:5]
+        )
+    return render(request, "beheer/inzage.html", {"form": form, "gevonden": gevonden})
+
+
+@require_POST
+@beheerder_vereist
+def inzage_export(request, pk: int):
+    leerling = leerling_get_for_inzage(request.user, pk)
+    bestand = inzage_zip(inzage=inzage_verzamelen(leerling=leerling), door=request.user)
+    naam = f"inzage-dossier-{leerling.pk}-{timezone.localdate():%d-%m-%Y}.zip"
+    return FileResponse(bestand, as_attachment=True, filename=naam, content_type="application/zip")

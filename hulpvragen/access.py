@@ -89,3 +89,39 @@ def has_pupil_access(user: User) -> bool:
     """Whether the user's role sees any pupil data at all (screens and admin hide pupil-data
     sections from roles that do not, such as beheerder and platform admin)."""
     return _hulpvraag_rule(user) is not None
+
+
+# --- AVG inzage (art. 15) ------------------------------------------------------------------------
+
+
+def _inzage_toegestaan(user: User) -> bool:
+    """Only the beheerder (the SWV's privacy role) of an organisation answers a request for
+    inzage; no other screen gives the beheerder pupil data."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organisatie_id is not None
+        and user.rol == Rol.BEHEERDER
+    )
+
+
+def leerlingen_for_inzage(user: User, *, bsn: str = "", dossier: int | None = None):
+    """Find the pupil of an inzage request by exact BSN or dossier number, within the beheerder's
+    own organisation (never a name search: the beheerder must not browse pupils)."""
+    if not _inzage_toegestaan(user) or not (bsn or dossier):
+        return Leerling.objects.none()
+    qs = Leerling.objects.filter(organisatie_id=user.organisatie_id)
+    if bsn:
+        qs = qs.filter(bsn=bsn)
+    if dossier:
+        qs = qs.filter(pk=dossier)
+    return qs
+
+
+def leerling_get_for_inzage(user: User, pk: int | str) -> Leerling:
+    if not _inzage_toegestaan(user):
+        raise Http404
+    try:
+        return Leerling.objects.get(pk=int(pk), organisatie_id=user.organisatie_id)
+    except (Leerling.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

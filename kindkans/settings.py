@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from kindkans.env import env_bool, env_int, env_list, env_str
@@ -278,6 +279,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "meldingen-notificaties-doorsturen": {
         "task": "meldingen.notificaties_doorsturen",
         "schedule": NOTIFICATIE_RELAY_SECONDEN,
+    },
+    # Daily list of dossiers past their retention term; deletion waits for the beheerder.
+    "beheer-bewaartermijnen-signaleren": {
+        "task": "beheer.bewaartermijnen_signaleren",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 
