@@ -290,3 +290,14 @@ class InzageZoekForm(forms.Form):
         if not data.get("bsn") and not data.get("dossier"):
             raise forms.ValidationError(_("Vul het BSN of het dossiernummer in."))
         return data
+
+
+class PeriodeForm(forms.Form):
+    van = forms.DateField(label=_("Hulpvraagdatum vanaf"), widget=DATUM)
+    tot = forms.DateField(label=_("tot en met"), widget=DATUM)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
+            raise forms.ValidationError(_("De begindatum ligt na de einddatum."))
+        return data

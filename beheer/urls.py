@@ -42,6 +42,7 @@ urlpatterns = [
     path("swv/bewaartermijnen/", views.bewaartermijnen, name="bewaartermijnen"),
     path("swv/inzage/", views.inzage, name="inzage"),
     path("swv/inzage/<int:pk>/export/", views.inzage_export, name="inzage_export"),
+    path("swv/kengetallen/", views.kengetallen, name="kengetallen"),
     # For schools: the manual's e-mail to the loket, as a request inside the application.
     path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
 ]

@@ -3,13 +3,14 @@ another organisation's loket), like the rest of the application."""
 
 from __future__ import annotations
 
+import csv
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,12 +25,14 @@ from beheer.forms import (
     GebruikersFilter,
     GoedkeurenForm,
     InzageZoekForm,
+    PeriodeForm,
     PersoneelswijzigingForm,
     SchoolForm,
     SchoolKeuzeForm,
     VerwijderenForm,
 )
 from beheer.inzage import inzage_verzamelen, inzage_zip
+from beheer.kengetallen import BESLISTERMIJN, kengetallen_for
 from beheer.models import Bewaarsignalering, PersoneelswijzigingStatus, Verwijdering
 from beheer.selectors import (
     bewaartermijnen_for,
@@ -58,6 +61,7 @@ from beheer.services import (
     school_merge,
     school_update,
 )
+from beheer.svg import staafdiagram
 from hulpvragen.access import (
     hulpvragen_visible_to,
     leerling_get_for_inzage,
@@ -84,6 +88,19 @@ def beheerder_vereist(view):
     @login_required
     def wrapper(request, *args, **kwargs):
         if not is_swv_beheer(request.user) or request.user.rol != Rol.BEHEERDER:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def loket_vereist(view):
+    """Kengetallen are counted over the hulpvragen the SWV sees, which the loket does."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_swv_beheer(request.user) or request.user.rol != Rol.SWV_LOKET:
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -569,3 +586,85 @@ def inzage_export(request, pk: int):
     bestand = inzage_zip(inzage=inzage_verzamelen(leerling=leerling), door=request.user)
     naam = f"inzage-dossier-{leerling.pk}-{timezone.localdate():%d-%m-%Y}.zip"
     return FileResponse(bestand, as_attachment=True, filename=naam, content_type="application/zip")
+
+
+# --- Kengetallen ---------------------------------------------------------------------------------
+
+CSV_TABELLEN = {
+    "type": ("Type", "Aantal"),
+    "status": ("Type", "Status", "Aantal"),
+    "school": ("School", "Aantal"),
+    "doorlooptijd": ("Type", "Aantal", "Mediaan (dagen)", "P25", "P75", "Minimum", "Maximum"),
+    "te_laat": ("Hulpvraag", "Type", "School", "Status", "Ingediend op", "Dagen"),
+}
+
+
+def _csv_rijen(k, tabel: str):
+    if tabel == "type":
+        return k.per_type
+    if tabel == "status":
+        return k.per_status
+    if tabel == "school":
+        return k.per_school
+    if tabel == "doorlooptijd":
+        return [
+            (s.label, s.n, s.mediaan, s.p25, s.p75, s.minimum, s.maximum) for s in k.doorlooptijd
+        ]
+    return [
+        (
+            t.hulpvraag.pk,
+            t.hulpvraag.get_type_display(),
+            t.hulpvraag.schoolgegevens.school.naam,
+            t.hulpvraag.status.naam,
+            f"{timezone.localtime(t.ingediend_op):%d-%m-%Y}",
+            t.dagen,
+        )
+        for t in k.te_laat
+    ]
+
+
+@loket_vereist
+def kengetallen(request):
+    vandaag = timezone.localdate()
+    form = PeriodeForm(request.GET or {"van": vandaag.replace(month=1, day=1), "tot": vandaag})
+    if not form.is_valid():
+        return render(request, "beheer/kengetallen.html", {"form": form})
+    van, tot = form.cleaned_data["van"], form.cleaned_data["tot"]
+    k = kengetallen_for(user=request.user, van=van, tot=tot)
+    tabel = request.GET.get("csv")
+    if tabel in CSV_TABELLEN:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="kengetallen-{tabel}-{van:%d-%m-%Y}-{tot:%d-%m-%Y}.csv"'
+        )
+        response.write("\ufeff")  # so Excel reads UTF-8
+        schrijver = csv.writer(response, delimiter=";")
+        schrijver.writerow(CSV_TABELLEN[tabel])
+        schrijver.writerows(_csv_rijen(k, tabel))
+        return response
+    querystring = f"van={van:%d-%m-%Y}&tot={tot:%d-%m-%Y}"
+    te_laat_per_type: dict[str, int] = {}
+    for t in k.te_laat:
+        label = t.hulpvraag.get_type_display()
+        te_laat_per_type[label] = te_laat_per_type.get(label, 0) + 1
+    grafieken = {
+        "type": staafdiagram(_("Hulpvragen per type"), k.per_type),
+        "school": staafdiagram(_("Hulpvragen per school"), k.per_school[:25]),
+        "doorlooptijd": staafdiagram(
+            _("Mediane doorlooptijd in dagen, met de middelste helft"),
+            [(s.label, s.mediaan) for s in k.doorlooptijd],
+            spreiding=[(s.p25, s.p75) for s in k.doorlooptijd],
+        ),
+        "te_laat": staafdiagram(_("Besluit te laat per type"), list(te_laat_per_type.items())),
+    }
+    return render(
+        request,
+        "beheer/kengetallen.html",
+        {
+            "form": form,
+            "k": k,
+            "grafieken": grafieken,
+            "querystring": querystring,
+            "beslistermijn_weken": BESLISTERMIJN.days // 7,
+        },
+    )

@@ -1,0 +1,171 @@
+"""Kengetallen (reports) for the loket: reads only, always over the hulpvragen the user may see
+(hulpvragen.access), so the figures never include what the SWV cannot see (voorlopige aanvragen).
+
+Which status counts as "ingediend" and which as "besluit" is read from the process data, not from
+status names (docs/beheer-en-privacy.md):
+- ingediend: the first change into a status the school chooses that the SWV can see and that is
+  not final ("… aanvraag indienen");
+- besluit: the first later change into a status the SWV chooses that is final (afgegeven,
+  afgewezen, advies uitgebracht) or that leads automatically to a final status (FA afgegeven,
+  which an evaluation upload closes). A withdrawal by the school is not a decision.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.models import (
+    Hulpvraag,
+    HulpvraagType,
+    KiezenDoor,
+    Overgang,
+    Status,
+    Statuswijziging,
+)
+
+# Awb default when no statutory term applies: decide within 8 weeks of receipt (DESIGN §6).
+BESLISTERMIJN = timedelta(weeks=8)
+TYPE_LABELS = dict(HulpvraagType.choices)
+
+
+def _indien_en_besluit_statussen(organisatie_id: int) -> tuple[set[int], set[int]]:
+    statussen = Status.objects.filter(proces__organisatie_id=organisatie_id)
+    indienen = set(
+        statussen.filter(
+            kiezen_door=KiezenDoor.SCHOOL, zichtbaar_voor_swv=True, eindstatus=False
+        ).values_list("pk", flat=True)
+    )
+    naar_eind_automatisch = Overgang.objects.filter(
+        van=OuterRef("pk"), door=KiezenDoor.SYSTEEM, naar__eindstatus=True
+    )
+    besluit = set(
+        statussen.filter(kiezen_door=KiezenDoor.SWV, eindstatus=True).values_list("pk", flat=True)
+    ) | set(
+        statussen.filter(kiezen_door=KiezenDoor.SWV)
+        .filter(Exists(naar_eind_automatisch))
+        .values_list("pk", flat=True)
+    )
+    return indienen, besluit
+
+
+@dataclass
+class Spreiding:
+    type: str
+    label: str
+    n: int
+    mediaan: float
+    p25: float
+    p75: float
+    minimum: int
+    maximum: int
+
+
+@dataclass
+class TeLaat:
+    hulpvraag: Hulpvraag
+    ingediend_op: datetime
+    dagen: int
+
+
+@dataclass
+class Kengetallen:
+    van: date
+    tot: date
+    per_type: list[tuple[str, int]] = field(default_factory=list)
+    per_status: list[tuple[str, str, int]] = field(default_factory=list)
+    per_school: list[tuple[str, int]] = field(default_factory=list)
+    doorlooptijd: list[Spreiding] = field(default_factory=list)
+    te_laat: list[TeLaat] = field(default_factory=list)
+    totaal: int = 0
+
+
+def _kwartielen(dagen: list[int]) -> tuple[float, float, float]:
+    if len(dagen) == 1:
+        return float(dagen[0]), float(dagen[0]), float(dagen[0])
+    q1, q2, q3 = statistics.quantiles(dagen, n=4, method="inclusive")
+    return q2, q1, q3
+
+
+def _momenten(
+    hulpvraag_ids: QuerySet, indienen: set[int], besluit: set[int]
+) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """Per hulpvraag: when it was first submitted and when first decided after that."""
+    momenten: dict[int, list] = {}
+    rows = (
+        Statuswijziging.objects.filter(hulpvraag_id__in=hulpvraag_ids)
+        .filter(naar_id__in=indienen | besluit)
+        .order_by("hulpvraag_id", "op", "id")
+        .values_list("hulpvraag_id", "naar_id", "op")
+    )
+    for hv_id, naar_id, op in rows:
+        m = momenten.setdefault(hv_id, [None, None])
+        if m[0] is None and naar_id in indienen:
+            m[0] = op
+        elif m[0] is not None and m[1] is None and naar_id in besluit:
+            m[1] = op
+    return {k: (v[0], v[1]) for k, v in momenten.items()}
+
+
+def kengetallen_for(*, user: User, van: date, tot: date, nu: datetime | None = None) -> Kengetallen:
+    """Figures over the hulpvragen the user may see with a hulpvraagdatum in [van, tot]; the
+    overdue list is about now, over every open hulpvraag the user may see."""
+    nu = nu or timezone.now()
+    zichtbaar = hulpvragen_visible_to(user)
+    periode = zichtbaar.filter(hulpvraagdatum__gte=van, hulpvraagdatum__lte=tot)
+    k = Kengetallen(van=van, tot=tot)
+
+    k.per_type = [
+        (TYPE_LABELS[r["type"]], r["n"])
+        for r in periode.values("type").annotate(n=Count("pk")).order_by("type")
+    ]
+    k.totaal = sum(n for _, n in k.per_type)
+    k.per_status = [
+        (TYPE_LABELS[r["type"]], r["status__naam"], r["n"])
+        for r in periode.values("type", "status__naam", "status__volgorde")
+        .annotate(n=Count("pk"))
+        .order_by("type", "status__volgorde", "status__naam")
+    ]
+    k.per_school = [
+        (r["schoolgegevens__school__naam"], r["n"])
+        for r in periode.values("schoolgegevens__school__naam")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "schoolgegevens__school__naam")
+    ]
+
+    indienen, besluit = _indien_en_besluit_statussen(user.organisatie_id)
+    typen = dict(periode.values_list("pk", "type"))
+    per_type_dagen: dict[str, list[int]] = {}
+    for hv_id, (ingediend, besloten) in _momenten(periode.values("pk"), indienen, besluit).items():
+        if ingediend and besloten:
+            per_type_dagen.setdefault(typen[hv_id], []).append((besloten - ingediend).days)
+    for type_ in HulpvraagType.values:
+        dagen = sorted(per_type_dagen.get(type_, []))
+        if dagen:
+            mediaan, p25, p75 = _kwartielen(dagen)
+            k.doorlooptijd.append(
+                Spreiding(
+                    type_, TYPE_LABELS[type_], len(dagen), mediaan, p25, p75, dagen[0], dagen[-1]
+                )
+            )
+
+    open_hv = zichtbaar.filter(status__eindstatus=False)
+    momenten = _momenten(open_hv.values("pk"), indienen, besluit)
+    laat_ids = [
+        hv_id
+        for hv_id, (ingediend, besloten) in momenten.items()
+        if ingediend and not besloten and nu - ingediend > BESLISTERMIJN
+    ]
+    for hv in open_hv.filter(pk__in=laat_ids).select_related(
+        "leerling", "status", "schoolgegevens__school"
+    ):
+        ingediend = momenten[hv.pk][0]
+        k.te_laat.append(TeLaat(hv, ingediend, (nu - ingediend).days))
+    k.te_laat.sort(key=lambda t: -t.dagen)
+    return k

@@ -1,0 +1,151 @@
+"""Kengetallen checked against hand-counted fixtures, through the loket's page and its CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hulpvragen.models import HulpvraagType, Statuswijziging
+from tests.factories import SchoolFactory, SchoolgegevensFactory, make_hulpvraag
+from tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("beheer:kengetallen")
+
+
+def _met_historie(world, type, stappen, *, school=None):
+    """A hulpvraag whose status history is `stappen` [(status, when), …] (test set-up only: the
+    dates are in the past, which the engine cannot write)."""
+    sg = SchoolgegevensFactory(school=school or world.school_a, aanvrager=world.coordinator_a)
+    hv = make_hulpvraag(schoolgegevens=sg, type=type, door=world.coordinator_a)
+    van = hv.status
+    for naam, op in stappen:
+        naar = hv.proces.statussen.get(naam=naam)
+        Statuswijziging.objects.create(
+            organisatie=hv.organisatie, hulpvraag=hv, van=van, naar=naar, op=op
+        )
+        van = naar
+    hv.status = van
+    hv.save(update_fields=["status"])
+    return hv
+
+
+@pytest.fixture
+def cijfers(world):
+    nu = timezone.now()
+    t0 = nu - dt.timedelta(days=100)
+
+    def dag(n):
+        return t0 + dt.timedelta(days=n)
+
+    tlv, fa = HulpvraagType.TLV_VSO, HulpvraagType.FA
+    ind = "TLV aanvraag indienen"
+    _met_historie(
+        world, tlv, [(ind, dag(0)), ("TLV aanvraag compleet", dag(5)), ("TLV afgegeven", dag(20))]
+    )
+    _met_historie(world, tlv, [(ind, dag(0)), ("TLV afgegeven", dag(40))])
+    _met_historie(
+        world,
+        tlv,
+        [
+            (ind, dag(0)),
+            ("TLV vragen gesteld", dag(10)),
+            ("TLV aanvraag aangevuld", dag(15)),
+            ("TLV afwijzing toegelicht", dag(60)),
+        ],
+    )
+    _met_historie(world, tlv, [(ind, dag(0)), ("TLV aanvraag ingetrokken", dag(3))])
+    _met_historie(world, fa, [("FA aanvraag indienen", dag(0)), ("FA afgegeven", dag(30))])
+    laat = _met_historie(
+        world,
+        fa,
+        [
+            ("FA aanvraag indienen", nu - dt.timedelta(days=70)),
+            ("FA vragen gesteld", nu - dt.timedelta(days=60)),
+        ],
+    )
+    _met_historie(world, tlv, [(ind, nu - dt.timedelta(days=30))])
+    # Outside the period (hulpvraagdatum last year): not counted in the period's tables.
+    oud = _met_historie(world, tlv, [(ind, dag(0)), ("TLV afgegeven", dag(1))])
+    oud.hulpvraagdatum = timezone.localdate() - dt.timedelta(days=400)
+    oud.save(update_fields=["hulpvraagdatum"])
+    return laat
+
+
+def _periode():
+    vandaag = timezone.localdate()
+    return {
+        "van": (vandaag - dt.timedelta(days=30)).strftime("%d-%m-%Y"),
+        "tot": vandaag.strftime("%d-%m-%Y"),
+    }
+
+
+def _csv(client, tabel):
+    response = client.get(URL, {**_periode(), "csv": tabel})
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_figures_match_the_hand_count(client, world, cijfers, django_assert_max_num_queries):
+    login(client, world.loket)
+    with django_assert_max_num_queries(20):
+        response = client.get(URL, _periode())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "9 hulpvragen" in html  # 6 TLV + 3 FA; the voorlopige and the other SWV's not
+
+    assert _csv(client, "type") == [
+        ["Type", "Aantal"],
+        ["Financieel Arrangement", "3"],
+        ["TLV VSO", "6"],
+    ]
+    status = {(r[0], r[1]): r[2] for r in _csv(client, "status")[1:]}
+    assert status == {
+        ("Financieel Arrangement", "FA aanvraag indienen"): "1",
+        ("Financieel Arrangement", "FA vragen gesteld"): "1",
+        ("Financieel Arrangement", "FA afgegeven"): "1",
+        ("TLV VSO", "TLV aanvraag indienen"): "2",
+        ("TLV VSO", "TLV afgegeven"): "2",
+        ("TLV VSO", "TLV afwijzing toegelicht"): "1",
+        ("TLV VSO", "TLV aanvraag ingetrokken"): "1",
+    }
+    assert _csv(client, "school")[1:] == [["School A", "8"], ["School B", "1"]]
+    # TLV decisions after 20, 40 and 60 days; the withdrawal is no decision. FA afgegeven is one.
+    assert _csv(client, "doorlooptijd")[1:] == [
+        ["TLV VSO", "3", "40.0", "30.0", "50.0", "20", "60"],
+        ["Financieel Arrangement", "1", "30.0", "30.0", "30.0", "30", "30"],
+    ]
+    te_laat = _csv(client, "te_laat")
+    assert [r[0] for r in te_laat[1:]] == [str(cijfers.pk)]
+    assert te_laat[1][5] == "70"
+
+
+def test_charts_are_server_rendered_svg(client, world, cijfers):
+    SchoolFactory(organisatie=world.org, naam="<script>alert(1)</script>")
+    world.school_b.naam = 'School "B" & <Co>'
+    world.school_b.save()
+    login(client, world.loket)
+    html = client.get(URL, _periode()).content.decode()
+    assert html.count('<svg class="grafiek" role="img"') == 4
+    assert "<title>Hulpvragen per type</title>" in html
+    assert "School &quot;B&quot; &amp; &lt;Co&gt;" in html
+    assert "<Co>" not in html
+
+
+def test_invalid_period_shows_the_error(client, world):
+    login(client, world.loket)
+    html = client.get(URL, {"van": "01-02-2026", "tot": "01-01-2026"}).content.decode()
+    assert "De begindatum ligt na de einddatum." in html
+
+
+@pytest.mark.parametrize("persona", ["beheerder", "coordinator_a", "deskundige", "outsider"])
+def test_only_the_loket(client, world, persona):
+    login(client, getattr(world, persona))
+    assert client.get(URL).status_code == 404
