@@ -191,17 +191,26 @@ def personeelswijziging_undo(*, personeelswijziging: Personeelswijziging, door: 
         raise ValidationError(
             _("Ongedaan maken kan alleen bij een toegepaste wijziging, tot en met de startdatum.")
         )
-    regels = list(pw.regels.select_related("schoolgegevens").select_for_update())
+    # One UPDATE per distinct previous contact (usually one), not one per row.
+    groepen: dict[tuple, list[PersoneelswijzigingRegel]] = {}
+    for regel in pw.regels.all():
+        key = (regel.oud_aanvrager_id, regel.oud_contactpersoon, regel.oud_email)
+        groepen.setdefault(key, []).append(regel)
     teruggezet = []
-    for regel in regels:
-        sg = regel.schoolgegevens
-        if sg.aanvrager_id != pw.opvolger_id or sg.email != pw.opvolger_email:
-            continue
-        sg.aanvrager_id = regel.oud_aanvrager_id
-        sg.contactpersoon = regel.oud_contactpersoon
-        sg.email = regel.oud_email
-        sg.save(update_fields=["aanvrager", "contactpersoon", "email"])
-        teruggezet.append(regel.pk)
+    for (aanvrager_id, contactpersoon, email), regels in groepen.items():
+        nog_van_opvolger = set(
+            Schoolgegevens.objects.select_for_update()
+            .filter(
+                pk__in=[r.schoolgegevens_id for r in regels],
+                aanvrager_id=pw.opvolger_id,
+                email=pw.opvolger_email,
+            )
+            .values_list("pk", flat=True)
+        )
+        Schoolgegevens.objects.filter(pk__in=nog_van_opvolger).update(
+            aanvrager_id=aanvrager_id, contactpersoon=contactpersoon, email=email
+        )
+        teruggezet += [r.pk for r in regels if r.schoolgegevens_id in nog_van_opvolger]
     PersoneelswijzigingRegel.objects.filter(pk__in=teruggezet).update(teruggezet=True)
     pw.status = PersoneelswijzigingStatus.ONGEDAAN
     pw.ongedaan_door = door
