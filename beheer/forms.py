@@ -301,3 +301,25 @@ class PeriodeForm(forms.Form):
         if data.get("van") and data.get("tot") and data["van"] > data["tot"]:
             raise forms.ValidationError(_("De begindatum ligt na de einddatum."))
         return data
+
+
+class AuditlogZoekForm(forms.Form):
+    dossier = forms.IntegerField(label=_("Dossiernummer"), required=False, min_value=1)
+    bsn = forms.CharField(label=_("BSN"), required=False, max_length=9)
+    gebruiker = GebruikerKeuze(label=_("Gebruiker"), queryset=User.objects.none(), required=False)
+    van = forms.DateField(label=_("Vanaf"), required=False, widget=DATUM)
+    tot = forms.DateField(label=_("tot en met"), required=False, widget=DATUM)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gebruiker"].queryset = (
+            User.objects.filter(organisatie_id=user.organisatie_id)
+            .prefetch_related("scholen")
+            .order_by("last_name", "first_name", "username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(k) for k in ("dossier", "bsn", "gebruiker", "van", "tot")):
+            raise forms.ValidationError(_("Zoek op een leerling, een gebruiker of een periode."))
+        return data

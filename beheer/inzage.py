@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bijlagen.models import Bijlage, BijlageInzage
+from dossiers.models import Inzage as InzageRecord
 from dossiers.models import Leerling
 from hulpvragen.models import Hulpvraag
 
@@ -41,7 +42,7 @@ class Inzage:
     hulpvragen: list[Hulpvraag] = field(default_factory=list)
     bijlagen: list[Bijlage] = field(default_factory=list)
     downloads: list[BijlageInzage] = field(default_factory=list)
-    # Rows of the access audit log about this pupil (who viewed what), once that log exists.
+    # Rows of the access audit log about this pupil (who viewed or changed what).
     audit: list = field(default_factory=list)
 
 
@@ -107,6 +108,13 @@ def inzage_verzamelen(*, leerling: Leerling) -> Inzage:
             "bijlage", "gebruiker"
         )
     )
+    # Who viewed or changed the dossier: the access audit log (plain ids, so not found by the walk).
+    inzage.audit = list(
+        InzageRecord.objects.filter(organisatie_id=leerling.organisatie_id, leerling_id=leerling.pk)
+        .select_related("gebruiker")
+        .order_by("op", "id")
+    )
+    inzage.rijen["dossiers.inzage"] = [_rij(r) for r in inzage.audit]
     return inzage
 
 

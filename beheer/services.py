@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from accounts.services import sessies_beeindig
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from beheer.audit import audit_gewijzigd
 from beheer.models import (
     Bewaarsignalering,
     Bewaartermijn,
@@ -34,6 +36,18 @@ from hulpvragen.selectors import hulpvragen_open
 from organisaties.models import School
 
 # --- Personeelswijziging -------------------------------------------------------------------------
+
+
+def _audit_schoolgegevens(door: User, onderdeel: str, sg_ids, details: str) -> None:
+    """One audit row per hulpvraag behind these Schoolgegevens (the one audit log)."""
+    audit_gewijzigd(
+        user=door,
+        onderdeel=onderdeel,
+        hulpvragen=Hulpvraag.objects.filter(schoolgegevens_id__in=list(sg_ids)).values_list(
+            "leerling_id", "pk"
+        ),
+        details=details,
+    )
 
 
 def _naam(user: User) -> str:
@@ -168,6 +182,12 @@ def personeelswijziging_apply(
     Schoolgegevens.objects.filter(pk__in=[sg.pk for sg in rijen]).update(
         aanvrager=opvolger, contactpersoon=pw.opvolger_naam, email=pw.opvolger_email
     )
+    _audit_schoolgegevens(
+        door,
+        "personeelswijziging",
+        [sg.pk for sg in rijen],
+        f"wijziging {pw.pk}: aanvrager, contactpersoon en e-mailadres naar de opvolger",
+    )
     return pw
 
 
@@ -212,6 +232,12 @@ def personeelswijziging_undo(*, personeelswijziging: Personeelswijziging, door: 
         )
         teruggezet += [r.pk for r in regels if r.schoolgegevens_id in nog_van_opvolger]
     PersoneelswijzigingRegel.objects.filter(pk__in=teruggezet).update(teruggezet=True)
+    _audit_schoolgegevens(
+        door,
+        "personeelswijziging",
+        pw.regels.filter(pk__in=teruggezet).values_list("schoolgegevens_id", flat=True),
+        f"wijziging {pw.pk} ongedaan gemaakt",
+    )
     pw.status = PersoneelswijzigingStatus.ONGEDAAN
     pw.ongedaan_door = door
     pw.ongedaan_op = timezone.now()
@@ -308,6 +334,9 @@ def gebruiker_set_actief(*, door: User, gebruiker: User, actief: bool) -> User:
         raise ValidationError(_("U kunt uw eigen account niet deactiveren."))
     gebruiker.is_active = actief
     gebruiker.save(update_fields=["is_active"])
+    if not actief:
+        # The login's own service: sessions that are still open end at their next request.
+        sessies_beeindig(gebruiker=gebruiker)
     return gebruiker
 
 
@@ -406,6 +435,9 @@ def school_merge(*, door: User, bron: School, doel: School) -> Schoolwijziging:
     bron = School.objects.select_for_update().get(pk=bron.pk)
     sg_ids = list(Schoolgegevens.objects.filter(school=bron).values_list("pk", flat=True))
     _verhuis_schoolgegevens(bron, doel, sg_ids)
+    _audit_schoolgegevens(
+        door, "schoolwijziging", sg_ids, f"school {bron.pk} samengevoegd met {doel.pk}"
+    )
     koppeling = User.scholen.through
     gebruiker_ids = list(
         koppeling.objects.filter(school_id=bron.pk).values_list("user_id", flat=True)
@@ -446,6 +478,9 @@ def school_close(*, door: User, school: School, doel: School | None = None) -> S
     sg_ids = list(Schoolgegevens.objects.filter(pk__in=open_ids).values_list("pk", flat=True))
     if doel is not None:
         _verhuis_schoolgegevens(locked, doel, sg_ids)
+        _audit_schoolgegevens(
+            door, "schoolwijziging", sg_ids, f"school {locked.pk} opgeheven, naar {doel.pk}"
+        )
     locked.actief = False
     locked.save(update_fields=["actief"])
     school.actief = False
@@ -537,6 +572,12 @@ def dossiers_verwijderen(
         batch = nog_verlopen[start : start + VERWIJDER_BATCH]
         with transaction.atomic():
             n_hv, sleutels = _verwijder_batch(batch)
+            audit_gewijzigd(
+                user=door,
+                onderdeel="bewaartermijn",
+                hulpvragen=[(leerling_id, None) for leerling_id in batch],
+                details="dossier verwijderd na de bewaartermijn",
+            )
         totaal_hulpvragen += n_hv
         totaal_bestanden += len(sleutels)
     return Verwijdering.objects.create(

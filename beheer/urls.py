@@ -34,6 +34,11 @@ urlpatterns = [
     path("swv/gebruikers/nieuw/", views.gebruiker_nieuw, name="gebruiker_nieuw"),
     path("swv/gebruikers/<int:pk>/", views.gebruiker_detail, name="gebruiker"),
     path("swv/gebruikers/<int:pk>/actief/", views.gebruiker_actief, name="gebruiker_actief"),
+    path(
+        "swv/gebruikers/<int:pk>/tweede-factor/",
+        views.gebruiker_tweede_factor,
+        name="gebruiker_tweede_factor",
+    ),
     path("swv/scholen/", views.scholen, name="scholen"),
     path("swv/scholen/nieuw/", views.school_nieuw, name="school_nieuw"),
     path("swv/scholen/<int:pk>/", views.school_detail, name="school"),
@@ -43,6 +48,7 @@ urlpatterns = [
     path("swv/inzage/", views.inzage, name="inzage"),
     path("swv/inzage/<int:pk>/export/", views.inzage_export, name="inzage_export"),
     path("swv/kengetallen/", views.kengetallen, name="kengetallen"),
+    path("swv/auditlog/", views.auditlog, name="auditlog"),
     # For schools: the manual's e-mail to the loket, as a request inside the application.
     path("personeelswijziging/", views.personeelswijziging_aanvragen, name="aanvragen"),
 ]

@@ -6,20 +6,25 @@ from __future__ import annotations
 import csv
 from functools import wraps
 
+from accounts.http import client_ip
+from accounts.services import tweede_factor_reset
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Rol
+from beheer.audit import audit_bekeken
+from beheer.auditlog import auditlog_zoeken
 from beheer.forms import (
     AanvraagForm,
     AfwijzenForm,
+    AuditlogZoekForm,
     BewaartermijnenForm,
     GebruikerForm,
     GebruikersFilter,
@@ -158,6 +163,12 @@ def personeelswijziging_nieuw(request):
             vertrekkend=d["vertrekkend"],
             vertrekkend_email=d["vertrekkend_email"] or getattr(d["vertrekkend"], "email", ""),
         )
+    if voorbeeld is not None and voorbeeld.zichtbaar:
+        audit_bekeken(
+            user=request.user,
+            onderdeel="personeelswijziging",
+            details=f"voorbeeld, {len(voorbeeld.zichtbaar)} hulpvragen",
+        )
     return render(
         request, "beheer/personeelswijziging_nieuw.html", {"form": form, "voorbeeld": voorbeeld}
     )
@@ -210,6 +221,12 @@ def personeelswijziging_detail(request, pk: int):
         .select_related("leerling", "status")
         .order_by("leerling__achternaam", "pk")
     )
+    if zichtbaar or (voorbeeld is not None and voorbeeld.zichtbaar):
+        audit_bekeken(
+            user=request.user,
+            onderdeel="personeelswijziging",
+            details=f"wijziging {pw.pk}, {len(zichtbaar)} hulpvragen",
+        )
     return render(
         request,
         "beheer/personeelswijziging_detail.html",
@@ -462,6 +479,12 @@ def school_samenvoegen(request, pk: int):
                 % {"bron": school.naam, "doel": form.cleaned_data["doel"].naam},
             )
             return redirect("beheer:school", pk=form.cleaned_data["doel"].pk)
+    if zichtbaar:
+        audit_bekeken(
+            user=request.user,
+            onderdeel="school",
+            details=f"open hulpvragen van school {school.pk}: {len(zichtbaar)}",
+        )
     return render(
         request,
         "beheer/school_actie.html",
@@ -492,6 +515,12 @@ def school_sluiten(request, pk: int):
         else:
             messages.success(request, _("%(school)s is opgeheven.") % {"school": school.naam})
             return redirect("beheer:school", pk=school.pk)
+    if zichtbaar:
+        audit_bekeken(
+            user=request.user,
+            onderdeel="school",
+            details=f"open hulpvragen van school {school.pk}: {len(zichtbaar)}",
+        )
     return render(
         request,
         "beheer/school_actie.html",
@@ -576,6 +605,8 @@ def inzage(request):
                 request.user, bsn=form.cleaned_data["bsn"], dossier=form.cleaned_data["dossier"]
             )[:5]
         )
+        for leerling in gevonden:
+            audit_bekeken(user=request.user, onderdeel="inzage (AVG)", leerling_id=leerling.pk)
     return render(request, "beheer/inzage.html", {"form": form, "gevonden": gevonden})
 
 
@@ -584,6 +615,12 @@ def inzage(request):
 def inzage_export(request, pk: int):
     leerling = leerling_get_for_inzage(request.user, pk)
     bestand = inzage_zip(inzage=inzage_verzamelen(leerling=leerling), door=request.user)
+    audit_bekeken(
+        user=request.user,
+        onderdeel="inzage (AVG)",
+        leerling_id=leerling.pk,
+        details="export als ZIP",
+    )
     naam = f"inzage-dossier-{leerling.pk}-{timezone.localdate():%d-%m-%Y}.zip"
     return FileResponse(bestand, as_attachment=True, filename=naam, content_type="application/zip")
 
@@ -657,6 +694,10 @@ def kengetallen(request):
         ),
         "te_laat": staafdiagram(_("Besluit te laat per type"), list(te_laat_per_type.items())),
     }
+    if k.te_laat:
+        audit_bekeken(
+            user=request.user, onderdeel="kengetallen", details=f"{len(k.te_laat)} te laat"
+        )
     return render(
         request,
         "beheer/kengetallen.html",
@@ -668,3 +709,63 @@ def kengetallen(request):
             "beslistermijn_weken": BESLISTERMIJN.days // 7,
         },
     )
+
+
+# --- Auditlog ------------------------------------------------------------------------------------
+
+
+@require_GET
+@beheerder_vereist
+def auditlog(request):
+    """Who saw or changed what: search by pupil (dossier number or BSN), user and period."""
+    form = AuditlogZoekForm(request.GET or None, user=request.user)
+    regels, volgende, leerling_id = None, "", None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        leerling_id = d["dossier"]
+        if d["bsn"]:
+            leerling = leerlingen_for_inzage(request.user, bsn=d["bsn"]).first()
+            # An unknown BSN searches nothing rather than everything.
+            leerling_id = leerling.pk if leerling else -1
+        regels, volgende = auditlog_zoeken(
+            user=request.user,
+            leerling_id=leerling_id,
+            gebruiker=d["gebruiker"],
+            van=d["van"],
+            tot=d["tot"],
+            cursor=request.GET.get("na", ""),
+        )
+    querystring = request.GET.copy()
+    querystring.pop("na", None)
+    return render(
+        request,
+        "beheer/auditlog.html",
+        {
+            "form": form,
+            "regels": regels,
+            "volgende": volgende,
+            "querystring": querystring.urlencode(),
+        },
+    )
+
+
+@require_POST
+@beheerder_vereist
+def gebruiker_tweede_factor(request, pk: int):
+    """Reset the second factor through the login's own service: app and backup codes stop working,
+    sessions end, the next login enrols again; the security log records it."""
+    gebruiker = _get_gebruiker(request, pk)
+    try:
+        tweede_factor_reset(gebruiker=gebruiker, door=request.user, ip=client_ip(request))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(
+            request,
+            _(
+                "De tweede factor is gereset: bij de volgende keer inloggen koppelt "
+                "%(naam)s de app opnieuw."
+            )
+            % {"naam": gebruiker.username},
+        )
+    return redirect("beheer:gebruiker", pk=gebruiker.pk)

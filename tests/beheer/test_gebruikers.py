@@ -130,3 +130,29 @@ def test_another_organisations_account_is_404(client, world):
     assert response.status_code == 404
     world.outsider.refresh_from_db()
     assert world.outsider.is_active
+
+
+def test_reset_second_factor_through_the_login_service(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+
+    TOTPDevice.objects.create(user=world.coordinator_a, name="telefoon", confirmed=True)
+    login(client, world.beheerder)
+    url = reverse("beheer:gebruiker_tweede_factor", args=[world.coordinator_a.pk])
+    assert client.post(url).status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.coordinator_a).exists()
+    event = Beveiligingsgebeurtenis.objects.get(gebeurtenis=Gebeurtenis.TWEEDE_FACTOR_GERESET)
+    assert (event.gebruiker, event.door) == (world.coordinator_a, world.beheerder)
+    # Another SWV's account: 404, nothing reset.
+    assert (
+        client.post(reverse("beheer:gebruiker_tweede_factor", args=[world.outsider.pk])).status_code
+        == 404
+    )
+
+
+def test_deactivating_ends_the_users_sessions(client, world):
+    login(client, world.beheerder)
+    client.post(reverse("beheer:gebruiker_actief", args=[world.collega_b.pk]), {"actief": "nee"})
+    world.collega_b.refresh_from_db()
+    assert world.collega_b.sessies_geldig_vanaf is not None
