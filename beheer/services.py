@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from accounts.services import sessies_beeindig
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.services import sessies_beeindig
 from beheer.audit import audit_gewijzigd
 from beheer.models import (
     Bewaarsignalering,

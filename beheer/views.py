@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 from functools import wraps
 
-from accounts.http import client_ip
-from accounts.services import tweede_factor_reset
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import client_ip
 from accounts.models import Rol
+from accounts.services import tweede_factor_reset
 from beheer.audit import audit_bekeken
 from beheer.auditlog import auditlog_zoeken
 from beheer.forms import (

@@ -601,6 +601,16 @@ class InzageActie(models.TextChoices):
     TOEGANG_INGETROKKEN = "toegang_ingetrokken", _("toegang ingetrokken")
 
 
+class InzageQuerySet(models.QuerySet):
+    """Bulk update and delete would rewrite the audit log; it only grows (issue 10)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Inzage is append-only")
+
+    def delete(self):
+        raise ValueError("Inzage is append-only")
+
+
 class Inzage(models.Model):
     """Append-only audit record of access to pupil data: who, what, when. Rows are never changed
     or deleted through the application (save refuses an update, delete refuses)."""
@@ -626,6 +636,8 @@ class Inzage(models.Model):
     hulpvraag_id = models.BigIntegerField(_("hulpvraag"), null=True, blank=True)
     details = models.CharField(_("details"), max_length=300, blank=True)
     op = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    objects = InzageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inzage (auditlog)")

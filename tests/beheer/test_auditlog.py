@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from accounts.services import beveiliging_log
 from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+from accounts.services import beveiliging_log
 from beheer.models import Schoolwijziging
 from dossiers.models import Inzage, InzageActie
 from tests.helpers import login
@@ -91,15 +91,16 @@ def test_search_by_pupil_user_and_period(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(8):
         html = client.get(URL, {"dossier": leerling.pk}).content.decode()
     assert html.count("<td>hulpvraag</td>") == 2
-    assert str(world.deskundige) in html
+    assert str(world.deskundige) in html.split("<tbody>")[1]
 
     html = client.get(URL, {"bsn": leerling.bsn}).content.decode()
     assert html.count("<td>hulpvraag</td>") == 2
 
     html = client.get(URL, {"gebruiker": world.loket.pk}).content.decode()
-    assert html.count("<td>hulpvraag</td>") == 2  # both pupils
-    assert "Inloggen gelukt" in html and "10.1.2.3" in html
-    assert str(world.deskundige) not in html
+    resultaat = html.split("<tbody>")[1]
+    assert resultaat.count("<td>hulpvraag</td>") == 2  # both pupils
+    assert "Inloggen gelukt" in resultaat and "10.1.2.3" in resultaat
+    assert str(world.deskundige) not in resultaat
 
     morgen = (timezone.localdate() + dt.timedelta(days=1)).strftime("%d-%m-%Y")
     html = client.get(URL, {"van": morgen}).content.decode()
