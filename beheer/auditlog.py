@@ -46,7 +46,8 @@ def _keyset(veld: str, cursor: tuple[datetime, int] | None) -> Q:
     if cursor is None:
         return Q()
     op, pk = cursor
-    return Q(**{f"{veld}__lt": op}) | Q(**{veld: op, "id__lt": pk})
+    # The plain upper bound lets the (…, time) index do the work; the OR only breaks ties.
+    return Q(**{f"{veld}__lte": op}) & (Q(**{f"{veld}__lt": op}) | Q(**{veld: op, "id__lt": pk}))
 
 
 def auditlog_zoeken(
