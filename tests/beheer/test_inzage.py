@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from bijlagen.services import bestanden_check, bijlage_open_for_download, bijlagen_add
 from hulpvragen.models import Notificatie, Statuswijziging
@@ -55,7 +56,7 @@ def test_export_contains_every_object_of_the_pupil_and_nothing_else(client, worl
     leerling = hv.leerling
     login(client, world.beheerder)
     html = client.post(ZOEK, {"bsn": leerling.bsn}).content.decode()
-    assert f"Dossier {leerling.pk}: {leerling.naam}" in html
+    assert f"Dossier {leerling.pk}: {escape(leerling.naam)}" in html
 
     z = _export(client, leerling.pk)
     assert set(z.namelist()) == {
@@ -82,7 +83,7 @@ def test_export_contains_every_object_of_the_pupil_and_nothing_else(client, worl
     assert "sleutel" not in data["bijlagen.bijlage"][0]
 
     samenvatting = z.read("samenvatting.html").decode()
-    assert leerling.naam in samenvatting
+    assert escape(leerling.naam) in samenvatting
     assert "TLV vragen gesteld" in samenvatting and "Graag OPP" in samenvatting
     assert "opp.pdf" in samenvatting
     assert "bijlage gedownload" in samenvatting  # who viewed it

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
 from dossiers.models import Schoolgegevens
@@ -41,8 +42,8 @@ def test_preview_lists_visible_open_hulpvragen_and_counts_the_rest(
     html = response.content.decode()
     assert response.status_code == 200
     # The submitted one is listed; the voorlopige aanvraag only the school sees is counted.
-    assert world.hv_a_ingediend.leerling.naam in html
-    assert world.hv_a_voorlopig.leerling.naam not in html
+    assert escape(world.hv_a_ingediend.leerling.naam) in html
+    assert escape(world.hv_a_voorlopig.leerling.naam) not in html
     assert "2 schoolgegevens" in html
     assert "1 open hulpvraag die u niet kunt inzien" in html
     assert 'value="toepassen"' in html
@@ -165,7 +166,7 @@ def test_school_requests_and_the_loket_approves(client, world, opvolger):
     assert "Olga Opvolger (olga@school-a.example)" in client.get(detail).content.decode()
     data = {"opvolger": opvolger.pk, "ingangsdatum": pw.ingangsdatum.strftime("%d-%m-%Y")}
     preview = client.post(detail, {**data, "actie": "voorbeeld"}).content.decode()
-    assert world.hv_a_ingediend.leerling.naam in preview
+    assert escape(world.hv_a_ingediend.leerling.naam) in preview
     assert client.post(detail, {**data, "actie": "toepassen"}).status_code == 302
     pw.refresh_from_db()
     assert (pw.status, pw.behandeld_door, pw.opvolger) == (
