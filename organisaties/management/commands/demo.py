@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Adres, Leerling, Schoolgegevens
+from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Label
 from hulpvragen.services import (
     hulpvraag_change_status,
@@ -63,6 +64,7 @@ class Command(BaseCommand):
         )
         for org in (vo, po):
             processen_load_defaults(organisatie=org)
+            formulierdefinities_load_defaults(organisatie=org)
 
         vo_bestuur = self._bestuur(vo, "Stichting Voortgezet Onderwijs Apeldoorn", "41234")
         po_bestuur = self._bestuur(vo, "Stichting Primair Onderwijs Veluwe", "42345")
