@@ -7,14 +7,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from accounts.models import Rol, User
+from dossiers.selectors import pro_advies_for
 from formulieren.definities import vragen
 from formulieren.models import Formulier, Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Hulpvraag
+from hulpvragen.models import Hulpvraag, HulpvraagType
 
 
 def formulieren_visible_to(user: User) -> QuerySet[Formulier]:
@@ -73,10 +74,17 @@ def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
 
 
 def formulier_context(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
-    """Facts outside the form that its conditions test. `pro_advies` is the computed advice of
-    the LVS tab ("praktijkonderwijs" or another advice); None while it cannot be computed.
-    The LVS work (issue 8) provides it; until then it is unknown, see docs/formulieren.md."""
-    return {"pro_advies": None}
+    """Facts outside the form that its conditions test. `pro_advies` is the LVS tab's computed
+    advice for a PrO hulpvraag ("praktijkonderwijs" or "geen_praktijkonderwijs"), None while it
+    cannot be computed (no toetsen yet) or for other types."""
+    context: dict[str, Any] = {"pro_advies": None, "pro_advies_tekst": ""}
+    if hulpvraag.type != HulpvraagType.PRO:
+        return context
+    advies = pro_advies_for(leerling=hulpvraag.leerling, schoolgegevens=hulpvraag.schoolgegevens)
+    if advies is not None:
+        context["pro_advies"] = advies.code
+        context["pro_advies_tekst"] = str(advies.conclusie)
+    return context
 
 
 def ondertekenaars_for(*, hulpvraag: Hulpvraag) -> dict[str, str]:
@@ -147,7 +155,7 @@ def formulieren_te_ondertekenen(*, user: User) -> list[Formulier]:
     kandidaten = (
         formulieren_visible_to(user)
         .filter(definitie__ondertekening_vereist=True, opgeslagen_op__isnull=False)
-        .exclude(ondertekeningen__ongeldig_op__isnull=True)
+        .filter(~Exists(Ondertekening.objects.filter(formulier=OuterRef("pk"), ongeldig_op=None)))
         .select_related("definitie", "hulpvraag__leerling", "hulpvraag__schoolgegevens__school")
         .order_by("opgeslagen_op")
     )

@@ -240,4 +240,9 @@ def formulier_sign(
         hash=formulier_hash(formulier=locked, antwoorden=locked.antwoorden, prefill=prefill),
         revisie=locked.revisie,
     )
+    # The engine takes an automatic transition on a signature where the process defines one.
+    # Imported here: hulpvragen.services imports this module (formulier_attach).
+    from hulpvragen.services import hulpvraag_fire_event
+
+    hulpvraag_fire_event(hulpvraag=locked.hulpvraag, event="formulier_ondertekend", door=user)
     return ondertekening

@@ -186,6 +186,7 @@ def formulier_bewerken(request, pk: int):
             "form": form,
             "revisie": revisie,
             "tab_url": _tab_url(formulier),
+            "pro_advies_tekst": kwargs["context"].get("pro_advies_tekst", ""),
         },
     )
 

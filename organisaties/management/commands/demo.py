@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Adres, Leerling, Schoolgegevens
+from formulieren.demo import formulier_invullen_en_ondertekenen
 from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Label
 from hulpvragen.services import (
@@ -316,6 +317,8 @@ class Command(BaseCommand):
         for type_ in types:
             hulpvraag = hulpvraag_create(schoolgegevens=schoolgegevens, type=type_, door=aanvrager)
             if type_ in indienen:
+                # Indienen waits for the form, signed by the bevoegd gezag where the type needs it.
+                formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
                 # Through the engine, like the school's "Status wijzigen": checks, history, outbox.
                 ingediend = hulpvraag.proces.statussen.get(naam__endswith="aanvraag indienen")
                 hulpvraag_change_status(
