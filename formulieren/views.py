@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +40,7 @@ from formulieren.services import (
 from formulieren.weergave import datum_nl, formulier_weergave
 from formulieren.word import formulier_docx
 from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.tabs import render_tab, tab_url
 
 
 def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None):
@@ -62,7 +62,7 @@ def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaar
 
 
 def _tab_url(formulier: Formulier) -> str:
-    return reverse("formulieren:tab", args=[formulier.hulpvraag_id]) + f"?formulier={formulier.pk}"
+    return tab_url(formulier.hulpvraag_id, "formulier") + f"?formulier={formulier.pk}"
 
 
 def _mag_ondertekenen(user, formulier: Formulier) -> bool:
@@ -73,13 +73,13 @@ def _mag_ondertekenen(user, formulier: Formulier) -> bool:
     )
 
 
-@login_required
-def formulier_tab(request, hulpvraag_pk: int):
-    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+def formulier_tab_view(request, hulpvraag):
+    """The Formulier tab in the hulpvraag's frame (registered in hulpvragen.tabs; the dispatcher
+    already answered 404 for whoever may not see the hulpvraag)."""
     formulieren = list(formulieren_for_hulpvraag(hulpvraag=hulpvraag))
     gekozen = next((f for f in formulieren if str(f.pk) == request.GET.get("formulier")), None)
     gekozen = gekozen or (formulieren[0] if formulieren else None)
-    context = {"hulpvraag": hulpvraag, "formulieren": formulieren, "formulier": gekozen}
+    context = {"formulieren": formulieren, "formulier": gekozen}
     if gekozen is not None:
         gekozen.hulpvraag = hulpvraag
         context.update(
@@ -88,7 +88,15 @@ def formulier_tab(request, hulpvraag_pk: int):
             mag_ondertekenen=_mag_ondertekenen(request.user, gekozen),
             concept_op=datum_nl(gekozen.concept_opgeslagen_op) if gekozen.concept else "",
         )
-    return render(request, "formulieren/tab.html", context)
+    return render_tab(request, hulpvraag, "formulier", "formulieren/tab.html", context)
+
+
+@login_required
+def formulier_tab(request, hulpvraag_pk: int):
+    """Old address of the tab: on to the tab in the hulpvraag's frame."""
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    query = f"?formulier={request.GET['formulier']}" if request.GET.get("formulier") else ""
+    return redirect(tab_url(hulpvraag.pk, "formulier") + query)
 
 
 def _concept_uit_post(form: FormulierForm, post) -> dict:

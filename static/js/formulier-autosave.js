@@ -39,10 +39,19 @@
     fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      // After the security timeout the server sends the login page as a redirect: do not follow
+      // it, say so instead.
+      redirect: "manual",
       keepalive: !!opVertrek,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ revisie: parseInt(revisie.value, 10), antwoorden: antwoorden() })
     }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.status === 401) {
+        gestopt = true;
+        gewijzigd = true;
+        meld("U bent afgemeld. Meld u opnieuw aan; uw concept tot nu toe is bewaard.");
+        return;
+      }
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) {
           revisie.value = body.revisie;

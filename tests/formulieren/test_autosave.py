@@ -81,11 +81,14 @@ def test_autosave_by_anyone_but_the_school_answers_404(client, world, persona):
     assert formulier.concept is None
 
 
-def test_autosave_after_the_security_timeout_answers_401(client, world):
+def test_autosave_after_the_security_timeout_goes_to_the_login_page(client, world):
     formulier = formulier_van(world.hv_a_voorlopig)
     response = _autosave(client, formulier, {"motivatie": "x"})
-    assert response.status_code == 401
-    assert "U bent afgemeld" in response.json()["melding"]
+    # The script does not follow this redirect; it tells the user to log in again.
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    formulier.refresh_from_db()
+    assert formulier.concept is None
 
 
 @pytest.mark.parametrize(
@@ -150,5 +153,7 @@ def test_the_draft_survives_logging_out_and_is_back_with_its_time(client, world)
         'value="opp" aria-describedby="help-bijlagen fout-bijlagen" id="id_bijlagen_0" checked'
         in html
     )
-    tab = client.get(reverse("formulieren:tab", args=[world.hv_a_voorlopig.pk])).content.decode()
+    tab = client.get(
+        reverse("hulpvragen:tab", args=[world.hv_a_voorlopig.pk, "formulier"])
+    ).content.decode()
     assert f"automatisch opgeslagen concept van {tijd}" in tab

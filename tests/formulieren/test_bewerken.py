@@ -22,7 +22,7 @@ def _bewerken(formulier):
 def test_tab_shows_the_attached_form_with_prefilled_pupil_data(client, world):
     hv = world.hv_a_voorlopig
     login(client, world.coordinator_a)
-    response = client.get(reverse("formulieren:tab", args=[hv.pk]))
+    response = client.get(reverse("hulpvragen:tab", args=[hv.pk, "formulier"]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Aanvraag TLV VSO" in html
@@ -34,10 +34,15 @@ def test_tab_shows_the_attached_form_with_prefilled_pupil_data(client, world):
     assert reverse("formulieren:word", args=[formulier_van(hv).pk]) not in html
 
 
-def test_detail_page_links_to_the_form_tab(client, world):
+def test_the_hulpvraag_view_has_the_formulier_tab_and_the_old_address_leads_there(client, world):
+    hv = world.hv_a_voorlopig
     login(client, world.coordinator_a)
-    response = client.get(reverse("hulpvragen:detail", args=[world.hv_a_voorlopig.pk]))
-    assert reverse("formulieren:tab", args=[world.hv_a_voorlopig.pk]) in response.content.decode()
+    tab = reverse("hulpvragen:tab", args=[hv.pk, "formulier"])
+    assert (
+        f'href="{tab}"' in client.get(reverse("hulpvragen:detail", args=[hv.pk])).content.decode()
+    )
+    response = client.get(reverse("formulieren:tab", args=[hv.pk]))
+    assert response.status_code == 302 and response.url == tab
 
 
 def test_edit_page_has_keyboard_reachable_help_optional_marks_and_no_inputs_for_dossier_data(
@@ -202,7 +207,9 @@ def test_only_the_school_edits_others_read(client, world):
     for persona in ("bestuurder_a", "loket"):
         login(client, getattr(world, persona))
         assert (
-            client.get(reverse("formulieren:tab", args=[world.hv_a_ingediend.pk])).status_code
+            client.get(
+                reverse("hulpvragen:tab", args=[world.hv_a_ingediend.pk, "formulier"])
+            ).status_code
             == 200
         )
         assert client.get(_bewerken(formulier)).status_code == 403
@@ -214,5 +221,7 @@ def test_tab_page_queries_are_bounded(client, world, django_assert_max_num_queri
     login(client, world.coordinator_a)
     client.post(_bewerken(formulier), volledige_post(formulier, ondertekenaar=world.bestuurder_a))
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("formulieren:tab", args=[world.hv_a_voorlopig.pk]))
+        response = client.get(
+            reverse("hulpvragen:tab", args=[world.hv_a_voorlopig.pk, "formulier"])
+        )
     assert LASTIGE_TEKST.split(" ")[0] in response.content.decode()

@@ -35,8 +35,10 @@ def test_autosave_reload_opslaan_sign_and_download_word(page, live_server, world
 
     # The "?" opens its help with the keyboard.
     # The "?" is a native disclosure: focusable, opened with Enter, named for screen readers.
-    vraagteken = page.get_by_role("group").locator("summary").filter(
-        has_text="Toelichting bij: Gevraagde bekostigingscategorie"
+    vraagteken = (
+        page.get_by_role("group")
+        .locator("summary")
+        .filter(has_text="Toelichting bij: Gevraagde bekostigingscategorie")
     )
     help_tekst = page.get_by_text("Laag (categorie 1) geldt voor de meeste leerlingen")
     assert not help_tekst.is_visible()

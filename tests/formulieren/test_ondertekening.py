@@ -145,7 +145,9 @@ def test_changing_an_answer_after_signing_voids_the_signature_visibly(
     ondertekening = opgeslagen.ondertekeningen.get()
     assert ondertekening.ongeldig_op is not None
     assert "Antwoorden gewijzigd" in ondertekening.ongeldig_reden
-    tab = client.get(reverse("formulieren:tab", args=[opgeslagen.hulpvraag_id])).content.decode()
+    tab = client.get(
+        reverse("hulpvragen:tab", args=[opgeslagen.hulpvraag_id, "formulier"])
+    ).content.decode()
     assert "Ondertekening vervallen." in tab
     assert "moet opnieuw ondertekenen" in tab
     assert "vervallen" in formulier_ondertekening_ontbreekt(hulpvraag=opgeslagen.hulpvraag)
