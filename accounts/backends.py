@@ -29,3 +29,12 @@ class OrganisatieBackend(ModelBackend):
         if not super().user_can_authenticate(user):
             return False
         return user.organisatie_id is None or user.organisatie.actief
+
+    def get_user(self, user_id):
+        # Runs on every request: load the organisation with the user, so the `actief` check above
+        # costs no second query.
+        try:
+            user = User._default_manager.select_related("organisatie").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

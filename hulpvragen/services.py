@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.models import Schoolgegevens
+from formulieren.services import formulier_attach
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.guards import GuardContext, guards_missing
 from hulpvragen.models import (
@@ -197,7 +198,7 @@ def hulpvraag_create(
     hulpvraagdatum: date | None = None,
 ) -> Hulpvraag:
     """A new hulpvraag starts in the initial status of its type's active process version; the
-    history starts with that status."""
+    history starts with that status, and its type's form is attached."""
     organisatie_id = schoolgegevens.organisatie_id
     proces = Proces.objects.get(organisatie_id=organisatie_id, type=type, actief=True)
     status = proces.statussen.get(initieel=True)
@@ -221,6 +222,7 @@ def hulpvraag_create(
         door_naam=str(door) if door else "",
         automatisch=True,
     )
+    formulier_attach(hulpvraag=hulpvraag)
     return hulpvraag
 
 

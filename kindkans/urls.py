@@ -15,5 +15,6 @@ urlpatterns = [
     path("hulpvragen/", include("hulpvragen.urls")),
     path("", include("beheer.urls")),
     path("", include("dossiers.urls")),
+    path("formulieren/", include("formulieren.urls")),
     path("beheer/", admin.site.urls),
 ]

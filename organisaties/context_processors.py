@@ -17,6 +17,9 @@ def navigatie(request) -> dict:
     tabs = [(_("Start"), reverse("start"))]
     if user.rol in _HULPVRAGEN_ROLLEN:
         tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
+    if user.rol == Rol.BEVOEGD_GEZAG:
+        # Aanvraagformulieren of the bestuur's schools that wait for this board member.
+        tabs.append((_("Te ondertekenen"), reverse("formulieren:te_ondertekenen")))
     if user.rol in (Rol.SWV_LOKET, Rol.BEHEERDER) and user.organisatie_id:
         # The SWV's own beheer screens (beheer app); they link on to the Django admin tables.
         tabs.append((_("Beheer"), reverse("beheer:index")))

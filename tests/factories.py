@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import Rol, User
 from dossiers.models import Adres, Geslacht, Leerling, Schoolgegevens
+from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import HulpvraagType, Label, Toegang
 from hulpvragen.services import hulpvraag_create, processen_load_defaults
 from organisaties.models import Bestuur, Organisatie, School, Sector
@@ -44,6 +45,7 @@ class OrganisatieFactory(DjangoModelFactory):
     def processen(obj, create, extracted, **kwargs):
         if create:
             processen_load_defaults(organisatie=obj)
+            formulierdefinities_load_defaults(organisatie=obj)
 
 
 class BestuurFactory(DjangoModelFactory):

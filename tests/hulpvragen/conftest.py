@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Rol
+from formulieren.demo import formulier_invullen_en_ondertekenen
 from organisaties.models import Sector
 from tests.factories import (
     AdresFactory,
@@ -33,9 +34,9 @@ def ib_basisschool(world, basisschool):
 @pytest.fixture
 def new_hulpvraag(world, basisschool, ib_basisschool):
     """A fresh hulpvraag of `type` at school A (BAG: at the basisschool) whose pupil has an
-    address, made through hulpvraag_create."""
+    address, made through hulpvraag_create, its form filled and signed (ondertekend=False: not)."""
 
-    def make(type="TLV_VSO", *, adres=True, **sg_kwargs):
+    def make(type="TLV_VSO", *, adres=True, ondertekend=True, **sg_kwargs):
         if type == "BAG":
             school, aanvrager = basisschool, ib_basisschool
             sg_kwargs.setdefault("leerjaar", None)
@@ -46,6 +47,11 @@ def new_hulpvraag(world, basisschool, ib_basisschool):
         sg = SchoolgegevensFactory(school=school, aanvrager=aanvrager, **sg_kwargs)
         if adres:
             AdresFactory(leerling=sg.leerling)
-        return make_hulpvraag(schoolgegevens=sg, type=type, door=aanvrager)
+        hulpvraag = make_hulpvraag(schoolgegevens=sg, type=type, door=aanvrager)
+        if ondertekend:
+            # Indienen of TLV VSO, FA and PrO waits for the form signed by the bevoegd gezag
+            # (the formulieren check "formulier_ondertekend"); these tests are about the engine.
+            formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
+        return hulpvraag
 
     return make

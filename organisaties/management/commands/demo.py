@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Adres, Leerling, Schoolgegevens
+from formulieren.demo import formulier_invullen_en_ondertekenen
+from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Label
 from hulpvragen.services import (
     hulpvraag_change_status,
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         )
         for org in (vo, po):
             processen_load_defaults(organisatie=org)
+            formulierdefinities_load_defaults(organisatie=org)
 
         vo_bestuur = self._bestuur(vo, "Stichting Voortgezet Onderwijs Apeldoorn", "41234")
         po_bestuur = self._bestuur(vo, "Stichting Primair Onderwijs Veluwe", "42345")
@@ -315,6 +318,8 @@ class Command(BaseCommand):
         for type_ in types:
             hulpvraag = hulpvraag_create(schoolgegevens=schoolgegevens, type=type_, door=aanvrager)
             if type_ in indienen:
+                # Indienen waits for the form, signed by the bevoegd gezag where the type needs it.
+                formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
                 # Through the engine, like the school's "Status wijzigen": checks, history, outbox.
                 ingediend = hulpvraag.proces.statussen.get(naam__endswith="aanvraag indienen")
                 hulpvraag_change_status(

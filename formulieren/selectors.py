@@ -1,0 +1,203 @@
+"""Reads for forms. Every query for a form goes through the access module's hulpvragen."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from accounts.models import Rol, User
+from dossiers.selectors import pro_advies_for
+from formulieren.definities import vragen
+from formulieren.models import Formulier, Ondertekening
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.models import Hulpvraag, HulpvraagType
+
+
+def formulieren_visible_to(user: User) -> QuerySet[Formulier]:
+    return Formulier.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+
+
+def formulier_get_for(*, user: User, pk: int | str) -> Formulier:
+    """The form with this id if the user may see its hulpvraag; otherwise 404."""
+    try:
+        return (
+            formulieren_visible_to(user)
+            .select_related(
+                "definitie",
+                "organisatie",
+                "hulpvraag__status",
+                "hulpvraag__leerling",
+                "hulpvraag__schoolgegevens__school__bestuur",
+            )
+            .get(pk=int(pk))
+        )
+    except (Formulier.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def formulieren_for_hulpvraag(*, hulpvraag: Hulpvraag) -> QuerySet[Formulier]:
+    return hulpvraag.formulieren.select_related("definitie").order_by("definitie__naam")
+
+
+def formulier_may_edit(*, user: User, formulier: Formulier) -> bool:
+    """Schools fill in their forms (the access module already limited them to their own
+    schools); nobody edits a form of a closed hulpvraag."""
+    return user.rol == Rol.SCHOOL and not formulier.hulpvraag.status.eindstatus
+
+
+def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
+    """The dossier's answers to prefilled questions, by source (dates as ISO text)."""
+    leerling = hulpvraag.leerling
+    sg = hulpvraag.schoolgegevens
+    school = sg.school
+    adres = leerling.adressen.order_by("-ingangsdatum", "-aangemaakt_op", "-id").first()
+    return {
+        "leerling.naam": leerling.naam,
+        "leerling.voornamen": leerling.voornamen,
+        "leerling.geboortedatum": leerling.geboortedatum.isoformat(),
+        "leerling.geslacht": str(leerling.get_geslacht_display()),
+        "leerling.bsn": leerling.bsn or leerling.onderwijsnummer,
+        "leerling.adres": str(adres) if adres else "",
+        "school.naam": school.naam,
+        "school.brin": school.brin_vestiging,
+        "school.bestuur": school.bestuur.naam,
+        "schoolgegevens.leerjaar": str(sg.leerjaar_of_groep),
+        "schoolgegevens.contactpersoon": sg.contactpersoon,
+        "schoolgegevens.email": sg.email,
+        "schoolgegevens.telefoon": sg.telefoon,
+    }
+
+
+def formulier_context(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
+    """Facts outside the form that its conditions test. `pro_advies` is the LVS tab's computed
+    advice for a PrO hulpvraag ("praktijkonderwijs" or "geen_praktijkonderwijs"), None while it
+    cannot be computed (no toetsen yet) or for other types."""
+    context: dict[str, Any] = {"pro_advies": None, "pro_advies_tekst": ""}
+    if hulpvraag.type != HulpvraagType.PRO:
+        return context
+    advies = pro_advies_for(leerling=hulpvraag.leerling, schoolgegevens=hulpvraag.schoolgegevens)
+    if advies is not None:
+        context["pro_advies"] = advies.code
+        context["pro_advies_tekst"] = str(advies.conclusie)
+    return context
+
+
+def ondertekenaars_for(*, hulpvraag: Hulpvraag) -> dict[str, str]:
+    """Who may be named under "Ondertekening door": the active bevoegd-gezag users of the
+    bestuur of the hulpvraag's school, id (as text) → name and function."""
+    bestuur_id = hulpvraag.schoolgegevens.school.bestuur_id
+    users = User.objects.filter(
+        organisatie_id=hulpvraag.organisatie_id,
+        rol=Rol.BEVOEGD_GEZAG,
+        bestuur_id=bestuur_id,
+        is_active=True,
+    ).order_by("last_name", "first_name")
+    return {str(u.pk): _naam_functie(u) for u in users}
+
+
+def _naam_functie(user: User) -> str:
+    naam = user.get_full_name() or user.username
+    return f"{naam} ({user.functie})" if user.functie else naam
+
+
+def formulier_canoniek(
+    *, formulier: Formulier, antwoorden: Mapping[str, Any], prefill: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What a signature covers: the definition and version, and every answer as shown,
+    prefilled ones included (a pupil's changed name or address therefore voids it too)."""
+    inhoud = formulier.definitie.inhoud
+    alle: dict[str, Any] = {}
+    for _sectie, vraag in vragen(inhoud):
+        sleutel = vraag["sleutel"]
+        waarde = prefill.get(vraag["bron"]) if vraag.get("bron") else antwoorden.get(sleutel)
+        if waarde not in (None, "", []):
+            alle[sleutel] = waarde
+    return {
+        "formulier": formulier.definitie.sleutel,
+        "versie": formulier.definitie.versie,
+        "hulpvraag": formulier.hulpvraag_id,
+        "antwoorden": alle,
+    }
+
+
+def formulier_hash(
+    *, formulier: Formulier, antwoorden: Mapping[str, Any], prefill: Mapping[str, Any]
+) -> str:
+    canoniek = formulier_canoniek(formulier=formulier, antwoorden=antwoorden, prefill=prefill)
+    tekst = json.dumps(canoniek, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(tekst.encode("utf-8")).hexdigest()
+
+
+def formulier_ondertekening(*, formulier: Formulier) -> Ondertekening | None:
+    """The newest signature, valid or voided (the page shows a voided one visibly)."""
+    return formulier.ondertekeningen.select_related("ondertekenaar").first()
+
+
+def ondertekening_is_geldig(
+    *, formulier: Formulier, ondertekening: Ondertekening | None, prefill: Mapping[str, Any]
+) -> bool:
+    if ondertekening is None or ondertekening.ongeldig_op is not None:
+        return False
+    huidig = formulier_hash(formulier=formulier, antwoorden=formulier.antwoorden, prefill=prefill)
+    return huidig == ondertekening.hash
+
+
+def formulieren_te_ondertekenen(*, user: User) -> list[Formulier]:
+    """Saved forms that name this bevoegd-gezag user under "Ondertekening door" and have no
+    valid signature (schools of the user's bestuur only: the access module decides)."""
+    if user.rol != Rol.BEVOEGD_GEZAG:
+        return []
+    kandidaten = (
+        formulieren_visible_to(user)
+        .filter(definitie__ondertekening_vereist=True, opgeslagen_op__isnull=False)
+        .filter(~Exists(Ondertekening.objects.filter(formulier=OuterRef("pk"), ongeldig_op=None)))
+        .select_related("definitie", "hulpvraag__leerling", "hulpvraag__schoolgegevens__school")
+        .order_by("opgeslagen_op")
+    )
+    result = []
+    for formulier in kandidaten:
+        if str(formulier.antwoorden.get(_ondertekenaar_sleutel(formulier))) == str(user.pk):
+            result.append(formulier)
+    return result
+
+
+def _ondertekenaar_sleutel(formulier: Formulier) -> str | None:
+    for _sectie, vraag in vragen(formulier.definitie.inhoud):
+        if vraag["type"] == "ondertekenaar":
+            return vraag["sleutel"]
+    return None
+
+
+def formulier_aangewezen_ondertekenaar_id(*, formulier: Formulier) -> str | None:
+    sleutel = _ondertekenaar_sleutel(formulier)
+    waarde = formulier.antwoorden.get(sleutel) if sleutel else None
+    return str(waarde) if waarde else None
+
+
+def formulier_ondertekening_ontbreekt(*, hulpvraag: Hulpvraag) -> str | None:
+    """The guard "formulier ondertekend": why indienen cannot happen yet, or None when every
+    form that needs a signature has a valid one."""
+    prefill = None
+    for formulier in formulieren_for_hulpvraag(hulpvraag=hulpvraag):
+        if not formulier.definitie.ondertekening_vereist:
+            continue
+        naam = formulier.definitie.naam
+        if formulier.opgeslagen_op is None:
+            return f"Het formulier “{naam}” is nog niet ingevuld en opgeslagen."
+        prefill = prefill or formulier_prefill(hulpvraag=hulpvraag)
+        ondertekening = formulier_ondertekening(formulier=formulier)
+        if not ondertekening_is_geldig(
+            formulier=formulier, ondertekening=ondertekening, prefill=prefill
+        ):
+            if ondertekening is not None:
+                return (
+                    f"De ondertekening van het formulier “{naam}” is vervallen omdat het na "
+                    "ondertekening is gewijzigd; het bevoegd gezag moet opnieuw ondertekenen."
+                )
+            return f"Het formulier “{naam}” is nog niet ondertekend door het bevoegd gezag."
+    return None

@@ -1,0 +1,248 @@
+"""Writes for forms: loading definitions, attaching, drafts, saving and signing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Rol, User
+from formulieren.definities import definitie_fouten, shipped_definities
+from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
+from formulieren.selectors import (
+    formulier_aangewezen_ondertekenaar_id,
+    formulier_hash,
+    formulier_prefill,
+    formulieren_visible_to,
+)
+from hulpvragen.models import Hulpvraag
+from organisaties.models import Organisatie
+
+
+class VerouderdFormulier(Exception):
+    """The page was loaded before someone else saved: saving would overwrite their answers."""
+
+    def __init__(self, formulier: Formulier):
+        super().__init__("verouderde revisie")
+        self.formulier = formulier
+
+
+@transaction.atomic
+def formulierdefinities_load_defaults(*, organisatie: Organisatie) -> list[FormulierDefinitie]:
+    """Load every shipped definition for this organisation, once: a form the organisation
+    already has keeps its versions (the beheerder may have made a newer one)."""
+    loaded = []
+    for data in shipped_definities():
+        fouten = definitie_fouten(data)
+        if fouten:
+            raise ValidationError(fouten)
+        if FormulierDefinitie.objects.filter(
+            organisatie=organisatie, sleutel=data["sleutel"]
+        ).exists():
+            continue
+        loaded.append(
+            FormulierDefinitie.objects.create(
+                organisatie=organisatie,
+                sleutel=data["sleutel"],
+                naam=data["naam"],
+                hulpvraag_type=data["hulpvraag_type"],
+                versie=data.get("versie", 1),
+                ondertekening_vereist=data.get("ondertekening_vereist", False),
+                inhoud=data,
+            )
+        )
+    return loaded
+
+
+def formulier_attach(*, hulpvraag: Hulpvraag) -> Formulier | None:
+    """Attach the active form of the hulpvraag's type (the manual: "Op basis van deze
+    hulpvraagtitel wordt automatisch een formulier … gekoppeld"). No form for the type: none."""
+    definitie = FormulierDefinitie.objects.filter(
+        organisatie_id=hulpvraag.organisatie_id, hulpvraag_type=hulpvraag.type, actief=True
+    ).first()
+    if definitie is None:
+        return None
+    return Formulier.objects.create(
+        organisatie_id=hulpvraag.organisatie_id, hulpvraag=hulpvraag, definitie=definitie
+    )
+
+
+_SLEUTEL = re.compile(r"^[a-z0-9_]{1,60}$")
+MAX_CONCEPT_TEKENS = 200_000
+
+
+def concept_opschonen(ruw: Any) -> dict[str, Any]:
+    """A draft as the browser sent it, checked for shape only (keys, text or list of text,
+    size). Its content is validated when the school presses Opslaan."""
+    if not isinstance(ruw, dict) or len(ruw) > 300:
+        raise ValidationError(_("Ongeldig concept."))
+    schoon: dict[str, Any] = {}
+    totaal = 0
+    for sleutel, waarde in ruw.items():
+        if not isinstance(sleutel, str) or not _SLEUTEL.match(sleutel):
+            raise ValidationError(_("Ongeldig concept."))
+        if isinstance(waarde, list):
+            if not all(isinstance(w, str) for w in waarde):
+                raise ValidationError(_("Ongeldig concept."))
+            totaal += sum(len(w) for w in waarde)
+        elif isinstance(waarde, str):
+            totaal += len(waarde)
+        else:
+            raise ValidationError(_("Ongeldig concept."))
+        schoon[sleutel] = waarde
+    if totaal > MAX_CONCEPT_TEKENS:
+        raise ValidationError(_("Het concept is te groot."))
+    return schoon
+
+
+def formulier_concept_save(
+    *, user: User, formulier_id: int, concept: Mapping[str, Any], revisie: int
+) -> tuple[str, int | None, Any]:
+    """Autosave: store the draft in one UPDATE that also checks access (the user's visible
+    hulpvragen, school role, not closed) and the revision the page last saw.
+
+    Returns ("ok", new revision, saved at), ("verouderd", current revision, None) when someone
+    saved in between, or ("onbekend", None, None) when the user may not write this form.
+    """
+    nu = timezone.now()
+    bijgewerkt = 0
+    if user.rol == Rol.SCHOOL:
+        bijgewerkt = (
+            formulieren_visible_to(user)
+            .filter(Q(revisie=revisie) | Q(bijgewerkt_door=user))
+            .filter(pk=formulier_id, hulpvraag__status__eindstatus=False)
+            .update(
+                concept=dict(concept),
+                concept_opgeslagen_op=nu,
+                concept_door=user,
+                bijgewerkt_door=user,
+                revisie=F("revisie") + 1,
+            )
+        )
+    if bijgewerkt:
+        # revisie + 1 is exact unless this user's own racing write came in between; then it is
+        # lower than the real one, which only matters once someone else writes: then the
+        # mismatch is (rightly) a conflict.
+        return "ok", revisie + 1, nu
+    # Not the normal path: find out why, without telling outsiders that the form exists.
+    huidig = (
+        formulieren_visible_to(user)
+        .filter(pk=formulier_id, hulpvraag__status__eindstatus=False)
+        .values_list("revisie", flat=True)
+        .first()
+    )
+    if huidig is None or user.rol != Rol.SCHOOL:
+        return "onbekend", None, None
+    return "verouderd", huidig, None
+
+
+@transaction.atomic
+def formulier_save(
+    *, formulier: Formulier, user: User, antwoorden: Mapping[str, Any], revisie: int
+) -> Formulier:
+    """Opslaan: the validated answers replace the saved ones and the draft is cleared. Changing
+    an answer after signing voids the signature (the page then asks for a new one)."""
+    locked = Formulier.objects.select_for_update().get(pk=formulier.pk)
+    if locked.revisie != revisie and locked.bijgewerkt_door_id != user.pk:
+        raise VerouderdFormulier(locked)
+    gewijzigd = dict(antwoorden) != locked.antwoorden
+    nu = timezone.now()
+    Formulier.objects.filter(pk=formulier.pk).update(
+        antwoorden=dict(antwoorden),
+        opgeslagen_op=nu,
+        opgeslagen_door=user,
+        concept=None,
+        concept_opgeslagen_op=None,
+        concept_door=None,
+        bijgewerkt_door=user,
+        revisie=F("revisie") + 1,
+    )
+    if gewijzigd:
+        Ondertekening.objects.filter(formulier=formulier, ongeldig_op__isnull=True).update(
+            ongeldig_op=nu,
+            ongeldig_reden=_("Antwoorden gewijzigd op %(datum)s door %(naam)s.")
+            % {"datum": timezone.localtime(nu).strftime("%d-%m-%Y %H:%M"), "naam": user},
+        )
+    formulier.refresh_from_db()
+    return formulier
+
+
+def totp_code_verify(user: User, code: str) -> bool:
+    """django-otp's check of a code against the user's confirmed TOTP device(s): it refuses a
+    code that was already used (replay) and throttles after failures."""
+    from django_otp import devices_for_user
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = (code or "").strip().replace(" ", "")
+    if not code.isdigit():
+        return False
+    for device in devices_for_user(user, confirmed=True):
+        if isinstance(device, TOTPDevice) and device.verify_token(code):
+            return True
+    return False
+
+
+class OndertekenFout(Exception):
+    pass
+
+
+@transaction.atomic
+def formulier_sign(
+    *,
+    formulier: Formulier,
+    user: User,
+    code: str,
+    verify_code: Callable[[User, str], bool] = totp_code_verify,
+) -> Ondertekening:
+    """The bevoegd gezag signs by entering a current authenticator code. Records signer,
+    function, time and the SHA-256 of the canonical answers. Schools cannot sign."""
+    locked = (
+        Formulier.objects.select_for_update()
+        .select_related("definitie", "hulpvraag__schoolgegevens__school__bestuur", "hulpvraag")
+        .get(pk=formulier.pk)
+    )
+    bestuur = locked.hulpvraag.schoolgegevens.school.bestuur
+    if user.rol != Rol.BEVOEGD_GEZAG or user.bestuur_id != bestuur.pk:
+        raise PermissionDenied
+    if not locked.definitie.ondertekening_vereist:
+        raise OndertekenFout(_("Dit formulier hoeft niet ondertekend te worden."))
+    if locked.opgeslagen_op is None:
+        raise OndertekenFout(_("Het formulier is nog niet opgeslagen door de school."))
+    if formulier_aangewezen_ondertekenaar_id(formulier=locked) != str(user.pk):
+        raise OndertekenFout(
+            _("U bent niet gekozen bij “Ondertekening door”; alleen die bestuurder ondertekent.")
+        )
+    if not verify_code(user, code):
+        raise OndertekenFout(
+            _(
+                "De code is onjuist of al gebruikt. "
+                "Vul de code in die uw authenticator-app nu toont."
+            )
+        )
+    nu = timezone.now()
+    Ondertekening.objects.filter(formulier=locked, ongeldig_op__isnull=True).update(
+        ongeldig_op=nu, ongeldig_reden=_("Vervangen door een nieuwe ondertekening.")
+    )
+    prefill = formulier_prefill(hulpvraag=locked.hulpvraag)
+    ondertekening = Ondertekening.objects.create(
+        formulier=locked,
+        ondertekenaar=user,
+        naam=user.get_full_name() or user.username,
+        functie=user.functie or str(_("Bevoegd gezag")),
+        bestuur=bestuur.naam,
+        ondertekend_op=nu,
+        hash=formulier_hash(formulier=locked, antwoorden=locked.antwoorden, prefill=prefill),
+        revisie=locked.revisie,
+    )
+    # The engine takes an automatic transition on a signature where the process defines one.
+    # Imported here: hulpvragen.services imports this module (formulier_attach).
+    from hulpvragen.services import hulpvraag_fire_event
+
+    hulpvraag_fire_event(hulpvraag=locked.hulpvraag, event="formulier_ondertekend", door=user)
+    return ondertekening

@@ -1,0 +1,296 @@
+"""The Formulier tab: choose the form → "Formulier bewerken" → answer → "Opslaan"; autosave,
+signing by the bevoegd gezag and the Word export. Pages work without JavaScript."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from formulieren.forms import FormulierForm, initial_uit
+from formulieren.models import Formulier
+from formulieren.selectors import (
+    formulier_aangewezen_ondertekenaar_id,
+    formulier_context,
+    formulier_get_for,
+    formulier_may_edit,
+    formulier_ondertekening,
+    formulier_prefill,
+    formulieren_for_hulpvraag,
+    formulieren_te_ondertekenen,
+    ondertekenaars_for,
+    ondertekening_is_geldig,
+)
+from formulieren.services import (
+    OndertekenFout,
+    VerouderdFormulier,
+    concept_opschonen,
+    formulier_concept_save,
+    formulier_save,
+    formulier_sign,
+)
+from formulieren.weergave import datum_nl, formulier_weergave
+from formulieren.word import formulier_docx
+from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.tabs import render_tab, tab_url
+
+
+def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None):
+    hulpvraag = formulier.hulpvraag
+    prefill = formulier_prefill(hulpvraag=hulpvraag)
+    ondertekening = formulier_ondertekening(formulier=formulier)
+    return formulier_weergave(
+        formulier=formulier,
+        antwoorden=formulier.antwoorden if antwoorden is None else antwoorden,
+        prefill=prefill,
+        context=formulier_context(hulpvraag=hulpvraag),
+        ondertekenaars=ondertekenaars or ondertekenaars_for(hulpvraag=hulpvraag),
+        ondertekening=ondertekening,
+        ondertekening_geldig=ondertekening_is_geldig(
+            formulier=formulier, ondertekening=ondertekening, prefill=prefill
+        ),
+        form=form,
+    )
+
+
+def _tab_url(formulier: Formulier) -> str:
+    return tab_url(formulier.hulpvraag_id, "formulier") + f"?formulier={formulier.pk}"
+
+
+def _mag_ondertekenen(user, formulier: Formulier) -> bool:
+    return (
+        formulier.definitie.ondertekening_vereist
+        and formulier.opgeslagen_op is not None
+        and formulier_aangewezen_ondertekenaar_id(formulier=formulier) == str(user.pk)
+    )
+
+
+def formulier_tab_view(request, hulpvraag):
+    """The Formulier tab in the hulpvraag's frame (registered in hulpvragen.tabs; the dispatcher
+    already answered 404 for whoever may not see the hulpvraag)."""
+    formulieren = list(formulieren_for_hulpvraag(hulpvraag=hulpvraag))
+    gekozen = next((f for f in formulieren if str(f.pk) == request.GET.get("formulier")), None)
+    gekozen = gekozen or (formulieren[0] if formulieren else None)
+    context = {"formulieren": formulieren, "formulier": gekozen}
+    if gekozen is not None:
+        gekozen.hulpvraag = hulpvraag
+        context.update(
+            weergave=_weergave(gekozen),
+            mag_bewerken=formulier_may_edit(user=request.user, formulier=gekozen),
+            mag_ondertekenen=_mag_ondertekenen(request.user, gekozen),
+            concept_op=datum_nl(gekozen.concept_opgeslagen_op) if gekozen.concept else "",
+        )
+    return render_tab(request, hulpvraag, "formulier", "formulieren/tab.html", context)
+
+
+@login_required
+def formulier_tab(request, hulpvraag_pk: int):
+    """Old address of the tab: on to the tab in the hulpvraag's frame."""
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    query = f"?formulier={request.GET['formulier']}" if request.GET.get("formulier") else ""
+    return redirect(tab_url(hulpvraag.pk, "formulier") + query)
+
+
+def _concept_uit_post(form: FormulierForm, post) -> dict:
+    """What the school typed, as typed, so an invalid Opslaan never loses it."""
+    concept = {}
+    for sleutel, veld in form.fields.items():
+        if isinstance(veld, forms.MultipleChoiceField):
+            concept[sleutel] = post.getlist(sleutel)
+        elif post.get(sleutel):
+            concept[sleutel] = post.get(sleutel)
+    return concept
+
+
+@login_required
+def formulier_bewerken(request, pk: int):
+    formulier = formulier_get_for(user=request.user, pk=pk)
+    if not formulier_may_edit(user=request.user, formulier=formulier):
+        raise PermissionDenied
+    hulpvraag = formulier.hulpvraag
+    ondertekenaars = ondertekenaars_for(hulpvraag=hulpvraag)
+    kwargs = {
+        "inhoud": formulier.definitie.inhoud,
+        "context": formulier_context(hulpvraag=hulpvraag),
+        "ondertekenaars": ondertekenaars,
+    }
+    revisie = formulier.revisie
+    bron = formulier.concept if formulier.concept is not None else formulier.antwoorden
+    if request.method == "POST":
+        form = FormulierForm(request.POST, **kwargs)
+        try:
+            gezien = int(request.POST.get("revisie", ""))
+        except ValueError:
+            gezien = -1
+        if form.is_valid():
+            try:
+                formulier_save(
+                    formulier=formulier,
+                    user=request.user,
+                    antwoorden=form.antwoorden(),
+                    revisie=gezien,
+                )
+            except VerouderdFormulier as e:
+                revisie = e.formulier.revisie
+                messages.error(
+                    request,
+                    _(
+                        "Dit formulier is intussen door iemand anders opgeslagen (%(datum)s). "
+                        "Uw antwoorden staan hieronder nog; controleer ze en kies opnieuw Opslaan."
+                    )
+                    % {
+                        "datum": datum_nl(
+                            e.formulier.opgeslagen_op or e.formulier.concept_opgeslagen_op
+                        )
+                    },
+                )
+            else:
+                messages.success(request, _("Het formulier is opgeslagen."))
+                return redirect(_tab_url(formulier))
+        else:
+            status, nieuwe, _op = formulier_concept_save(
+                user=request.user,
+                formulier_id=formulier.pk,
+                concept=_concept_uit_post(form, request.POST),
+                revisie=gezien,
+            )
+            if status == "ok":
+                revisie = nieuwe
+            bron = _concept_uit_post(form, request.POST)
+            messages.error(
+                request,
+                _(
+                    "Het formulier is nog niet opgeslagen: verbeter de gemarkeerde vragen. "
+                    "Uw antwoorden zijn als concept bewaard."
+                ),
+            )
+    else:
+        form = FormulierForm(initial=initial_uit(formulier.definitie.inhoud, bron), **kwargs)
+        if formulier.concept is not None:
+            messages.info(
+                request,
+                _(
+                    "Uw concept van %(datum)s is teruggezet (automatisch opgeslagen). Kies "
+                    "Opslaan om het formulier op te slaan."
+                )
+                % {"datum": datum_nl(formulier.concept_opgeslagen_op)},
+            )
+    weergave = _weergave(formulier, antwoorden=bron, form=form, ondertekenaars=ondertekenaars)
+    return render(
+        request,
+        "formulieren/bewerken.html",
+        {
+            "formulier": formulier,
+            "hulpvraag": hulpvraag,
+            "weergave": weergave,
+            "form": form,
+            "revisie": revisie,
+            "tab_url": _tab_url(formulier),
+            "pro_advies_tekst": kwargs["context"].get("pro_advies_tekst", ""),
+        },
+    )
+
+
+@require_POST
+def formulier_concept(request, pk: int):
+    """Autosave (JSON). One UPDATE checks access and revision; with the session and the user
+    that makes three queries. Answers 401 after the security timeout so the page can say so."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"melding": _("U bent afgemeld. Meld u opnieuw aan; uw laatste concept is bewaard.")},
+            status=401,
+        )
+    try:
+        body = json.loads(request.body or b"{}")
+        revisie = int(body["revisie"])
+        concept = concept_opschonen(body["antwoorden"])
+    except (ValueError, KeyError, TypeError, ValidationError):
+        return JsonResponse({"melding": _("Ongeldig verzoek.")}, status=400)
+    status, nieuwe, op = formulier_concept_save(
+        user=request.user, formulier_id=pk, concept=concept, revisie=revisie
+    )
+    if status == "onbekend":
+        raise Http404
+    if status == "verouderd":
+        return JsonResponse(
+            {
+                "revisie": nieuwe,
+                "melding": _(
+                    "Niet automatisch opgeslagen: het formulier is intussen elders gewijzigd. "
+                    "Herlaad de pagina; kopieer eerst wat u net typte."
+                ),
+            },
+            status=409,
+        )
+    tijd = timezone.localtime(op).strftime("%H:%M:%S")
+    return JsonResponse(
+        {
+            "revisie": nieuwe,
+            "opgeslagen_op": datum_nl(op),
+            "melding": _("Concept automatisch opgeslagen om %(tijd)s.") % {"tijd": tijd},
+        }
+    )
+
+
+@login_required
+def formulier_ondertekenen(request, pk: int):
+    formulier = formulier_get_for(user=request.user, pk=pk)
+    if not _mag_ondertekenen(request.user, formulier):
+        raise PermissionDenied
+    fout = ""
+    if request.method == "POST":
+        try:
+            formulier_sign(
+                formulier=formulier, user=request.user, code=request.POST.get("code", "")
+            )
+        except OndertekenFout as e:
+            fout = str(e)
+        else:
+            messages.success(request, _("Het formulier is digitaal ondertekend."))
+            return redirect(_tab_url(formulier))
+    return render(
+        request,
+        "formulieren/ondertekenen.html",
+        {
+            "formulier": formulier,
+            "hulpvraag": formulier.hulpvraag,
+            "weergave": _weergave(formulier),
+            "fout": fout,
+            "tab_url": _tab_url(formulier),
+        },
+        status=400 if fout else 200,
+    )
+
+
+@login_required
+def formulier_word(request, pk: int):
+    formulier = formulier_get_for(user=request.user, pk=pk)
+    if formulier.opgeslagen_op is None:
+        messages.error(request, _("Sla het formulier eerst op; daarna kunt u het exporteren."))
+        return redirect(_tab_url(formulier))
+    inhoud = formulier_docx(_weergave(formulier))
+    naam = f"{formulier.definitie.sleutel}-{formulier.hulpvraag_id}.docx"
+    response = HttpResponse(
+        inhoud,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{naam}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def te_ondertekenen(request):
+    return render(
+        request,
+        "formulieren/te_ondertekenen.html",
+        {"formulieren": formulieren_te_ondertekenen(user=request.user)},
+    )
