@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.guards import guard_choices
 from hulpvragen.models import Overgang
 from hulpvragen.services import ControleMislukt, hulpvraag_change_status
@@ -21,6 +22,8 @@ def test_check_is_registered():
 def test_indienen_requiring_bijlagen_says_what_is_missing_until_one_is_added(client, world):
     hv = world.hv_a_voorlopig
     AdresFactory(leerling=hv.leerling, organisatie=hv.organisatie)
+    # The form signed by the bevoegd gezag (its own check): only the bijlagen are missing.
+    formulier_invullen_en_ondertekenen(hulpvraag=hv)
     indienen = hv.proces.statussen.get(naam="TLV aanvraag indienen")
     overgang = Overgang.objects.get(proces=hv.proces, van=hv.status, naar=indienen)
     overgang.controles = [*overgang.controles, "bijlagen_aanwezig"]
