@@ -84,15 +84,16 @@ def test_outsider_never_sees_rows_of_another_organisation(client, world):
 
 
 def test_search_by_name_dossiernummer_type_school_and_status(client, world):
-    jansen = hv_for(world.school_a, achternaam="Jánssen", roepnaam="Aïsha")
+    # Surnames Faker's nl_NL list (the world's pupils) never produces, so the expected sets are exact.
+    jansen = hv_for(world.school_a, achternaam="Wölfingh", roepnaam="Aïsha")
     other = hv_for(world.school_a, achternaam="Bakker", roepnaam="Tim", type=HulpvraagType.PRO)
     login(client, world.coordinator_a)
 
     def found(q):
         return set(rows(client.get(LIJST, {"zoeken": 1, "q": q})))
 
-    assert found("janssen") == {jansen.leerling.naam}  # accents folded (PostgreSQL unaccent)
-    assert found("aisha janss") == {jansen.leerling.naam}  # every word must match
+    assert found("wolfingh") == {jansen.leerling.naam}  # accents folded (PostgreSQL unaccent)
+    assert found("aisha wolf") == {jansen.leerling.naam}  # every word must match
     assert found(str(other.leerling_id)) == {other.leerling.naam}
     assert found("Praktijk") == {other.leerling.naam}
     assert jansen.leerling.naam in found("School A")
