@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,42 @@ def formulierdefinities_load_defaults(*, organisatie: Organisatie) -> list[Formu
             )
         )
     return loaded
+
+
+@transaction.atomic
+def formulierdefinitie_new_version(*, definitie: FormulierDefinitie) -> FormulierDefinitie:
+    """A copy of `definitie` as the next, inactive version: how a beheerder changes a form that
+    hulpvragen already use (their forms keep the version they were made with)."""
+    versie = (
+        FormulierDefinitie.objects.filter(
+            organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
+        ).aggregate(m=Max("versie"))["m"]
+        + 1
+    )
+    return FormulierDefinitie.objects.create(
+        organisatie_id=definitie.organisatie_id,
+        sleutel=definitie.sleutel,
+        naam=definitie.naam,
+        hulpvraag_type=definitie.hulpvraag_type,
+        versie=versie,
+        actief=False,
+        ondertekening_vereist=definitie.ondertekening_vereist,
+        inhoud={**definitie.inhoud, "versie": versie},
+    )
+
+
+@transaction.atomic
+def formulierdefinitie_activate(*, definitie: FormulierDefinitie) -> FormulierDefinitie:
+    """Make this version the one attached to new hulpvragen. Refused when it is not valid."""
+    fouten = definitie_fouten(definitie.inhoud)
+    if fouten:
+        raise ValidationError(fouten)
+    FormulierDefinitie.objects.select_for_update().filter(
+        organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
+    ).exclude(pk=definitie.pk).update(actief=False)
+    definitie.actief = True
+    definitie.save(update_fields=["actief"])
+    return definitie
 
 
 def formulier_attach(*, hulpvraag: Hulpvraag) -> Formulier | None:

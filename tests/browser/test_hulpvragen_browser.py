@@ -57,7 +57,7 @@ def test_wizard_left_half_way_is_found_again_and_finished(page, live_server, wor
     browser_login(page, live_server, world.coordinator_a)
     page.get_by_role("link", name="Hulpvragen").first.click()
     page.get_by_role("link", name="Toevoegen").click()
-    # A surname that Faker's nl_NL list (the world's pupils) never produces: "Visser" did, at random.
+    # A surname Faker's nl_NL list (the world's pupils) never makes; "Visser" it did, at random.
     page.get_by_label("Leerlingnaam").fill("Hoogenboezem")
     page.get_by_role("button", name="zoeken").click()
     page.get_by_text("Deze leerling is nog niet bekend.").wait_for()

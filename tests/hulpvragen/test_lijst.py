@@ -84,7 +84,7 @@ def test_outsider_never_sees_rows_of_another_organisation(client, world):
 
 
 def test_search_by_name_dossiernummer_type_school_and_status(client, world):
-    # Surnames Faker's nl_NL list (the world's pupils) never produces, so the expected sets are exact.
+    # Surnames Faker's nl_NL list (the world's pupils) never makes: the expected sets are exact.
     jansen = hv_for(world.school_a, achternaam="Wölfingh", roepnaam="Aïsha")
     other = hv_for(world.school_a, achternaam="Bakker", roepnaam="Tim", type=HulpvraagType.PRO)
     login(client, world.coordinator_a)

@@ -1,0 +1,162 @@
+"""Admin for the beheerder: the organisation's form definitions, edited as JSON (docs/formulieren.md
+describes the format), validated as a whole, versioned when in use: like processes, a definition
+that hulpvragen use is read-only; make a new version (action), change it, then activate it."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Rol
+from formulieren.definities import definitie_fouten
+from formulieren.models import FormulierDefinitie
+from formulieren.services import formulierdefinitie_activate, formulierdefinitie_new_version
+from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
+
+
+class LeesbareJSONField(forms.JSONField):
+    """JSON shown indented and with its accents, so a beheerder can read and edit it."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class FormulierDefinitieForm(forms.ModelForm):
+    inhoud = LeesbareJSONField(
+        label=_("inhoud"),
+        widget=forms.Textarea(attrs={"rows": 30, "cols": 110, "spellcheck": "false"}),
+        help_text=_("Secties en vragen als JSON; docs/formulieren.md beschrijft het formaat."),
+    )
+
+    class Meta:
+        model = FormulierDefinitie
+        fields = ("organisatie", "inhoud", "ondertekening_vereist")
+
+    def clean_inhoud(self):
+        inhoud = self.cleaned_data["inhoud"]
+        fouten = definitie_fouten(inhoud)
+        if fouten:
+            raise ValidationError(fouten)
+        bestaand = self.instance
+        if bestaand.pk is not None:
+            # The key and type tie the definition to its other versions and to hulpvragen.
+            if inhoud["sleutel"] != bestaand.sleutel:
+                raise ValidationError(
+                    _("De sleutel “%(s)s” kan niet veranderen.") % {"s": bestaand.sleutel}
+                )
+            if inhoud["hulpvraag_type"] != bestaand.hulpvraag_type:
+                raise ValidationError(
+                    _("Het hulpvraagtype “%(t)s” kan niet veranderen.")
+                    % {"t": bestaand.hulpvraag_type}
+                )
+        return inhoud
+
+
+@admin.register(FormulierDefinitie)
+class FormulierDefinitieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+    form = FormulierDefinitieForm
+    list_display = ("naam", "hulpvraag_type", "versie", "actief", "in_gebruik", "organisatie")
+    list_filter = ("hulpvraag_type", "actief", ("organisatie", RelatedOnly))
+    readonly_fields = ("sleutel", "naam", "hulpvraag_type", "versie", "actief", "controle")
+    actions = ("nieuwe_versie", "activeren")
+    rol_rechten = {
+        Rol.BEHEERDER: frozenset({"view", "add", "change"}),
+        Rol.SWV_LOKET: frozenset({"view"}),
+    }
+
+    def get_fields(self, request, obj=None):
+        return (
+            "organisatie",
+            "sleutel",
+            "naam",
+            "hulpvraag_type",
+            "versie",
+            "actief",
+            "ondertekening_vereist",
+            "controle",
+            "inhoud",
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_in_gebruik=Count("formulieren"))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._in_gebruik(obj):
+            return False  # in use: change a new version instead
+        return super().has_change_permission(request, obj)
+
+    @staticmethod
+    def _in_gebruik(obj: FormulierDefinitie) -> int:
+        if getattr(obj, "_in_gebruik", None) is None:
+            obj._in_gebruik = obj.formulieren.count()
+        return obj._in_gebruik
+
+    def save_model(self, request, obj, form, change):
+        inhoud = form.cleaned_data["inhoud"]
+        obj.naam = inhoud["naam"]
+        if not change:
+            # A new definition is a draft version of its key; activating it is a separate step.
+            obj.sleutel = inhoud["sleutel"]
+            obj.hulpvraag_type = inhoud["hulpvraag_type"]
+            organisatie_id = obj.organisatie_id
+            if not sees_all_organisations(request.user):
+                organisatie_id = request.user.organisatie_id
+            hoogste = FormulierDefinitie.objects.filter(
+                organisatie_id=organisatie_id, sleutel=obj.sleutel
+            ).aggregate(m=Max("versie"))["m"]
+            obj.versie = (hoogste or 0) + 1
+            obj.actief = False
+        obj.inhoud = {**inhoud, "versie": obj.versie}
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("in gebruik"))
+    def in_gebruik(self, obj: FormulierDefinitie) -> int:
+        return self._in_gebruik(obj)
+
+    @admin.display(description=_("controle"))
+    def controle(self, obj: FormulierDefinitie):
+        if obj.pk is None:
+            return "-"
+        fouten = definitie_fouten(obj.inhoud)
+        if not fouten:
+            return _("De definitie is geldig.")
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((f,) for f in fouten))
+        )
+
+    @admin.action(
+        description=_("Nieuwe versie maken (om een formulier in gebruik te wijzigen)"),
+        permissions=["add"],
+    )
+    def nieuwe_versie(self, request, queryset):
+        for definitie in queryset:
+            nieuw = formulierdefinitie_new_version(definitie=definitie)
+            messages.success(
+                request,
+                _("Versie %(v)d van “%(naam)s” gemaakt (nog niet actief).")
+                % {"v": nieuw.versie, "naam": nieuw.naam},
+            )
+
+    @admin.action(
+        description=_("Activeren: nieuwe hulpvragen krijgen deze versie"), permissions=["add"]
+    )
+    def activeren(self, request, queryset):
+        for definitie in queryset:
+            try:
+                formulierdefinitie_activate(definitie=definitie)
+            except ValidationError as invalid:
+                messages.error(
+                    request,
+                    _("%(d)s is niet geactiveerd: %(fouten)s")
+                    % {"d": definitie, "fouten": " ".join(invalid.messages)},
+                )
+            else:
+                messages.success(request, _("%(d)s is nu actief.") % {"d": definitie})
