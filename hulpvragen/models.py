@@ -404,12 +404,15 @@ class Statuswijziging(models.Model):
 class NotificatieSoort(models.TextChoices):
     STATUS_GEWIJZIGD = "status_gewijzigd", _("status gewijzigd (aan de aanvrager)")
     SWV_INFORMEREN = "swv_informeren", _("ingediend of aangevuld (aan het samenwerkingsverband)")
+    # Not tied to a status change: an Aanpak posted, a reminder before an evaluatiedatum, … The
+    # caller writes onderwerp and tekst, and keeps pupil data out of them.
+    BERICHT = "bericht", _("bericht over een hulpvraag (aan de aanvrager)")
 
 
 class Notificatie(models.Model):
-    """Outbox: an e-mail to send, written in the same transaction as the status change that
-    causes it (so a rolled-back change never mails). Delivery (relay, templates, retries) reads
-    the rows with verzonden_op empty; it never writes pupil data into the mail."""
+    """Outbox: an e-mail to send, written in the same transaction as the status change (or other
+    event) that causes it (so a rolled-back change never mails). Delivery (relay, templates,
+    retries) reads the rows with verzonden_op empty; it never writes pupil data into the mail."""
 
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -426,11 +429,15 @@ class Notificatie(models.Model):
     statuswijziging = models.ForeignKey(
         Statuswijziging,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notificaties",
         verbose_name=_("statuswijziging"),
     )
     ontvanger = models.EmailField(_("ontvanger"))
     soort = models.CharField(_("soort"), max_length=30, choices=NotificatieSoort.choices)
+    onderwerp = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    tekst = models.TextField(_("tekst"), blank=True)
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
@@ -440,6 +447,13 @@ class Notificatie(models.Model):
         verbose_name = _("notificatie")
         verbose_name_plural = _("notificaties")
         ordering = ["aangemaakt_op", "id"]
+        constraints = [
+            # Only a "bericht" stands on its own; the status mails are about one change.
+            models.CheckConstraint(
+                condition=Q(statuswijziging__isnull=False) | Q(soort="bericht"),
+                name="notificatie_statuswijziging_of_bericht",
+            ),
+        ]
         indexes = [
             # The relay's query: what is still to be sent, oldest first.
             models.Index(

@@ -379,6 +379,31 @@ def _apply(
     return wijziging
 
 
+def notificatie_aan_aanvrager(
+    *, hulpvraag: Hulpvraag, onderwerp: str, tekst: str
+) -> Notificatie | None:
+    """Mail the aanvrager (the e-mail address on Schoolgegevens, so a personeelswijziging
+    re-routes it) about this hulpvraag outside a status change: an Aanpak posted, a reminder.
+    Written to the outbox in the caller's transaction and delivered after commit, like every
+    status mail. The caller keeps pupil data (name, birth date, school) out of onderwerp and
+    tekst: the mail adds the hulpvraag type and a link. No address: nothing to send (None)."""
+    email = Schoolgegevens.objects.values_list("email", flat=True).get(
+        pk=hulpvraag.schoolgegevens_id
+    )
+    if not email:
+        return None
+    notificatie = Notificatie.objects.create(
+        organisatie_id=hulpvraag.organisatie_id,
+        hulpvraag=hulpvraag,
+        ontvanger=email,
+        soort=NotificatieSoort.BERICHT,
+        onderwerp=onderwerp,
+        tekst=tekst,
+    )
+    notificaties_enqueue(notificaties=[notificatie])
+    return notificatie
+
+
 def _notificaties_schrijven(hulpvraag: Hulpvraag, wijziging: Statuswijziging, door: User | None):
     """DESIGN §4: a change by anyone other than the aanvrager mails the aanvrager's contact
     address on Schoolgegevens (so a personeelswijziging re-routes it); a status marked

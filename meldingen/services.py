@@ -76,24 +76,31 @@ def notificaties_due(*, nu=None, limiet: int = 100) -> list[int]:
 
 
 def notificatie_bericht(notificatie: Notificatie) -> EmailMultiAlternatives:
-    wijziging = notificatie.statuswijziging
     hulpvraag = notificatie.hulpvraag
     context = {
         "type": hulpvraag.get_type_display(),
-        "status": wijziging.naar.naam,
-        "omschrijving": wijziging.naar.omschrijving,
-        "toelichting": wijziging.toelichting,
-        "op": timezone.localtime(wijziging.op),
         "link": settings.SITE_URL.rstrip("/") + reverse("hulpvragen:detail", args=[hulpvraag.pk]),
         "organisatie": notificatie.organisatie.naam,
     }
-    onderwerp = f"Kindkans: {context['type']} – {context['status']}"
+    if notificatie.soort == NotificatieSoort.BERICHT:
+        context.update(tekst=notificatie.tekst, op=timezone.localtime(notificatie.aangemaakt_op))
+        onderwerp = f"Kindkans: {context['type']} – {notificatie.onderwerp}"
+        sjabloon = "emails/bericht"
+    else:
+        wijziging = notificatie.statuswijziging
+        context.update(
+            status=wijziging.naar.naam,
+            omschrijving=wijziging.naar.omschrijving,
+            toelichting=wijziging.toelichting,
+            op=timezone.localtime(wijziging.op),
+        )
+        onderwerp = f"Kindkans: {context['type']} – {context['status']}"
+        sjabloon = (
+            "emails/swv_informeren"
+            if notificatie.soort == NotificatieSoort.SWV_INFORMEREN
+            else "emails/status_gewijzigd"
+        )
     context["onderwerp"] = onderwerp
-    sjabloon = (
-        "emails/swv_informeren"
-        if notificatie.soort == NotificatieSoort.SWV_INFORMEREN
-        else "emails/status_gewijzigd"
-    )
     domein = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
     bericht = EmailMultiAlternatives(
         subject=onderwerp,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bijlagen.models import Bijlage
 from hulpvragen.models import Notificatie, NotificatieSoort, Statuswijziging
-from hulpvragen.services import hulpvraag_change_status
+from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
 from meldingen.services import Uitkomst, notificatie_send, notificaties_mislukt
 from meldingen.tasks import notificaties_doorsturen
 from tests.bijlagen import bestanden as b
@@ -91,6 +91,39 @@ def test_loket_change_mails_the_aanvrager_once_without_pupil_data(
     notificatie = Notificatie.objects.get()
     assert notificatie.verzonden_op is not None
     assert notificatie.pogingen == 1
+
+
+def test_a_bericht_outside_a_status_change_reaches_the_current_aanvrager(
+    world, smtp_settings, django_capture_on_commit_callbacks
+):
+    """What the Aanpak tab and the FA reminder use: the same outbox, the address on
+    Schoolgegevens at the moment of writing, no pupil data, escaped in the HTML part."""
+    hv = world.hv_a_ingediend
+    sg = hv.schoolgegevens
+    sg.email = "opvolger@school-a.example"
+    sg.save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notificatie = notificatie_aan_aanvrager(
+            hulpvraag=hv,
+            onderwerp="Aanpak geplaatst",
+            tekst="Het samenwerkingsverband heeft de aanpak <besluit> geplaatst.",
+        )
+    assert notificatie.soort == NotificatieSoort.BERICHT and notificatie.statuswijziging is None
+    [bericht] = smtp_settings.berichten
+    assert bericht["To"] == "opvolger@school-a.example"
+    assert bericht["Subject"] == "Kindkans: TLV VSO – Aanpak geplaatst"
+    inhoud = tekst_van(bericht)
+    assert "de aanpak <besluit> geplaatst" in bericht.get_body(("plain",)).get_content()
+    assert "&lt;besluit&gt;" in bericht.get_body(("html",)).get_content()
+    assert f"https://kindkans.example.nl/hulpvragen/{hv.pk}/" in inhoud
+    for gegeven in filter(None, pupil_data(hv)):
+        assert gegeven not in inhoud, gegeven
+    notificatie.refresh_from_db()
+    assert notificatie.verzonden_op is not None
+
+    sg.email = ""
+    sg.save(update_fields=["email"])
+    assert notificatie_aan_aanvrager(hulpvraag=hv, onderwerp="x", tekst="y") is None
 
 
 def test_html_part_escapes_what_users_typed(
