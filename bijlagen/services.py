@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -202,6 +202,34 @@ def bijlagen_add(
         _opgeslagen_verwijderen([sleutel for sleutel, _item in nieuw])
         raise
     return bijlagen
+
+
+def bijlage_document_add(*, hulpvraag: Hulpvraag, door: User, naam: str, inhoud: bytes) -> Bijlage:
+    """A document the application made for the SWV (a decision letter) as a bijlage of the
+    hulpvraag: checked like an upload, stored, one row. Unlike an upload it fires no event: the
+    engine's "bijlage toegevoegd" means the school supplied something (after FA afgegeven, the
+    evaluation). Call it inside the caller's transaction; when that transaction fails the caller
+    removes the file (`bijlage_bestand_verwijderen`), because storage is not transactional."""
+    item = bestand_check(bestand=ContentFile(inhoud, name=naam))
+    sleutel = _opslaan(item.bestand)
+    return Bijlage.objects.create(
+        organisatie_id=hulpvraag.organisatie_id,
+        hulpvraag=hulpvraag,
+        naam=item.originele_naam,
+        originele_naam=item.originele_naam,
+        grootte=item.grootte,
+        content_type=item.soort.content_type,
+        soort=item.soort.code,
+        sha256=item.sha256,
+        upload=uuid.uuid4(),
+        geupload_door=door,
+        sleutel=sleutel,
+    )
+
+
+def bijlage_bestand_verwijderen(*, sleutels: list[str]) -> None:
+    """Remove stored files whose rows were rolled back."""
+    _opgeslagen_verwijderen(sleutels)
 
 
 def _bijlage_toegevoegd(*, hulpvraag: Hulpvraag, door: User) -> None:

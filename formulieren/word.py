@@ -7,12 +7,20 @@ python-docx writes text runs as XML text nodes, so `&`, `<` and accents need no 
 from __future__ import annotations
 
 import io
+import logging
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
+from django.conf import settings
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt, RGBColor
 
 from formulieren.weergave import Weergave
+
+logger = logging.getLogger(__name__)
 
 AANGEVINKT = "☒"
 LEEG_VAKJE = "☐"
@@ -151,3 +159,53 @@ def _ouders(doc, weergave: Weergave) -> None:
         tabel.rows[0].cells[i].text = tekst
     for r, label in enumerate(("Naam", "Datum", "Handtekening"), start=1):
         tabel.rows[r].cells[0].text = label
+
+
+# --- PDF through LibreOffice headless (also used for the decision letters of besluiten) ----------
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice binary (setting SOFFICE), or None when switched off or not installed."""
+    naam = settings.SOFFICE
+    return shutil.which(naam) if naam else None
+
+
+def docx_to_pdf(docx: bytes, *, timeout: int = 120) -> bytes | None:
+    """The .docx converted to PDF by LibreOffice headless, or None when LibreOffice is absent or
+    the conversion fails (logged). Each call gets its own LibreOffice profile: two conversions
+    sharing one profile fail. Takes about a second; call it outside a request's transaction."""
+    soffice = soffice_path()
+    if soffice is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="kindkans-pdf-") as tmp:
+        map_ = Path(tmp)
+        bron = map_ / "document.docx"
+        bron.write_bytes(docx)
+        try:
+            resultaat = subprocess.run(  # noqa: S603 - fixed arguments, our own temporary files
+                [
+                    soffice,
+                    "--headless",
+                    f"-env:UserInstallation=file://{map_ / 'profiel'}",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(map_),
+                    str(bron),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            logger.warning("LibreOffice-conversie naar PDF mislukt: %s", exc)
+            return None
+        pdf = map_ / "document.pdf"
+        if resultaat.returncode != 0 or not pdf.exists():
+            logger.warning(
+                "LibreOffice-conversie naar PDF mislukt (code %s): %s",
+                resultaat.returncode,
+                (resultaat.stderr or resultaat.stdout)[-500:],
+            )
+            return None
+        return pdf.read_bytes()

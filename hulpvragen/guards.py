@@ -52,12 +52,17 @@ class Guard:
     name: str
     label: str
     check: Check
+    # Where the user goes to make the check pass (label, function hulpvraag -> URL), e.g. the
+    # besluit form for "tlv_vastgelegd"; Status wijzigen shows it next to what is missing.
+    actie: tuple[str, Callable] | None = None
 
 
 _REGISTRY: dict[str, Guard] = {}
 
 
-def register_guard(name: str, *, label: str) -> Callable[[Check], Check]:
+def register_guard(
+    name: str, *, label: str, actie: tuple[str, Callable] | None = None
+) -> Callable[[Check], Check]:
     """Decorator: register `check` under `name`. Registering a name twice is a programming error
     (two apps would silently shadow each other)."""
 
@@ -65,7 +70,7 @@ def register_guard(name: str, *, label: str) -> Callable[[Check], Check]:
         existing = _REGISTRY.get(name)
         if existing is not None and existing.check is not check:
             raise ValueError(f"Controle {name!r} is al geregistreerd.")
-        _REGISTRY[name] = Guard(name=name, label=label, check=check)
+        _REGISTRY[name] = Guard(name=name, label=label, check=check, actie=actie)
         return check
 
     return decorator
@@ -78,6 +83,17 @@ def guard_get(name: str) -> Guard | None:
 def guard_choices() -> list[tuple[str, str]]:
     """(name, label) of every registered check, for admin forms."""
     return sorted(((g.name, str(g.label)) for g in _REGISTRY.values()), key=lambda c: c[1])
+
+
+def guard_acties(names: list[str], hulpvraag: Hulpvraag) -> list[tuple[str, str]]:
+    """(label, url) of the pages where the user makes these checks pass."""
+    acties = []
+    for name in names:
+        guard = _REGISTRY.get(name)
+        if guard is not None and guard.actie is not None:
+            label, url = guard.actie
+            acties.append((str(label), url(hulpvraag)))
+    return acties
 
 
 def guards_missing(names: list[str], ctx: GuardContext) -> list[str]:

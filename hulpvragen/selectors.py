@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from accounts.models import Rol, User
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.guards import GuardContext, guards_missing
+from hulpvragen.guards import GuardContext, guard_acties, guards_missing
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
@@ -49,6 +49,8 @@ class Keuze:
     overgang: Overgang
     naar: Status
     ontbrekend: list[str] = field(default_factory=list)
+    # (label, url) where what is missing is made, e.g. the besluit form.
+    acties: list[tuple[str, str]] = field(default_factory=list)
 
 
 def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
@@ -70,7 +72,9 @@ def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
     keuzes = []
     for o in overgangen:
         ctx = GuardContext(hulpvraag=hulpvraag, naar=o.naar, door=user)
-        keuzes.append(Keuze(o, o.naar, guards_missing(o.controles, ctx)))
+        ontbrekend = guards_missing(o.controles, ctx)
+        acties = guard_acties(o.controles, hulpvraag) if ontbrekend else []
+        keuzes.append(Keuze(o, o.naar, ontbrekend, acties))
     return keuzes
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "bijlagen",
     "beheer",
     "meldingen",
+    "besluiten",
 ]
 
 MIDDLEWARE = [
@@ -285,6 +286,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "beheer.bewaartermijnen_signaleren",
         "schedule": crontab(hour=2, minute=30),
     },
+}
+
+# --- Besluiten (decision letters, reminders) -----------------------------------------------------
+# LibreOffice for the PDF of generated letters: a name on PATH or a full path; empty: no PDF.
+SOFFICE = env_str("SOFFICE", "soffice")
+# The TLV tab flags a TLV for renewal this many weeks before its einddatum.
+TLV_VERLENGING_SIGNAAL_WEKEN = env_int("TLV_VERLENGING_SIGNAAL_WEKEN", 16)
+# The aanvrager of a Financieel Arrangement is reminded this many weeks before the evaluatiedatum.
+FA_EVALUATIE_HERINNERING_WEKEN = env_int("FA_EVALUATIE_HERINNERING_WEKEN", 4)
+CELERY_BEAT_SCHEDULE["besluiten-fa-evaluatie-herinneren"] = {
+    "task": "besluiten.fa_evaluatie_herinneren",
+    "schedule": crontab(hour=7, minute=15),
 }
 
 # --- Logging --------------------------------------------------------------------------------------

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("beheer.urls")),
     path("", include("dossiers.urls")),
     path("formulieren/", include("formulieren.urls")),
+    path("", include("besluiten.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -120,6 +120,40 @@ PATHS = {
     },
 }
 
+def besluit_record(hulpvraag, status: str, door) -> None:
+    """Decision statuses need their record (besluiten.guards; the besluiten app writes it with the
+    letter, tests/besluiten). Here only the engine is under test, so the record is set up."""
+    from datetime import date
+
+    from besluiten.models import Afwijzing, FinancieelArrangement, Toelaatbaarheidsverklaring
+
+    common = {
+        "organisatie_id": hulpvraag.organisatie_id,
+        "hulpvraag": hulpvraag,
+        "besluitdatum": date(2026, 6, 1),
+        "vastgelegd_door": door,
+    }
+    if status == "TLV afgegeven":
+        Toelaatbaarheidsverklaring.objects.create(
+            **common,
+            leerling_id=hulpvraag.leerling_id,
+            soort="VSO",
+            bekostigingscategorie="laag",
+            ingangsdatum=date(2026, 8, 1),
+            einddatum=date(2027, 7, 31),
+        )
+    elif status == "TLV afwijzing toegelicht":
+        Afwijzing.objects.create(**common, motivering="Zie advies.")
+    elif status == "FA afgegeven":
+        FinancieelArrangement.objects.create(
+            **common,
+            bedrag=1000,
+            ingangsdatum=date(2026, 8, 1),
+            einddatum=date(2027, 7, 31),
+            evaluatiedatum=date(2027, 6, 1),
+        )
+
+
 CASES = [(t, name) for t, paths in PATHS.items() for name in paths]
 
 
@@ -139,6 +173,7 @@ def test_manual_path(world, new_hulpvraag, ib_basisschool, type_, path):
             assert wijziging is not None and wijziging.automatisch
         else:
             naar = hulpvraag.proces.statussen.get(naam=choice)
+            besluit_record(hulpvraag, choice, actors[who])
             wijziging = hulpvraag_change_status(
                 hulpvraag=hulpvraag,
                 naar=naar,

@@ -1,0 +1,109 @@
+"""Reads of besluiten. Every row is reached through a hulpvraag the access module gives the user
+(hulpvragen.access), so the access rules stay in that one module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Rol, User
+from besluiten.models import (
+    Afwijzing,
+    Deskundigenadvies,
+    FinancieelArrangement,
+    Toelaatbaarheidsverklaring,
+)
+from bijlagen.models import Bijlage
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.models import Hulpvraag
+
+
+def _brieven() -> Prefetch:
+    return Prefetch(
+        "brieven",
+        queryset=Bijlage.objects.filter(ingetrokken_op__isnull=True).order_by("soort", "id"),
+        to_attr="zichtbare_brieven",
+    )
+
+
+@dataclass
+class TlvRegel:
+    tlv: Toelaatbaarheidsverklaring
+    verlengen: bool  # nearing its einddatum: the school should request a new one
+    verlopen: bool
+
+
+def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> list[TlvRegel]:
+    """The pupil's TLVs that come with a hulpvraag this user may see, newest first, with their
+    letters (3 queries however many)."""
+    vandaag = vandaag or timezone.localdate()
+    signaal = vandaag + timedelta(weeks=settings.TLV_VERLENGING_SIGNAAL_WEKEN)
+    tlvs = (
+        Toelaatbaarheidsverklaring.objects.filter(
+            leerling_id=leerling_id,
+            hulpvraag__in=hulpvragen_visible_to(user),
+            organisatie_id=user.organisatie_id,
+        )
+        .select_related("hulpvraag")
+        .prefetch_related(_brieven())
+        .order_by("-ingangsdatum", "-id")
+    )
+    return [
+        TlvRegel(
+            tlv=t,
+            verlengen=vandaag <= t.einddatum <= signaal,
+            verlopen=t.einddatum < vandaag,
+        )
+        for t in tlvs
+    ]
+
+
+def besluit_van(hulpvraag: Hulpvraag):
+    """The decision record of this (access-checked) hulpvraag, with its letters, or None."""
+    for model in (Toelaatbaarheidsverklaring, Afwijzing, FinancieelArrangement):
+        record = model.objects.filter(hulpvraag=hulpvraag).prefetch_related(_brieven()).first()
+        if record is not None:
+            return record
+    return None
+
+
+def adviezen_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Deskundigenadvies]:
+    """The loket sees both advices; a deskundige only their own assignment; nobody else any."""
+    qs = Deskundigenadvies.objects.filter(hulpvraag=hulpvraag).select_related("deskundige")
+    if user.rol == Rol.SWV_LOKET:
+        return qs.order_by("volgorde")
+    if user.rol == Rol.DESKUNDIGE:
+        return qs.filter(deskundige=user)
+    return qs.none()
+
+
+def eigen_advies_get(*, user: User, hulpvraag: Hulpvraag) -> Deskundigenadvies:
+    """The deskundige's own assignment on this (access-checked) hulpvraag, else 404."""
+    advies = (
+        Deskundigenadvies.objects.filter(hulpvraag=hulpvraag, deskundige=user)
+        .select_related("hulpvraag")
+        .first()
+    )
+    if advies is None or user.rol != Rol.DESKUNDIGE:
+        raise Http404
+    return advies
+
+
+def deskundigen_van(*, organisatie_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        organisatie_id=organisatie_id, rol=Rol.DESKUNDIGE, is_active=True
+    ).order_by("last_name", "first_name", "username")
+
+
+def besluit_toegestaan(user: User) -> bool:
+    return user.rol == Rol.SWV_LOKET
+
+
+def hulpvragen_met_advies_voor(user: User) -> QuerySet[Hulpvraag]:
+    """A deskundige's work list: visible hulpvragen they are assigned to advise on."""
+    return hulpvragen_visible_to(user).filter(deskundigenadviezen__deskundige=user)

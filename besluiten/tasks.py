@@ -1,0 +1,21 @@
+"""Celery tasks of besluiten: they take ids and call besluiten.services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="besluiten.brief_pdf_maken")
+def brief_pdf_maken(model: str, pk: int) -> bool:
+    """After a decision commits: the PDF of its letter (LibreOffice), when installed."""
+    from besluiten.services import brief_pdf_maken as maken
+
+    return maken(model=model, pk=pk) is not None
+
+
+@shared_task(name="besluiten.fa_evaluatie_herinneren")
+def fa_evaluatie_herinneren() -> int:
+    """Beat, daily: remind aanvragers of an FA evaluation that is due soon (idempotent)."""
+    from besluiten.services import fa_herinneringen_versturen
+
+    return fa_herinneringen_versturen()
