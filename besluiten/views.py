@@ -112,7 +112,7 @@ def besluit(request, pk: int):
                 return redirect("besluiten:besluit", pk=hulpvraag.pk)
     elif actie in ("tlv", "afwijzing", "fa"):
         form_class = {"tlv": TlvForm, "afwijzing": AfwijzingForm, "fa": FaForm}[actie]
-        form = form_class(request.POST)
+        form = form_class(request.POST, auto_id=f"id_{actie}_%s")
         forms[actie] = form
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -178,15 +178,16 @@ def besluit(request, pk: int):
         forms.setdefault(
             "tlv",
             TlvForm(
+                auto_id="id_tlv_%s",
                 initial={
                     **gezien,
                     "bekostigingscategorie": categorieen.pop() if len(categorieen) == 1 else "",
-                }
+                },
             ),
         )
-        forms.setdefault("afwijzing", AfwijzingForm(initial=gezien))
+        forms.setdefault("afwijzing", AfwijzingForm(initial=gezien, auto_id="id_afwijzing_%s"))
     elif hulpvraag.type == HulpvraagType.FA:
-        forms.setdefault("fa", FaForm(initial=gezien))
+        forms.setdefault("fa", FaForm(initial=gezien, auto_id="id_fa_%s"))
 
     return render(
         request,
