@@ -120,6 +120,7 @@ PATHS = {
     },
 }
 
+
 def besluit_record(hulpvraag, status: str, door) -> None:
     """Decision statuses need their record (besluiten.guards; the besluiten app writes it with the
     letter, tests/besluiten). Here only the engine is under test, so the record is set up."""
