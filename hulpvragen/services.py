@@ -36,6 +36,7 @@ from hulpvragen.models import (
 )
 from hulpvragen.process_validation import proces_validate
 from hulpvragen.selectors import actor_for
+from hulpvragen.signals import status_gewijzigd
 from meldingen.services import notificaties_enqueue
 from organisaties.models import Organisatie
 
@@ -376,6 +377,9 @@ def _apply(
         automatisch=automatisch,
     )
     _notificaties_schrijven(locked, wijziging, door)
+    # Apps that keep rows in step with the status (loket: the decision clock) do it here, in
+    # this transaction.
+    status_gewijzigd.send(sender=Hulpvraag, hulpvraag=locked, wijziging=wijziging)
     return wijziging
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "beheer",
     "meldingen",
     "besluiten",
+    "loket",
 ]
 
 MIDDLEWARE = [

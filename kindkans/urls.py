@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("formulieren/", include("formulieren.urls")),
     path("", include("besluiten.urls")),
+    path("loket/", include("loket.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -17,6 +17,8 @@ def navigatie(request) -> dict:
     tabs = [(_("Start"), reverse("start"))]
     if user.rol in _HULPVRAGEN_ROLLEN:
         tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
+    if user.rol == Rol.SWV_LOKET and user.organisatie_id:
+        tabs.append((_("Werkvoorraad"), reverse("loket:werkvoorraad")))
     if user.rol == Rol.BEVOEGD_GEZAG:
         # Aanvraagformulieren of the bestuur's schools that wait for this board member.
         tabs.append((_("Te ondertekenen"), reverse("formulieren:te_ondertekenen")))

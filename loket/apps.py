@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class LoketConfig(AppConfig):
+    name = "loket"
+    verbose_name = "Loket"
+
+    def ready(self) -> None:
+        from hulpvragen.signals import status_gewijzigd
+        from loket.services import status_gewijzigd_ontvangen
+
+        # The decision clock follows every status change, in the change's own transaction.
+        status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="loket_termijn")

@@ -1,0 +1,154 @@
+"""Writes of the loket: the decision clock, the loket settings, assigning coördinator and labels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DateTimeField as DateTimeOutput
+from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.utils.translation import gettext as _
+
+from accounts.models import SWV_ROLLEN, Rol, User
+from hulpvragen.models import Hulpvraag, KiezenDoor, Label, Overgang, Status, Statuswijziging
+from loket.klok import Fase, StatusSpec, klok_bereken, status_fase
+from loket.models import LoketInstellingen, Termijn
+from organisaties.models import Organisatie
+
+# --- Settings ------------------------------------------------------------------------------------
+
+
+def loket_instellingen_voor(*, organisatie_id: int) -> LoketInstellingen:
+    """The organisation's settings; an unsaved row with the defaults when it has none."""
+    return LoketInstellingen.objects.filter(organisatie_id=organisatie_id).first() or (
+        LoketInstellingen(organisatie_id=organisatie_id)
+    )
+
+
+@transaction.atomic
+def loket_instellingen_update(
+    *, organisatie: Organisatie, door: User, beslistermijn_weken: int
+) -> LoketInstellingen:
+    """Save the settings and move every stored deadline of the organisation to the new term (one
+    UPDATE: deadline = ingediend + closed pauses + term)."""
+    if door.rol != Rol.BEHEERDER or door.organisatie_id != organisatie.pk:
+        raise PermissionDenied
+    instellingen = loket_instellingen_voor(organisatie_id=organisatie.pk)
+    instellingen.beslistermijn_weken = beslistermijn_weken
+    instellingen.full_clean()
+    instellingen.save()
+    Termijn.objects.filter(organisatie_id=organisatie.pk, ingediend_op__isnull=False).update(
+        deadline=ExpressionWrapper(
+            F("ingediend_op")
+            + F("gepauzeerd")
+            + Value(instellingen.beslistermijn, output_field=DurationField()),
+            output_field=DateTimeOutput(),
+        )
+    )
+    return instellingen
+
+
+# --- The decision clock --------------------------------------------------------------------------
+
+
+def status_fasen(*, proces_ids: Iterable[int]) -> dict[int, Fase]:
+    """The phase (loket.klok) of every status of these process versions: two queries."""
+    proces_ids = set(proces_ids)
+    automatisch: dict[int, list[bool]] = {}
+    for van_id, naar_eind in Overgang.objects.filter(
+        proces_id__in=proces_ids, door=KiezenDoor.SYSTEEM
+    ).values_list("van_id", "naar__eindstatus"):
+        automatisch.setdefault(van_id, []).append(naar_eind)
+    return {
+        s.pk: status_fase(
+            StatusSpec(
+                initieel=s.initieel,
+                eindstatus=s.eindstatus,
+                zichtbaar_voor_swv=s.zichtbaar_voor_swv,
+                kiezen_door=s.kiezen_door,
+                automatisch_naar_eind=tuple(automatisch.get(s.pk, ())),
+            )
+        )
+        for s in Status.objects.filter(proces_id__in=proces_ids).only(
+            "initieel", "eindstatus", "zichtbaar_voor_swv", "kiezen_door"
+        )
+    }
+
+
+def termijn_bijwerken(*, hulpvraag: Hulpvraag) -> Termijn:
+    """Recompute the hulpvraag's clock from its whole history and store it. Called for every status
+    change, inside its transaction (loket.apps connects it to hulpvragen.signals)."""
+    fasen = status_fasen(proces_ids=[hulpvraag.proces_id])
+    historie = Statuswijziging.objects.filter(hulpvraag_id=hulpvraag.pk).order_by("op", "id")
+    klok = klok_bereken(
+        ((op, fasen[naar_id]) for op, naar_id in historie.values_list("op", "naar_id")),
+        termijn=loket_instellingen_voor(organisatie_id=hulpvraag.organisatie_id).beslistermijn,
+    )
+    termijn, _created = Termijn.objects.update_or_create(
+        hulpvraag_id=hulpvraag.pk,
+        defaults={
+            "organisatie_id": hulpvraag.organisatie_id,
+            "fase": klok.fase,
+            "ingediend_op": klok.ingediend_op,
+            "gepauzeerd": klok.gepauzeerd,
+            "pauze_sinds": klok.pauze_sinds,
+            "gestopt_op": klok.gestopt_op,
+            "deadline": klok.deadline,
+        },
+    )
+    return termijn
+
+
+def termijnen_herberekenen(*, organisatie: Organisatie | None = None) -> int:
+    """Recompute every stored clock (after an upgrade, or when in doubt); returns how many."""
+    hulpvragen = Hulpvraag.objects.only("pk", "proces_id", "organisatie_id").order_by("pk")
+    if organisatie is not None:
+        hulpvragen = hulpvragen.filter(organisatie=organisatie)
+    n = 0
+    for hulpvraag in hulpvragen.iterator(chunk_size=500):
+        with transaction.atomic():
+            termijn_bijwerken(hulpvraag=hulpvraag)
+        n += 1
+    return n
+
+
+def status_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, wijziging, **kwargs) -> None:
+    termijn_bijwerken(hulpvraag=hulpvraag)
+
+
+# --- Coördinator and labels ----------------------------------------------------------------------
+
+
+def coordinatoren_voor(*, organisatie_id: int):
+    """Who may be a hulpvraag's coördinator: an active SWV account of the organisation."""
+    return User.objects.filter(
+        organisatie_id=organisatie_id, rol__in=SWV_ROLLEN, is_active=True
+    ).order_by("first_name", "last_name", "username")
+
+
+@transaction.atomic
+def hulpvraag_toewijzen(
+    *,
+    hulpvraag: Hulpvraag,
+    door: User,
+    coordinator: User | None,
+    labels: Iterable[Label],
+) -> Hulpvraag:
+    """The loket sets a hulpvraag's coördinator and labels (the werkvoorraad's quick form). The
+    caller got the hulpvraag through the access module."""
+    if door.rol != Rol.SWV_LOKET or door.organisatie_id != hulpvraag.organisatie_id:
+        raise PermissionDenied
+    labels = list(labels)
+    if coordinator is not None and not (
+        coordinatoren_voor(organisatie_id=hulpvraag.organisatie_id)
+        .filter(pk=coordinator.pk)
+        .exists()
+    ):
+        raise ValidationError(_("Kies een coördinator van het samenwerkingsverband."))
+    if any(label.organisatie_id != hulpvraag.organisatie_id for label in labels):
+        raise ValidationError(_("Kies labels van uw eigen samenwerkingsverband."))
+    hulpvraag.coordinator = coordinator
+    hulpvraag.save(update_fields=["coordinator", "laatste_datum"])
+    hulpvraag.labels.set(labels)
+    return hulpvraag

@@ -1,0 +1,133 @@
+"""The loket's screens. Every hulpvraag through the access module (404 outside); writes through
+loket.services; who may open a screen is decided by role here (404 for anybody else)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Rol, User
+from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.models import Label
+from loket.forms import LoketInstellingenForm, ToewijzenForm
+from loket.selectors import WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
+from loket.services import (
+    coordinatoren_voor,
+    hulpvraag_toewijzen,
+    loket_instellingen_update,
+    loket_instellingen_voor,
+)
+
+PER_PAGINA = 50
+
+
+def alleen_loket(user: User) -> None:
+    if user.rol != Rol.SWV_LOKET or not user.organisatie_id:
+        raise Http404
+
+
+@login_required
+def werkvoorraad_view(request):
+    alleen_loket(request.user)
+    slugs = [slug for slug, _label in WEERGAVEN]
+    weergave = request.GET.get("weergave", "")
+    weergave = weergave if weergave in slugs else slugs[0]
+    coordinator = request.GET.get("coordinator", "")
+    coordinator = coordinator if coordinator in ("mij", "geen") else ""
+    pagina = Paginator(
+        werkvoorraad(user=request.user, weergave=weergave, coordinator=coordinator), PER_PAGINA
+    ).get_page(request.GET.get("pagina"))
+    nu = timezone.now()
+    rijen = []
+    for hulpvraag in pagina.object_list:
+        klok = hulpvraag.termijn.klok
+        rijen.append(
+            {
+                "hulpvraag": hulpvraag,
+                "fase": hulpvraag.termijn.get_fase_display(),
+                "dagen": klok.dagen_sinds_indienen(nu),
+                "deadline": klok.deadline_op(nu),
+                "gepauzeerd": klok.pauze_sinds is not None,
+                "te_laat": klok.te_laat(nu),
+                "label_ids": {label.pk for label in hulpvraag.labels.all()},
+            }
+        )
+    aantallen = werkvoorraad_aantallen(user=request.user)
+    return render(
+        request,
+        "loket/werkvoorraad.html",
+        {
+            "rijen": rijen,
+            "pagina": pagina,
+            "weergave": weergave,
+            "coordinator": coordinator,
+            "weergaven": [
+                {"slug": slug, "label": label, "aantal": aantallen[slug]}
+                for slug, label in WEERGAVEN
+            ],
+            # Evaluated once for every row's quick form (no query per row).
+            "coordinatoren": list(coordinatoren_voor(organisatie_id=request.user.organisatie_id)),
+            "labels": list(Label.objects.filter(organisatie_id=request.user.organisatie_id)),
+            "terug": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def toewijzen(request, pk: int):
+    alleen_loket(request.user)
+    hulpvraag = hulpvraag_get_for(request.user, pk)
+    organisatie_id = request.user.organisatie_id
+    form = ToewijzenForm(
+        request.POST,
+        coordinatoren=coordinatoren_voor(organisatie_id=organisatie_id),
+        labels=Label.objects.filter(organisatie_id=organisatie_id),
+    )
+    terug = request.POST.get("terug", "")
+    if not url_has_allowed_host_and_scheme(terug, allowed_hosts={request.get_host()}):
+        terug = reverse("loket:werkvoorraad")
+    if not form.is_valid():
+        messages.error(request, _("De toewijzing is niet opgeslagen: kies uit de lijst."))
+        return redirect(terug)
+    try:
+        hulpvraag_toewijzen(
+            hulpvraag=hulpvraag,
+            door=request.user,
+            coordinator=form.cleaned_data["coordinator"],
+            labels=form.cleaned_data["labels"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Coördinator en labels van hulpvraag %(nr)s opgeslagen.") % {"nr": pk}
+        )
+    return redirect(terug)
+
+
+@login_required
+def instellingen(request):
+    user = request.user
+    if user.rol != Rol.BEHEERDER or not user.organisatie_id:
+        raise Http404
+    huidige = loket_instellingen_voor(organisatie_id=user.organisatie_id)
+    form = LoketInstellingenForm(request.POST or None, instance=huidige)
+    if request.method == "POST" and form.is_valid():
+        loket_instellingen_update(
+            organisatie=user.organisatie,
+            door=user,
+            beslistermijn_weken=form.cleaned_data["beslistermijn_weken"],
+        )
+        messages.success(request, _("De loketinstellingen zijn opgeslagen."))
+        return redirect("loket:instellingen")
+    return render(request, "loket/instellingen.html", {"form": form})
