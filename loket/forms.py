@@ -29,3 +29,29 @@ class LoketInstellingenForm(forms.ModelForm):
     class Meta:
         model = LoketInstellingen
         fields = ["beslistermijn_weken"]
+
+
+class VragenForm(forms.Form):
+    """Incompleet or vragen gesteld: what the school must supply, and the questions."""
+
+    naar = forms.TypedChoiceField(coerce=int, label=_("Status"), widget=forms.RadioSelect)
+    toelichting = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wat ontbreekt of wat wilt u weten? De school leest dit bij de status en in de e-mail "
+            "staat alleen dat de status is gewijzigd."
+        ),
+    )
+    vragen = forms.CharField(
+        label=_("Vragen (wordt een Word-document bij de bijlagen)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Laat een lege regel tussen de vragen; elke vraag krijgt een nummer."),
+    )
+    document = forms.FileField(label=_("Of voeg een eigen vragendocument toe"), required=False)
+    gezien_status = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, keuzes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["naar"].choices = [(s.pk, s.naam) for s in keuzes]

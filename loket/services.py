@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import DateTimeField as DateTimeOutput
 from django.db.models import DurationField, ExpressionWrapper, F, Value
 from django.utils.translation import gettext as _
 
 from accounts.models import SWV_ROLLEN, Rol, User
+from bijlagen.checks import Geweigerd
+from bijlagen.services import bestand_check, bijlagen_add
 from hulpvragen.models import Hulpvraag, KiezenDoor, Label, Overgang, Status, Statuswijziging
+from hulpvragen.selectors import available_transitions
+from hulpvragen.services import hulpvraag_change_status
+from loket.documenten import vragendocument_maken
 from loket.klok import Fase, StatusSpec, klok_bereken, status_fase
 from loket.models import LoketInstellingen, Termijn
 from organisaties.models import Organisatie
@@ -152,3 +158,65 @@ def hulpvraag_toewijzen(
     hulpvraag.save(update_fields=["coordinator", "laatste_datum"])
     hulpvraag.labels.set(labels)
     return hulpvraag
+
+
+# --- Completeness and questions ------------------------------------------------------------------
+
+
+def bij_school_keuzes(*, hulpvraag: Hulpvraag, user: User) -> list[Status]:
+    """The statuses that send the hulpvraag back to the school (incompleet, vragen gesteld) that
+    this user may choose now."""
+    fasen = status_fasen(proces_ids=[hulpvraag.proces_id])
+    return [
+        k.naar
+        for k in available_transitions(hulpvraag=hulpvraag, user=user)
+        if fasen.get(k.naar.pk) == Fase.BIJ_SCHOOL
+    ]
+
+
+def vragen_stellen(
+    *,
+    hulpvraag: Hulpvraag,
+    door: User,
+    naar: Status,
+    toelichting: str,
+    vragen: str = "",
+    document=None,
+    gezien_status: Status | int | None = None,
+):
+    """The loket sends the hulpvraag back to the school: *incompleet* or *vragen gesteld* with a
+    toelichting saying what is needed, and optionally the questions as a bijlage (an uploaded
+    document, and/or typed questions turned into a Word document). The bijlagen are added
+    before the status changes (so their upload event does not count as the school's answer), all
+    in one transaction; refused changes leave nothing behind, files included."""
+    if naar.pk not in {s.pk for s in bij_school_keuzes(hulpvraag=hulpvraag, user=door)}:
+        raise ValidationError(_("Deze status stuurt de hulpvraag niet terug naar de school."))
+    if not (toelichting or "").strip():
+        raise ValidationError(_("Schrijf in de toelichting wat de school moet aanvullen."))
+    bestanden = []
+    try:
+        if document is not None:
+            bestanden.append(bestand_check(bestand=document))
+        if (vragen or "").strip():
+            bestanden.append(
+                bestand_check(bestand=vragendocument_maken(hulpvraag=hulpvraag, vragen=vragen))
+            )
+    except Geweigerd as exc:
+        raise ValidationError(exc.message) from exc
+    bijlagen = []
+    try:
+        with transaction.atomic():
+            if bestanden:
+                bijlagen = bijlagen_add(hulpvraag=hulpvraag, door=door, bestanden=bestanden)
+            wijziging = hulpvraag_change_status(
+                hulpvraag=hulpvraag,
+                naar=naar,
+                door=door,
+                toelichting=toelichting,
+                gezien_status=gezien_status,
+            )
+    except BaseException:
+        for bijlage in bijlagen:
+            default_storage.delete(bijlage.sleutel)
+        raise
+    return wijziging, bijlagen

@@ -8,3 +8,6 @@ urlpatterns = [
     path("werkvoorraad/<int:pk>/toewijzen/", views.toewijzen, name="toewijzen"),
     path("instellingen/", views.instellingen, name="instellingen"),
 ]
+urlpatterns += [
+    path("hulpvragen/<int:pk>/vragen/", views.vragen, name="vragen"),
+]

@@ -18,13 +18,16 @@ from django.views.decorators.http import require_POST
 from accounts.models import Rol, User
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import Label
-from loket.forms import LoketInstellingenForm, ToewijzenForm
+from hulpvragen.services import StatusWijzigingGeweigerd
+from loket.forms import LoketInstellingenForm, ToewijzenForm, VragenForm
 from loket.selectors import WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
+    bij_school_keuzes,
     coordinatoren_voor,
     hulpvraag_toewijzen,
     loket_instellingen_update,
     loket_instellingen_voor,
+    vragen_stellen,
 )
 
 PER_PAGINA = 50
@@ -54,6 +57,7 @@ def werkvoorraad_view(request):
             {
                 "hulpvraag": hulpvraag,
                 "fase": hulpvraag.termijn.get_fase_display(),
+                "fase_slug": hulpvraag.termijn.fase,
                 "dagen": klok.dagen_sinds_indienen(nu),
                 "deadline": klok.deadline_op(nu),
                 "gepauzeerd": klok.pauze_sinds is not None,
@@ -131,3 +135,46 @@ def instellingen(request):
         messages.success(request, _("De loketinstellingen zijn opgeslagen."))
         return redirect("loket:instellingen")
     return render(request, "loket/instellingen.html", {"form": form})
+
+
+@login_required
+def vragen(request, pk: int):
+    """Incompleet / vragen gesteld with the toelichting and the questions document."""
+    alleen_loket(request.user)
+    hulpvraag = hulpvraag_get_for(request.user, pk)
+    keuzes = bij_school_keuzes(hulpvraag=hulpvraag, user=request.user)
+    form = VragenForm(
+        request.POST or None,
+        request.FILES or None,
+        keuzes=keuzes,
+        initial={"gezien_status": hulpvraag.status_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        naar = next(s for s in keuzes if s.pk == form.cleaned_data["naar"])
+        try:
+            _wijziging, bijlagen = vragen_stellen(
+                hulpvraag=hulpvraag,
+                door=request.user,
+                naar=naar,
+                toelichting=form.cleaned_data["toelichting"],
+                vragen=form.cleaned_data["vragen"],
+                document=form.cleaned_data["document"],
+                gezien_status=form.cleaned_data["gezien_status"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except StatusWijzigingGeweigerd as refusal:
+            form.add_error(None, [refusal.message, *refusal.ontbrekend])
+        else:
+            messages.success(
+                request,
+                _("De status is gewijzigd naar “%(naar)s”; de school krijgt bericht.")
+                % {"naar": naar.naam},
+            )
+            return redirect("hulpvragen:detail", pk=hulpvraag.pk)
+    return render(
+        request,
+        "loket/vragen.html",
+        {"hulpvraag": hulpvraag, "form": form, "keuzes": keuzes},
+        status=400 if form.errors else 200,
+    )
