@@ -11,3 +11,13 @@ class LoketConfig(AppConfig):
 
         # The decision clock follows every status change, in the change's own transaction.
         status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="loket_termijn")
+
+        from accounts.models import Rol
+        from hulpvragen.tabs import register
+
+        # Overlegronde: the SWV's meetings for loket and deskundige; the school's own rounds.
+        register(
+            "overlegronde",
+            "loket.views.overlegronde_tab",
+            rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.SCHOOL}),
+        )

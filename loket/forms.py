@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from hulpvragen.models import Label
-from loket.models import LoketInstellingen
+from loket.models import LoketInstellingen, Uitkomst, VergaderingSoort
 
 
 class ToewijzenForm(forms.Form):
@@ -55,3 +55,62 @@ class VragenForm(forms.Form):
     def __init__(self, *args, keuzes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["naar"].choices = [(s.pk, s.naam) for s in keuzes]
+
+
+class VergaderingForm(forms.Form):
+    soort = forms.ChoiceField(
+        label=_("Soort"),
+        choices=[
+            (VergaderingSoort.BAG, VergaderingSoort.BAG.label),
+            (VergaderingSoort.PRO, VergaderingSoort.PRO.label),
+        ],
+    )
+    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    tijd = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}))
+    plaats = forms.CharField(label=_("Plaats"), max_length=200)
+    deelnemers = forms.CharField(
+        label=_("Deelnemers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class InternOverlegForm(VergaderingForm):
+    """A school's own overlegronde: no soort to choose."""
+
+    soort = None
+
+
+class AgendaForm(forms.Form):
+    hulpvraag = forms.TypedChoiceField(coerce=int, label=_("Hulpvraag"))
+
+    def __init__(self, *args, kandidaten, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hulpvraag"].choices = [
+            (
+                h.pk,
+                f"{h.get_type_display()} {h.pk} — {h.leerling.naam} "
+                f"({h.schoolgegevens.school.naam}, {h.status.naam})",
+            )
+            for h in kandidaten
+        ]
+
+
+class BagAdviesForm(forms.Form):
+    toelichting = forms.CharField(
+        label=_("Toelichting voor de school"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    advies = forms.FileField(label=_("Advies (bestand)"))
+
+
+class ProUitkomstForm(forms.Form):
+    uitkomst = forms.ChoiceField(
+        label=_("Uitkomst"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Uitkomst.AKKOORD, _("akkoord: PrO afgegeven")),
+            (Uitkomst.AFWIJZING, _("afwijzing (met toelichting)")),
+            (Uitkomst.AANGEHOUDEN, _("aangehouden: vragen aan de school (met toelichting)")),
+        ],
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

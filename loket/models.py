@@ -97,3 +97,118 @@ class Termijn(models.Model):
 
     def te_laat(self, nu: datetime) -> bool:
         return self.klok.te_laat(nu)
+
+
+class VergaderingSoort(models.TextChoices):
+    BAG = "bag", _("BAG-overleg")
+    PRO = "pro", _("PrO-loketvergadering")
+    INTERN = "intern", _("interne overlegronde van de school")
+
+
+class Vergadering(models.Model):
+    """A meeting with an agenda of hulpvragen: the SWV's BAG-overleg or PrO-loketvergadering, or a
+    school's own internal overlegronde (seen by that school only, never by the loket)."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    soort = models.CharField(_("soort"), max_length=10, choices=VergaderingSoort.choices)
+    school = models.ForeignKey(
+        "organisaties.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("school"),
+        help_text=_("Alleen bij een interne overlegronde: de school die haar houdt."),
+    )
+    datum = models.DateField(_("datum"))
+    tijd = models.TimeField(_("tijd"))
+    plaats = models.CharField(_("plaats"), max_length=200)
+    deelnemers = models.TextField(_("deelnemers"), blank=True)
+    aangemaakt_door = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vergadering")
+        verbose_name_plural = _("vergaderingen")
+        ordering = ["-datum", "-tijd", "-id"]
+        indexes = [models.Index(fields=["organisatie", "soort", "-datum"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(soort=VergaderingSoort.INTERN, school__isnull=False)
+                    | (~models.Q(soort=VergaderingSoort.INTERN) & models.Q(school__isnull=True))
+                ),
+                name="vergadering_school_alleen_intern",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_soort_display()} {self.datum:%d-%m-%Y} {self.tijd:%H:%M}"
+
+
+class Uitkomst(models.TextChoices):
+    OPEN = "open", _("nog niet besproken")
+    AKKOORD = "akkoord", _("akkoord")
+    AFWIJZING = "afwijzing", _("afwijzing")
+    AANGEHOUDEN = "aangehouden", _("aangehouden")
+    ADVIES = "advies", _("advies uitgebracht")
+    BESPROKEN = "besproken", _("besproken")
+
+
+class Agendapunt(models.Model):
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    vergadering = models.ForeignKey(
+        Vergadering,
+        on_delete=models.CASCADE,
+        related_name="agendapunten",
+        verbose_name=_("vergadering"),
+    )
+    hulpvraag = models.ForeignKey(
+        "hulpvragen.Hulpvraag",
+        on_delete=models.CASCADE,
+        related_name="agendapunten",
+        verbose_name=_("hulpvraag"),
+    )
+    uitkomst = models.CharField(
+        _("uitkomst"), max_length=12, choices=Uitkomst.choices, default=Uitkomst.OPEN
+    )
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    afgehandeld_op = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    afgehandeld_door = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
+    toegevoegd_op = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
+        ordering = ["vergadering", "toegevoegd_op", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vergadering", "hulpvraag"], name="agendapunt_een_per_vergadering"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vergadering}: {self.hulpvraag_id}"

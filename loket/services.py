@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import DateTimeField as DateTimeOutput
 from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SWV_ROLLEN, Rol, User
@@ -19,7 +20,14 @@ from hulpvragen.selectors import available_transitions
 from hulpvragen.services import hulpvraag_change_status
 from loket.documenten import vragendocument_maken
 from loket.klok import Fase, StatusSpec, klok_bereken, status_fase
-from loket.models import LoketInstellingen, Termijn
+from loket.models import (
+    Agendapunt,
+    LoketInstellingen,
+    Termijn,
+    Uitkomst,
+    Vergadering,
+    VergaderingSoort,
+)
 from organisaties.models import Organisatie
 
 # --- Settings ------------------------------------------------------------------------------------
@@ -220,3 +228,196 @@ def vragen_stellen(
             default_storage.delete(bijlage.sleutel)
         raise
     return wijziging, bijlagen
+
+
+# --- Meetings: BAG-overleg, PrO-loketvergadering, a school's internal overlegronde ----------------
+
+
+def _doel(*, hulpvraag: Hulpvraag, door: User, fase: Fase, naam_bevat: str = "") -> Status:
+    """The status this user may choose now whose phase is `fase` (and whose name contains
+    `naam_bevat`, where one phase has several targets, e.g. afgegeven / afwijzing)."""
+    fasen = status_fasen(proces_ids=[hulpvraag.proces_id])
+    for keuze in available_transitions(hulpvraag=hulpvraag, user=door):
+        if fasen.get(keuze.naar.pk) == fase and naam_bevat in keuze.naar.naam.lower():
+            return keuze.naar
+    raise ValidationError(
+        _("Vanuit de status “%(status)s” kan dat niet.") % {"status": hulpvraag.status.naam}
+    )
+
+
+def _bestanden_weg(bijlagen) -> None:
+    for bijlage in bijlagen:
+        default_storage.delete(bijlage.sleutel)
+
+
+@transaction.atomic
+def vergadering_create(
+    *,
+    door: User,
+    soort: str,
+    datum,
+    tijd,
+    plaats: str,
+    deelnemers: str = "",
+    school=None,
+) -> Vergadering:
+    """The loket plans a BAG-overleg or PrO-loketvergadering; a school user its own internal
+    overlegronde (for one of its schools)."""
+    if soort == VergaderingSoort.INTERN:
+        if (
+            door.rol != Rol.SCHOOL
+            or school is None
+            or not door.scholen.filter(pk=school.pk).exists()
+        ):
+            raise PermissionDenied
+    elif door.rol != Rol.SWV_LOKET or school is not None:
+        raise PermissionDenied
+    return Vergadering.objects.create(
+        organisatie_id=door.organisatie_id,
+        soort=soort,
+        school=school,
+        datum=datum,
+        tijd=tijd,
+        plaats=plaats,
+        deelnemers=deelnemers,
+        aangemaakt_door=door,
+    )
+
+
+def agendeer_toelichting(vergadering: Vergadering) -> str:
+    return _("Geagendeerd voor het %(soort)s op %(datum)s om %(tijd)s, plaats: %(plaats)s.") % {
+        "soort": vergadering.get_soort_display(),
+        "datum": f"{vergadering.datum:%d-%m-%Y}",
+        "tijd": f"{vergadering.tijd:%H:%M}",
+        "plaats": vergadering.plaats,
+    }
+
+
+@transaction.atomic
+def agendapunt_toevoegen(
+    *, vergadering: Vergadering, hulpvraag: Hulpvraag, door: User
+) -> Agendapunt:
+    """Put a hulpvraag (got through the access module) on a meeting's agenda. For a BAG-overleg
+    this sets *BAG geagendeerd* with date, time and place in the toelichting, so the school's
+    e-mail and Statushistorie say when; a PrO hulpvraag keeps its status until the outcome."""
+    if vergadering.organisatie_id != hulpvraag.organisatie_id:
+        raise PermissionDenied
+    verwacht = {VergaderingSoort.BAG: "BAG", VergaderingSoort.PRO: "PRO"}.get(vergadering.soort)
+    if verwacht is None or door.rol != Rol.SWV_LOKET:
+        raise PermissionDenied
+    if hulpvraag.type != verwacht:
+        raise ValidationError(
+            _("Op deze vergadering komen alleen hulpvragen van het type %(type)s.")
+            % {"type": verwacht}
+        )
+    if Agendapunt.objects.filter(vergadering=vergadering, hulpvraag=hulpvraag).exists():
+        raise ValidationError(_("Deze hulpvraag staat al op de agenda."))
+    if vergadering.soort == VergaderingSoort.BAG:
+        naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.IN_BEHANDELING)
+        hulpvraag_change_status(
+            hulpvraag=hulpvraag, naar=naar, door=door, toelichting=agendeer_toelichting(vergadering)
+        )
+    else:
+        fase = Termijn.objects.filter(hulpvraag=hulpvraag).values_list("fase", flat=True).first()
+        if fase not in (Fase.INGEDIEND, Fase.AANGEVULD):
+            raise ValidationError(
+                _("Alleen een ingediende of aangevulde aanvraag komt op de loketvergadering.")
+            )
+    return Agendapunt.objects.create(
+        organisatie_id=vergadering.organisatie_id, vergadering=vergadering, hulpvraag=hulpvraag
+    )
+
+
+def bag_advies_uitbrengen(
+    *, agendapunt: Agendapunt, door: User, toelichting: str, advies
+) -> Agendapunt:
+    """After the BAG-overleg: *BAG advies uitgebracht* with the advice as bijlage (added before
+    the status changes, all in one transaction; nothing left behind when refused)."""
+    if agendapunt.vergadering.soort != VergaderingSoort.BAG or door.rol != Rol.SWV_LOKET:
+        raise PermissionDenied
+    if advies is None:
+        raise ValidationError(_("Voeg het advies toe als bestand."))
+    try:
+        bestand = bestand_check(bestand=advies)
+    except Geweigerd as exc:
+        raise ValidationError(exc.message) from exc
+    hulpvraag = agendapunt.hulpvraag
+    naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BESLOTEN)
+    bijlagen = []
+    try:
+        with transaction.atomic():
+            bijlagen = bijlagen_add(hulpvraag=hulpvraag, door=door, bestanden=[bestand])
+            hulpvraag_change_status(
+                hulpvraag=hulpvraag, naar=naar, door=door, toelichting=toelichting
+            )
+            _afhandelen(agendapunt, Uitkomst.ADVIES, toelichting, door)
+    except BaseException:
+        _bestanden_weg(bijlagen)
+        raise
+    return agendapunt
+
+
+def _afhandelen(agendapunt: Agendapunt, uitkomst: str, toelichting: str, door: User) -> None:
+    agendapunt.uitkomst = uitkomst
+    agendapunt.toelichting = toelichting
+    agendapunt.afgehandeld_op = timezone.now()
+    agendapunt.afgehandeld_door = door
+    agendapunt.save(update_fields=["uitkomst", "toelichting", "afgehandeld_op", "afgehandeld_door"])
+
+
+@transaction.atomic
+def pro_uitkomst_vastleggen(
+    *, agendapunt: Agendapunt, door: User, uitkomst: str, toelichting: str = ""
+) -> Agendapunt:
+    """The loketvergadering's outcome for one PrO hulpvraag: akkoord → *PrO afgegeven*,
+    afwijzing → *PrO afwijzing* (toelichting), aangehouden → *PrO vragen gesteld* (toelichting)."""
+    if agendapunt.vergadering.soort != VergaderingSoort.PRO or door.rol != Rol.SWV_LOKET:
+        raise PermissionDenied
+    if agendapunt.uitkomst != Uitkomst.OPEN:
+        raise ValidationError(_("Voor deze hulpvraag is de uitkomst al vastgelegd."))
+    hulpvraag = agendapunt.hulpvraag
+    match uitkomst:
+        case Uitkomst.AKKOORD:
+            naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BESLOTEN, naam_bevat="afgegeven")
+        case Uitkomst.AFWIJZING:
+            naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BESLOTEN, naam_bevat="afw")
+        case Uitkomst.AANGEHOUDEN:
+            naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BIJ_SCHOOL, naam_bevat="vragen")
+        case _:
+            raise ValidationError(_("Kies akkoord, afwijzing of aangehouden."))
+    hulpvraag_change_status(hulpvraag=hulpvraag, naar=naar, door=door, toelichting=toelichting)
+    _afhandelen(agendapunt, uitkomst, toelichting, door)
+    return agendapunt
+
+
+def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
+    """The meetings of one hulpvraag this user may see: the SWV's meetings for loket and
+    deskundige; a school only its own internal rounds (the loket never sees those)."""
+    qs = Agendapunt.objects.filter(hulpvraag=hulpvraag).select_related("vergadering")
+    if user.rol == Rol.SCHOOL:
+        return qs.filter(
+            vergadering__soort=VergaderingSoort.INTERN,
+            vergadering__school__in=user.scholen.all(),
+        )
+    if user.rol in (Rol.SWV_LOKET, Rol.DESKUNDIGE):
+        return qs.exclude(vergadering__soort=VergaderingSoort.INTERN)
+    return qs.none()
+
+
+@transaction.atomic
+def interne_overlegronde_create(
+    *, hulpvraag: Hulpvraag, door: User, datum, tijd, plaats: str, deelnemers: str = ""
+) -> Agendapunt:
+    """A school plans its own overlegronde about a hulpvraag of its school."""
+    vergadering = vergadering_create(
+        door=door,
+        soort=VergaderingSoort.INTERN,
+        datum=datum,
+        tijd=tijd,
+        plaats=plaats,
+        deelnemers=deelnemers,
+        school=hulpvraag.schoolgegevens.school,
+    )
+    return Agendapunt.objects.create(
+        organisatie_id=hulpvraag.organisatie_id, vergadering=vergadering, hulpvraag=hulpvraag
+    )

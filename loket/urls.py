@@ -11,3 +11,12 @@ urlpatterns = [
 urlpatterns += [
     path("hulpvragen/<int:pk>/vragen/", views.vragen, name="vragen"),
 ]
+urlpatterns += [
+    path("vergaderingen/", views.vergaderingen, name="vergaderingen"),
+    path("vergaderingen/<int:pk>/", views.vergadering, name="vergadering"),
+    path(
+        "vergaderingen/<int:pk>/agenda/<int:punt>/",
+        views.agendapunt_afhandelen,
+        name="agendapunt_afhandelen",
+    ),
+]

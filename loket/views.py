@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,17 +17,35 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol, User
-from hulpvragen.access import hulpvraag_get_for
+from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to
 from hulpvragen.models import Label
 from hulpvragen.services import StatusWijzigingGeweigerd
-from loket.forms import LoketInstellingenForm, ToewijzenForm, VragenForm
+from hulpvragen.tabs import render_tab, tab_url
+from loket.forms import (
+    AgendaForm,
+    BagAdviesForm,
+    InternOverlegForm,
+    LoketInstellingenForm,
+    ProUitkomstForm,
+    ToewijzenForm,
+    VergaderingForm,
+    VragenForm,
+)
+from loket.klok import Fase
+from loket.models import Agendapunt, Uitkomst, Vergadering, VergaderingSoort
 from loket.selectors import WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
+    agendapunt_toevoegen,
+    agendapunten_voor,
+    bag_advies_uitbrengen,
     bij_school_keuzes,
     coordinatoren_voor,
     hulpvraag_toewijzen,
+    interne_overlegronde_create,
     loket_instellingen_update,
     loket_instellingen_voor,
+    pro_uitkomst_vastleggen,
+    vergadering_create,
     vragen_stellen,
 )
 
@@ -177,4 +196,171 @@ def vragen(request, pk: int):
         "loket/vragen.html",
         {"hulpvraag": hulpvraag, "form": form, "keuzes": keuzes},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+def _swv_vergadering(user: User, pk: int) -> Vergadering:
+    vergadering = Vergadering.objects.filter(
+        pk=pk,
+        organisatie_id=user.organisatie_id,
+        soort__in=[VergaderingSoort.BAG, VergaderingSoort.PRO],
+    ).first()
+    if vergadering is None:
+        raise Http404
+    return vergadering
+
+
+@login_required
+def vergaderingen(request):
+    """BAG-overleggen and PrO-loketvergaderingen: the list, and planning a new one."""
+    alleen_loket(request.user)
+    form = VergaderingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        vergadering = vergadering_create(door=request.user, **form.cleaned_data)
+        messages.success(request, _("%(v)s gepland.") % {"v": vergadering})
+        return redirect("loket:vergadering", pk=vergadering.pk)
+    lijst = (
+        Vergadering.objects.filter(
+            organisatie_id=request.user.organisatie_id,
+            soort__in=[VergaderingSoort.BAG, VergaderingSoort.PRO],
+        )
+        .annotate(aantal=Count("agendapunten"))
+        .order_by("-datum", "-tijd", "-id")[:200]
+    )
+    return render(
+        request,
+        "loket/vergaderingen.html",
+        {"vergaderingen": lijst, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _kandidaten(user: User, vergadering: Vergadering):
+    if vergadering.soort == VergaderingSoort.BAG:
+        type_, fasen = "BAG", [Fase.INGEDIEND, Fase.IN_BEHANDELING]
+    else:
+        type_, fasen = "PRO", [Fase.INGEDIEND, Fase.AANGEVULD]
+    return (
+        hulpvragen_visible_to(user)
+        .filter(type=type_, termijn__fase__in=fasen)
+        .exclude(agendapunten__vergadering=vergadering)
+        .select_related("leerling", "schoolgegevens__school", "status")
+        .order_by("termijn__ingediend_op", "pk")[:200]
+    )
+
+
+@login_required
+def vergadering(request, pk: int):
+    """One meeting: its agenda, putting hulpvragen on it, and per hulpvraag the outcome."""
+    alleen_loket(request.user)
+    vergadering = _swv_vergadering(request.user, pk)
+    kandidaten = list(_kandidaten(request.user, vergadering))
+    form = AgendaForm(request.POST or None, kandidaten=kandidaten)
+    if request.method == "POST" and form.is_valid():
+        hulpvraag = hulpvraag_get_for(request.user, form.cleaned_data["hulpvraag"])
+        try:
+            agendapunt_toevoegen(vergadering=vergadering, hulpvraag=hulpvraag, door=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except StatusWijzigingGeweigerd as refusal:
+            form.add_error(None, [refusal.message, *refusal.ontbrekend])
+        else:
+            messages.success(request, _("De hulpvraag staat op de agenda."))
+            return redirect("loket:vergadering", pk=vergadering.pk)
+    agenda = (
+        vergadering.agendapunten.filter(hulpvraag__in=hulpvragen_visible_to(request.user))
+        .select_related(
+            "hulpvraag__leerling", "hulpvraag__status", "hulpvraag__schoolgegevens__school"
+        )
+        .order_by("toegevoegd_op", "pk")
+    )
+    return render(
+        request,
+        "loket/vergadering.html",
+        {
+            "vergadering": vergadering,
+            "agenda": agenda,
+            "form": form,
+            "advies_form": BagAdviesForm(),
+            "uitkomst_form": ProUitkomstForm(),
+            "open": Uitkomst.OPEN,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def agendapunt_afhandelen(request, pk: int, punt: int):
+    """After the meeting: the BAG advice (with file) or the PrO outcome for one hulpvraag."""
+    alleen_loket(request.user)
+    vergadering = _swv_vergadering(request.user, pk)
+    agendapunt = Agendapunt.objects.filter(vergadering=vergadering, pk=punt).first()
+    if agendapunt is None:
+        raise Http404
+    agendapunt.hulpvraag = hulpvraag_get_for(request.user, agendapunt.hulpvraag_id)
+    if vergadering.soort == VergaderingSoort.BAG:
+        form = BagAdviesForm(request.POST, request.FILES)
+    else:
+        form = ProUitkomstForm(request.POST)
+    fouten: list[str] = []
+    if form.is_valid():
+        try:
+            if vergadering.soort == VergaderingSoort.BAG:
+                bag_advies_uitbrengen(
+                    agendapunt=agendapunt,
+                    door=request.user,
+                    toelichting=form.cleaned_data["toelichting"],
+                    advies=form.cleaned_data["advies"],
+                )
+            else:
+                pro_uitkomst_vastleggen(
+                    agendapunt=agendapunt,
+                    door=request.user,
+                    uitkomst=form.cleaned_data["uitkomst"],
+                    toelichting=form.cleaned_data["toelichting"],
+                )
+        except ValidationError as exc:
+            fouten = exc.messages
+        except StatusWijzigingGeweigerd as refusal:
+            fouten = [refusal.message, *refusal.ontbrekend]
+    else:
+        fouten = [f"{form.fields[n].label}: {' '.join(e)}" for n, e in form.errors.items()]
+    if fouten:
+        messages.error(request, " ".join(str(f) for f in fouten))
+    else:
+        messages.success(
+            request,
+            _("Vastgelegd; de status is nu “%(status)s”.")
+            % {"status": agendapunt.hulpvraag.status.naam},
+        )
+    return redirect("loket:vergadering", pk=vergadering.pk)
+
+
+def overlegronde_tab(request, hulpvraag):
+    """The Overlegronde tab: the meetings about this hulpvraag. Loket and deskundige see the SWV's
+    meetings; the school sees only its own internal rounds and plans them here."""
+    user = request.user
+    form = None
+    if user.rol == Rol.SCHOOL:
+        form = InternOverlegForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            interne_overlegronde_create(hulpvraag=hulpvraag, door=user, **form.cleaned_data)
+            messages.success(request, _("De interne overlegronde is gepland."))
+            return redirect(tab_url(hulpvraag.pk, "overlegronde"))
+    elif request.method == "POST":
+        raise Http404
+    punten = agendapunten_voor(hulpvraag=hulpvraag, user=user).order_by(
+        "-vergadering__datum", "-vergadering__tijd"
+    )
+    return render_tab(
+        request,
+        hulpvraag,
+        "overlegronde",
+        "loket/tab_overlegronde.html",
+        {"punten": punten, "form": form},
+        status=400 if form is not None and form.errors else 200,
     )

@@ -5,9 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.models import Rol
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.services import hulpvraag_change_status
-from tests.factories import AdresFactory, SchoolgegevensFactory, make_hulpvraag
+from organisaties.models import Sector
+from tests.factories import (
+    AdresFactory,
+    SchoolFactory,
+    SchoolgegevensFactory,
+    UserFactory,
+    make_hulpvraag,
+)
 
 INDIENEN = {
     "TLV_VSO": "TLV aanvraag indienen",
@@ -23,14 +31,30 @@ def status(hulpvraag, naam):
 
 
 @pytest.fixture
-def ingediend(world):
+def basisschool(world):
+    """A basisschool (they file BAG) and its IB'er."""
+    school = SchoolFactory(
+        organisatie=world.org, bestuur=world.bestuur_a, naam="OBS De Zonnewijzer", sector=Sector.PO
+    )
+    ib = UserFactory(organisatie=world.org, username="ib-er", rol=Rol.SCHOOL, scholen=[school])
+    return school, ib
+
+
+@pytest.fixture
+def ingediend(world, request):
     """make(type, school=…, aanvrager=…): a hulpvraag filled, signed and submitted by the school
     now (move the time around the call to submit it at another moment)."""
 
     def make(type="TLV_VSO", *, school=None, aanvrager=None):
+        sg_kwargs = {}
+        if type == "BAG":  # filed by a basisschool
+            school, aanvrager = request.getfixturevalue("basisschool")
+            sg_kwargs = {"leerjaar": None, "groep": 8}
         school = school or world.school_a
         aanvrager = aanvrager or world.coordinator_a
-        sg = SchoolgegevensFactory(school=school, aanvrager=aanvrager, email="zorg@school.example")
+        sg = SchoolgegevensFactory(
+            school=school, aanvrager=aanvrager, email="zorg@school.example", **sg_kwargs
+        )
         AdresFactory(leerling=sg.leerling)
         hulpvraag = make_hulpvraag(schoolgegevens=sg, type=type, door=aanvrager)
         formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)

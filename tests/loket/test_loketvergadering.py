@@ -1,0 +1,77 @@
+"""PrO-loketvergadering through the pages: agenda of PrO hulpvragen and per hulpvraag the outcome,
+each a status change through the engine."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from loket.models import Agendapunt, Termijn, Vergadering
+from tests.helpers import login
+
+VERGADERINGEN = reverse("loket:vergaderingen")
+
+
+def agenda(client, *hulpvragen):
+    response = client.post(
+        VERGADERINGEN,
+        {"soort": "pro", "datum": "2026-12-03", "tijd": "10:00", "plaats": "Loket"},
+    )
+    assert response.status_code == 302
+    vergadering = Vergadering.objects.latest("id")
+    for hv in hulpvragen:
+        response = client.post(
+            reverse("loket:vergadering", args=[vergadering.pk]), {"hulpvraag": hv.pk}
+        )
+        assert response.status_code == 302
+    return vergadering
+
+
+def uitkomst(client, vergadering, hulpvraag, **data):
+    punt = Agendapunt.objects.get(vergadering=vergadering, hulpvraag=hulpvraag)
+    return client.post(reverse("loket:agendapunt_afhandelen", args=[vergadering.pk, punt.pk]), data)
+
+
+def test_outcomes_move_each_hulpvraag(client, world, ingediend):
+    akkoord, afgewezen, aangehouden = ingediend("PRO"), ingediend("PRO"), ingediend("PRO")
+    login(client, world.loket)
+    vergadering = agenda(client, akkoord, afgewezen, aangehouden)
+    akkoord.refresh_from_db()
+    assert akkoord.status.naam == "PrO aanvraag indienen"  # the agenda itself changes nothing
+
+    assert uitkomst(client, vergadering, akkoord, uitkomst="akkoord").status_code == 302
+    # Afwijzing needs a toelichting: refused with the engine's message, nothing changed.
+    response = uitkomst(client, vergadering, afgewezen, uitkomst="afwijzing")
+    assert response.status_code == 302
+    assert "toelichting" in client.get(response["Location"]).content.decode()
+    afgewezen.refresh_from_db()
+    assert afgewezen.status.naam == "PrO aanvraag indienen"
+    uitkomst(client, vergadering, afgewezen, uitkomst="afwijzing", toelichting="IQ boven 80.")
+    uitkomst(
+        client, vergadering, aangehouden, uitkomst="aangehouden", toelichting="Toetsen ontbreken."
+    )
+
+    for hv, naam in (
+        (akkoord, "PrO afgegeven"),
+        (afgewezen, "PrO afwijzing"),
+        (aangehouden, "PrO vragen gesteld"),
+    ):
+        hv.refresh_from_db()
+        assert hv.status.naam == naam
+    assert Termijn.objects.get(hulpvraag=akkoord).gestopt_op is not None
+    assert Termijn.objects.get(hulpvraag=aangehouden).pauze_sinds is not None
+    page = client.get(reverse("loket:vergadering", args=[vergadering.pk])).content.decode()
+    assert "IQ boven 80." in page and "Toetsen ontbreken." in page
+    # An outcome is recorded once.
+    assert uitkomst(client, vergadering, akkoord, uitkomst="afwijzing", toelichting="x")
+    akkoord.refresh_from_db()
+    assert akkoord.status.naam == "PrO afgegeven"
+
+
+def test_only_submitted_pro_hulpvragen_are_candidates(client, world, ingediend):
+    pro, tlv = ingediend("PRO"), ingediend("TLV_VSO")
+    login(client, world.loket)
+    vergadering = agenda(client)
+    page = client.get(reverse("loket:vergadering", args=[vergadering.pk])).content.decode()
+    assert f'value="{pro.pk}"' in page
+    assert f'value="{tlv.pk}"' not in page
+    assert f'value="{world.hv_other_org.pk}"' not in page
