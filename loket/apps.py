@@ -15,6 +15,8 @@ class LoketConfig(AppConfig):
         from accounts.models import Rol
         from hulpvragen.tabs import register
 
+        register("aanpak", "loket.views.aanpak_tab")
+
         # Overlegronde: the SWV's meetings for loket and deskundige; the school's own rounds.
         register(
             "overlegronde",

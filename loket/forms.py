@@ -114,3 +114,12 @@ class ProUitkomstForm(forms.Form):
     toelichting = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AanpakForm(forms.Form):
+    beschikking = forms.CharField(
+        label=_("Beschikking (arrangement)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    aanpak = forms.CharField(
+        label=_("Afgesproken aanpak"), widget=forms.Textarea(attrs={"rows": 6})
+    )

@@ -212,3 +212,41 @@ class Agendapunt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vergadering}: {self.hulpvraag_id}"
+
+
+class Aanpak(models.Model):
+    """What the SWV posts on the Aanpak tab: the arrangement decision (beschikking) and the agreed
+    approach. Appended, never edited: a new decision is a new entry, the history stays."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    hulpvraag = models.ForeignKey(
+        "hulpvragen.Hulpvraag",
+        on_delete=models.CASCADE,
+        related_name="aanpakken",
+        verbose_name=_("hulpvraag"),
+    )
+    beschikking = models.TextField(_("beschikking (arrangement)"))
+    aanpak = models.TextField(_("afgesproken aanpak"))
+    geplaatst_door = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("geplaatst door"),
+    )
+    door_naam = models.CharField(_("door (naam)"), max_length=300, blank=True)
+    geplaatst_op = models.DateTimeField(_("geplaatst op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("aanpak")
+        verbose_name_plural = _("aanpak")
+        ordering = ["-geplaatst_op", "-id"]
+        indexes = [models.Index(fields=["hulpvraag", "-geplaatst_op"])]
+
+    def __str__(self) -> str:
+        return f"{self.hulpvraag_id}: {self.geplaatst_op:%d-%m-%Y}"

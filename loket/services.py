@@ -15,12 +15,20 @@ from django.utils.translation import gettext as _
 from accounts.models import SWV_ROLLEN, Rol, User
 from bijlagen.checks import Geweigerd
 from bijlagen.services import bestand_check, bijlagen_add
-from hulpvragen.models import Hulpvraag, KiezenDoor, Label, Overgang, Status, Statuswijziging
+from hulpvragen.models import (
+    Hulpvraag,
+    KiezenDoor,
+    Label,
+    Overgang,
+    Status,
+    Statuswijziging,
+)
 from hulpvragen.selectors import available_transitions
-from hulpvragen.services import hulpvraag_change_status
+from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
 from loket.documenten import vragendocument_maken
 from loket.klok import Fase, StatusSpec, klok_bereken, status_fase
 from loket.models import (
+    Aanpak,
     Agendapunt,
     LoketInstellingen,
     Termijn,
@@ -421,3 +429,34 @@ def interne_overlegronde_create(
     return Agendapunt.objects.create(
         organisatie_id=hulpvraag.organisatie_id, vergadering=vergadering, hulpvraag=hulpvraag
     )
+
+
+# --- Aanpak --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def aanpak_plaatsen(*, hulpvraag: Hulpvraag, door: User, beschikking: str, aanpak: str) -> Aanpak:
+    """The SWV posts the arrangement decision and the agreed approach on the Aanpak tab; the
+    aanvrager gets an e-mail through the outbox, in this transaction (no pupil data and none of
+    the text: only that there is a new aanpak, the hulpvraag type and the link)."""
+    if door.rol != Rol.SWV_LOKET or door.organisatie_id != hulpvraag.organisatie_id:
+        raise PermissionDenied
+    if not beschikking.strip() or not aanpak.strip():
+        raise ValidationError(_("Vul de beschikking en de afgesproken aanpak in."))
+    geplaatst = Aanpak.objects.create(
+        organisatie_id=hulpvraag.organisatie_id,
+        hulpvraag=hulpvraag,
+        beschikking=beschikking.strip(),
+        aanpak=aanpak.strip(),
+        geplaatst_door=door,
+        door_naam=str(door),
+    )
+    notificatie_aan_aanvrager(
+        hulpvraag=hulpvraag,
+        onderwerp=_("nieuwe aanpak"),
+        tekst=_(
+            "Het samenwerkingsverband heeft de beschikking en de afgesproken aanpak geplaatst. "
+            "U leest ze op het tabblad Aanpak van de hulpvraag."
+        ),
+    )
+    return geplaatst

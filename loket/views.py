@@ -22,6 +22,7 @@ from hulpvragen.models import Label
 from hulpvragen.services import StatusWijzigingGeweigerd
 from hulpvragen.tabs import render_tab, tab_url
 from loket.forms import (
+    AanpakForm,
     AgendaForm,
     BagAdviesForm,
     InternOverlegForm,
@@ -35,6 +36,7 @@ from loket.klok import Fase
 from loket.models import Agendapunt, Uitkomst, Vergadering, VergaderingSoort
 from loket.selectors import WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
+    aanpak_plaatsen,
     agendapunt_toevoegen,
     agendapunten_voor,
     bag_advies_uitbrengen,
@@ -362,5 +364,27 @@ def overlegronde_tab(request, hulpvraag):
         "overlegronde",
         "loket/tab_overlegronde.html",
         {"punten": punten, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+def aanpak_tab(request, hulpvraag):
+    """The Aanpak tab: everyone who sees the hulpvraag reads the SWV's beschikking and agreed
+    approach; the loket posts a new one (the school gets an e-mail)."""
+    user = request.user
+    form = AanpakForm(request.POST or None) if user.rol == Rol.SWV_LOKET else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            aanpak_plaatsen(hulpvraag=hulpvraag, door=user, **form.cleaned_data)
+            messages.success(request, _("De aanpak is geplaatst; de school krijgt bericht."))
+            return redirect(tab_url(hulpvraag.pk, "aanpak"))
+    return render_tab(
+        request,
+        hulpvraag,
+        "aanpak",
+        "loket/tab_aanpak.html",
+        {"aanpakken": hulpvraag.aanpakken.all(), "form": form},
         status=400 if form is not None and form.errors else 200,
     )
