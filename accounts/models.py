@@ -21,6 +21,9 @@ class Rol(models.TextChoices):
     DESKUNDIGE = "deskundige", _("Deskundige")
     BEHEERDER = "beheerder", _("Beheerder")
     PLATFORM = "platform", _("Platformbeheerder")
+    # An invited outsider (not an SWV or school user): reads only the hulpvragen granted to them
+    # on the Toegang tab, until the grant's end date (hulpvragen.services.toegang_uitnodigen).
+    GENODIGDE = "genodigde", _("Genodigde (tijdelijke leestoegang)")
 
 
 # Roles that work for the SWV itself (as opposed to schools and boards).

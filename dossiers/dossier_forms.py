@@ -221,9 +221,30 @@ class NotitieForm(forms.Form):
 class ToegangForm(forms.Form):
     gebruiker = forms.ModelChoiceField(label=_("Deskundige"), queryset=User.objects.none())
     reden = forms.CharField(label=_("Reden"), max_length=200, required=False)
+    geldig_tot = forms.DateField(
+        label=_("Geldig tot en met"),
+        required=False,
+        widget=DATUM_WIDGET,
+        help_text=_("Leeg: tot de toegang wordt ingetrokken."),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gebruiker"].queryset = User.objects.filter(
             organisatie_id=user.organisatie_id, rol=Rol.DESKUNDIGE, is_active=True
         ).order_by("last_name", "first_name")
+
+
+class UitnodigingForm(forms.Form):
+    """Invite an outsider (not an SWV or school user) to read this hulpvraag until a date."""
+
+    prefix = "uitnodiging"
+
+    voornaam = forms.CharField(label=_("Voornaam"), max_length=150)
+    achternaam = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        help_text=_("De uitnodiging en het account (gebruikersnaam) gaan naar dit adres."),
+    )
+    geldig_tot = forms.DateField(label=_("Geldig tot en met"), widget=DATUM_WIDGET)
+    reden = forms.CharField(label=_("Reden"), max_length=200, required=False)

@@ -23,7 +23,7 @@ from dossiers.models import (
     SociaalEmotioneleProblematiek,
     Toets,
 )
-from hulpvragen.models import Hulpvraag, HulpvraagType
+from hulpvragen.models import Hulpvraag, HulpvraagType, Toegang
 from hulpvragen.selectors import hulpvraag_types_for_school
 from organisaties.models import School
 
@@ -252,3 +252,12 @@ def hulpvraag_type_choices_for_school(*, school: School) -> list[tuple[str, str]
 def notities_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Notitie]:
     """ "Mijn notities": only the notes this user wrote."""
     return Notitie.objects.filter(hulpvraag=hulpvraag, auteur=user)
+
+
+def toegangen_zichtbaar_voor(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Toegang]:
+    """The grants of this hulpvraag listed on its Toegang tab. The loket does not see the
+    invitations a school made for its own internal overlegronde (issue 9, item 7)."""
+    qs = Toegang.objects.filter(hulpvraag=hulpvraag)
+    if user.rol != Rol.SCHOOL and user.rol != Rol.BEVOEGD_GEZAG:
+        qs = qs.exclude(schoolintern=True)
+    return qs

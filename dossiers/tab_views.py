@@ -5,19 +5,29 @@ access check, and renders through hulpvragen.tabs.render_tab."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
-from dossiers.dossier_forms import AdresForm, NotitieForm, SchoolgegevensForm, ToegangForm
-from dossiers.selectors import notities_for
+from dossiers.dossier_forms import (
+    AdresForm,
+    NotitieForm,
+    SchoolgegevensForm,
+    ToegangForm,
+    UitnodigingForm,
+)
+from dossiers.selectors import notities_for, toegangen_zichtbaar_voor
 from dossiers.services import (
+    UITNODIGERS,
     adres_add,
     notitie_create,
     schoolgegevens_update,
     toegang_grant,
     toegang_revoke,
+    toegang_uitnodigen,
 )
 from hulpvragen.models import Toegang
 from hulpvragen.tabs import render_tab, tab_url
@@ -126,38 +136,77 @@ def _rol_toegang(hulpvraag) -> list[dict]:
     return groepen
 
 
+def _toegang_mag_intrekken(user, toegang: Toegang) -> bool:
+    """The loket revokes the SWV's grants; a school revokes the invitations for its own internal
+    overlegronde."""
+    if user.rol == Rol.SWV_LOKET:
+        return not toegang.schoolintern
+    return user.rol == Rol.SCHOOL and toegang.schoolintern
+
+
 def toegang_tab(request, hulpvraag):
-    beheer = request.user.rol == Rol.SWV_LOKET
-    form = ToegangForm(request.POST or None, user=request.user) if beheer else None
+    user = request.user
+    beheer = user.rol == Rol.SWV_LOKET
+    post = request.POST if request.method == "POST" else None
+    form = ToegangForm(post, user=user) if beheer else None
+    uitnodigen = user.rol in UITNODIGERS
+    uitnodiging = UitnodigingForm(post) if uitnodigen else None
+    zichtbaar = toegangen_zichtbaar_voor(user=user, hulpvraag=hulpvraag)
     if request.method == "POST":
-        if not beheer:
-            raise Http404
         if "intrekken" in request.POST:
-            toegang = Toegang.objects.filter(
-                hulpvraag=hulpvraag, pk=request.POST.get("intrekken") or 0
-            ).first()
-            if toegang is None:
+            toegang = zichtbaar.filter(pk=request.POST.get("intrekken") or 0).first()
+            if toegang is None or not _toegang_mag_intrekken(user, toegang):
                 raise Http404
-            toegang_revoke(toegang=toegang, door=request.user)
+            toegang_revoke(toegang=toegang, door=user)
             messages.success(
                 request, _("De toegang van %(naam)s is ingetrokken.") % {"naam": toegang.gebruiker}
             )
             return redirect(tab_url(hulpvraag.pk, "toegang"))
-        if form.is_valid():
-            toegang_grant(
-                hulpvraag=hulpvraag,
-                gebruiker=form.cleaned_data["gebruiker"],
-                door=request.user,
-                reden=form.cleaned_data["reden"],
-            )
-            messages.success(
-                request,
-                _("%(naam)s heeft nu leestoegang.") % {"naam": form.cleaned_data["gebruiker"]},
-            )
-            return redirect(tab_url(hulpvraag.pk, "toegang"))
-    toegangen = list(
-        Toegang.objects.filter(hulpvraag=hulpvraag).select_related("gebruiker", "verleend_door")
-    )
+        if "uitnodigen" in request.POST:
+            if not uitnodigen:
+                raise Http404
+            form = ToegangForm(user=user) if beheer else None
+            if uitnodiging.is_valid():
+                try:
+                    toegang = toegang_uitnodigen(
+                        hulpvraag=hulpvraag, door=user, **uitnodiging.cleaned_data
+                    )
+                except ValidationError as exc:
+                    uitnodiging.add_error(None, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(naam)s is uitgenodigd en heeft leestoegang tot en met %(datum)s.")
+                        % {"naam": toegang.gebruiker, "datum": f"{toegang.geldig_tot:%d-%m-%Y}"},
+                    )
+                    return redirect(tab_url(hulpvraag.pk, "toegang"))
+        else:
+            if not beheer:
+                raise Http404
+            uitnodiging = UitnodigingForm() if uitnodigen else None
+            if form.is_valid():
+                toegang_grant(
+                    hulpvraag=hulpvraag,
+                    gebruiker=form.cleaned_data["gebruiker"],
+                    door=user,
+                    reden=form.cleaned_data["reden"],
+                    geldig_tot=form.cleaned_data["geldig_tot"],
+                )
+                messages.success(
+                    request,
+                    _("%(naam)s heeft nu leestoegang.") % {"naam": form.cleaned_data["gebruiker"]},
+                )
+                return redirect(tab_url(hulpvraag.pk, "toegang"))
+    vandaag = timezone.localdate()
+    toegangen = [
+        {
+            "t": t,
+            "verlopen": t.geldig_tot is not None and t.geldig_tot < vandaag,
+            "intrekbaar": t.ingetrokken_op is None and _toegang_mag_intrekken(user, t),
+        }
+        for t in zichtbaar.select_related("gebruiker", "verleend_door")
+    ]
+    fouten = (form is not None and form.errors) or (uitnodiging is not None and uitnodiging.errors)
     return render_tab(
         request,
         hulpvraag,
@@ -167,7 +216,10 @@ def toegang_tab(request, hulpvraag):
             "rolgroepen": _rol_toegang(hulpvraag),
             "toegangen": toegangen,
             "form": form,
+            "uitnodiging": uitnodiging,
             "beheer": beheer,
+            "school": user.rol == Rol.SCHOOL,
+            "acties": any(r["intrekbaar"] for r in toegangen),
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if fouten else 200,
     )

@@ -8,7 +8,8 @@ elsewhere). Rules (docs/architecture.md, "Access"):
 - school: hulpvragen whose Schoolgegevens point at one of the user's schools;
 - bevoegd gezag: hulpvragen of the schools of the user's bestuur;
 - SWV loket: every hulpvraag whose current status is visible to the SWV;
-- deskundige (and invited outsiders): only hulpvragen granted on the Toegang tab;
+- deskundige and genodigde (an invited outsider): only hulpvragen granted on the Toegang tab,
+  until the grant is revoked or its end date (geldig_tot) has passed;
 - beheerder and platform admin: no pupil data through these screens.
 """
 
@@ -16,10 +17,19 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Leerling, Schoolgegevens
 from hulpvragen.models import Hulpvraag, Toegang
+
+
+def toegang_geldig() -> Q:
+    """A grant that works now: not revoked and not past its end date (inclusive, local date).
+    Evaluated on every query, so an expired grant stops working at once."""
+    return Q(ingetrokken_op__isnull=True) & (
+        Q(geldig_tot__isnull=True) | Q(geldig_tot__gte=timezone.localdate())
+    )
 
 
 def _hulpvraag_rule(user: User) -> Q | None:
@@ -36,9 +46,9 @@ def _hulpvraag_rule(user: User) -> Q | None:
             return own & Q(schoolgegevens__school__bestuur_id=user.bestuur_id)
         case Rol.SWV_LOKET:
             return own & Q(status__zichtbaar_voor_swv=True)
-        case Rol.DESKUNDIGE:
+        case Rol.DESKUNDIGE | Rol.GENODIGDE:
             granted = Toegang.objects.filter(
-                hulpvraag=OuterRef("pk"), gebruiker=user, ingetrokken_op__isnull=True
+                toegang_geldig(), hulpvraag=OuterRef("pk"), gebruiker=user
             )
             return own & Q(Exists(granted))
     return None

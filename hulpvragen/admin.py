@@ -98,21 +98,42 @@ class ToegangAdmin(PupilDataAdmin, admin.ModelAdmin):
     """The loket grants a deskundige read access to a hulpvraag. Revoking sets “ingetrokken op”
     and keeps the row, so there is no delete."""
 
-    list_display = ("hulpvraag", "gebruiker", "reden", "verleend_door", "verleend_op", "actief")
+    list_display = (
+        "hulpvraag",
+        "gebruiker",
+        "reden",
+        "verleend_door",
+        "verleend_op",
+        "geldig_tot",
+        "actief",
+    )
     list_select_related = ("hulpvraag", "gebruiker", "verleend_door")
     list_filter = (("gebruiker", RelatedOnly), "ingetrokken_op")
     search_fields = ("gebruiker__username", "gebruiker__last_name", "reden")
-    fields = ("hulpvraag", "gebruiker", "reden", "verleend_door", "verleend_op", "ingetrokken_op")
+    fields = (
+        "hulpvraag",
+        "gebruiker",
+        "reden",
+        "verleend_door",
+        "verleend_op",
+        "geldig_tot",
+        "ingetrokken_op",
+    )
     readonly_fields = ("verleend_door", "verleend_op")
     rol_rechten = {Rol.SWV_LOKET: frozenset({"view", "add", "change"})}
 
     def visible_queryset(self, user):
+        # A school's invitations for its own internal overlegronde are not the SWV's business.
         return Toegang.objects.filter(
-            organisatie_id=user.organisatie_id, hulpvraag__in=hulpvragen_visible_to(user)
+            organisatie_id=user.organisatie_id,
+            hulpvraag__in=hulpvragen_visible_to(user),
+            schoolintern=False,
         )
 
     @admin.display(description=_("actief"), boolean=True)
     def actief(self, obj: Toegang) -> bool:
+        if obj.geldig_tot is not None and obj.geldig_tot < timezone.localdate():
+            return False
         return obj.ingetrokken_op is None or obj.ingetrokken_op > timezone.now()
 
     def get_readonly_fields(self, request, obj=None):

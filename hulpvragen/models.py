@@ -313,6 +313,19 @@ class Toegang(models.Model):
     )
     verleend_op = models.DateTimeField(_("verleend op"), auto_now_add=True)
     ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    geldig_tot = models.DateField(
+        _("geldig tot en met"),
+        null=True,
+        blank=True,
+        help_text=_("Na deze dag werkt de toegang niet meer. Leeg: tot intrekken."),
+    )
+    schoolintern = models.BooleanField(
+        _("interne overlegronde van de school"),
+        default=False,
+        help_text=_(
+            "Uitnodiging door de school voor haar eigen overlegronde; het loket ziet deze niet."
+        ),
+    )
 
     class Meta:
         verbose_name = _("toegang")

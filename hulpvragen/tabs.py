@@ -30,14 +30,18 @@ from hulpvragen.models import Hulpvraag
 
 TabView = Callable[[HttpRequest, Hulpvraag], HttpResponse]
 
+# Roles with the Hulpvragen screen (the list of everything they may see).
 IEDEREEN = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG, Rol.SWV_LOKET, Rol.DESKUNDIGE})
+# Who reads a hulpvraag's tabs: those, and an invited outsider (genodigde) for the hulpvragen
+# granted to them; a genodigde has no Hulpvragen screen, no notes and no Toegang tab.
+LEZERS = IEDEREEN | {Rol.GENODIGDE}
 
 
 @dataclass
 class Tab:
     slug: str
     label: str
-    rollen: frozenset[str] = IEDEREEN
+    rollen: frozenset[str] = LEZERS
     # A view, or a dotted path to one (resolved on first use), or None: "Nog niet beschikbaar".
     view: TabView | str | None = None
     uitleg: str = ""
@@ -69,7 +73,12 @@ TABS: dict[str, Tab] = {
             _("Overlegronde"),
             rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE}),
         ),
-        Tab("notities", _("Mijn notities"), view="dossiers.tab_views.notities_tab"),
+        Tab(
+            "notities",
+            _("Mijn notities"),
+            rollen=IEDEREEN,
+            view="dossiers.tab_views.notities_tab",
+        ),
         Tab(
             "toegang",
             _("Toegang"),

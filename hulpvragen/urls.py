@@ -10,6 +10,7 @@ app_name = "hulpvragen"
 urlpatterns = [
     path("", views.hulpvraag_lijst, name="lijst"),
     path("wissen/", views.hulpvraag_lijst_wissen, name="wissen"),
+    path("gedeeld/", views.gedeeld, name="gedeeld"),
     path("kolommen/", views.hulpvraag_lijst_kolommen, name="kolommen"),
     path("volledig-scherm/", views.hulpvraag_lijst_volledig_scherm, name="volledig_scherm"),
     path("<int:pk>/", views.hulpvraag_detail, name="detail"),

@@ -9,11 +9,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.models import Rol
 from dossiers.selectors import dossierconcepten_for, lijstvoorkeur_get
 from dossiers.services import inzage_record, lijstvoorkeur_save
 from hulpvragen import lijst
-from hulpvragen.access import hulpvraag_get_for
-from hulpvragen.models import Hulpvraag
+from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to, toegang_geldig
+from hulpvragen.models import Hulpvraag, Toegang
 from hulpvragen.tabs import TABS, render_tab
 
 
@@ -109,6 +110,26 @@ def hulpvraag_lijst(request):
             "concepten": list(dossierconcepten_for(user=user)[:20]),
         },
     )
+
+
+@login_required
+def gedeeld(request):
+    """An invited outsider's (genodigde) start: only the hulpvragen granted to them, while the
+    grant lasts; never the Hulpvragen screen of others."""
+    user = request.user
+    if user.rol != Rol.GENODIGDE:
+        raise Http404
+    toegangen = list(
+        Toegang.objects.filter(
+            toegang_geldig(),
+            gebruiker=user,
+            hulpvraag__in=hulpvragen_visible_to(user),
+        )
+        .select_related("hulpvraag__leerling", "hulpvraag__status")
+        .order_by("geldig_tot", "pk")
+    )
+    inzage_record(gebruiker=user, onderdeel="gedeeld", details=f"{len(toegangen)} rijen")
+    return render(request, "hulpvragen/gedeeld.html", {"toegangen": toegangen})
 
 
 @login_required

@@ -270,6 +270,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # --- Notifications (the outbox of hulpvragen, delivered by meldingen) ----------------------------
 # The address of this installation, for the link in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# An invited outsider's read access (Toegang tab) lasts at most this many days.
+TOEGANG_UITNODIGING_MAX_DAGEN = env_int("TOEGANG_UITNODIGING_MAX_DAGEN", 92)
 NOTIFICATIE_MAX_POGINGEN = env_int("NOTIFICATIE_MAX_POGINGEN", 6)
 NOTIFICATIE_RETRY_BASIS_SECONDEN = env_int("NOTIFICATIE_RETRY_BASIS_SECONDEN", 60)
 # How often beat relays unsent rows, and how long a new row is left to its on-commit task first.

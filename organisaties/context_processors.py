@@ -19,6 +19,9 @@ def navigatie(request) -> dict:
         tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
     if user.rol == Rol.SWV_LOKET and user.organisatie_id:
         tabs.append((_("Werkvoorraad"), reverse("loket:werkvoorraad")))
+    if user.rol == Rol.GENODIGDE:
+        # An invited outsider sees only what was shared with them, never the Hulpvragen screen.
+        tabs.append((_("Gedeelde dossiers"), reverse("hulpvragen:gedeeld")))
     if user.rol == Rol.BEVOEGD_GEZAG:
         # Aanvraagformulieren of the bestuur's schools that wait for this board member.
         tabs.append((_("Te ondertekenen"), reverse("formulieren:te_ondertekenen")))
