@@ -180,7 +180,15 @@ class HulpvraagForm(forms.Form):
     """Step 4 of the manual: Titel from the list, optional Omschrijving without names, and a
     Coördinator only the SWV sets."""
 
-    type = forms.ChoiceField(label=_("Titel"))
+    type = forms.ChoiceField(
+        label=_("Titel"),
+        error_messages={
+            "invalid_choice": _(
+                "Deze titel wordt niet aangeboden voor scholen in de sector van deze school. "
+                "Kies een titel uit de lijst."
+            )
+        },
+    )
     omschrijving = forms.CharField(
         label=_("Omschrijving"),
         required=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
@@ -286,6 +287,11 @@ def stap(request, pk: int, stap: str):
                         "coordinator": form.cleaned_data.get("coordinator"),
                     },
                 )
+            except ValidationError as exc:
+                # The engine's type-per-sector rule (hulpvraag_create) refused the title.
+                form.add_error("type", exc)
+                context["bewaard"] = True
+                return render(request, "dossiers/wizard.html", context, status=400)
             except IntegrityError:
                 messages.error(
                     request,
@@ -332,15 +338,19 @@ def nieuwe_hulpvraag(request, leerling_pk: int):
         namen=namen,
     )
     if request.method == "POST" and form.is_valid():
-        hulpvraag = hulpvraag_add(
-            schoolgegevens=sg,
-            door=request.user,
-            type=form.cleaned_data["type"],
-            omschrijving=form.cleaned_data["omschrijving"],
-            coordinator=form.cleaned_data.get("coordinator"),
-        )
-        messages.success(request, _("De hulpvraag is aangemaakt."))
-        return redirect("hulpvragen:detail", hulpvraag.pk)
+        try:
+            hulpvraag = hulpvraag_add(
+                schoolgegevens=sg,
+                door=request.user,
+                type=form.cleaned_data["type"],
+                omschrijving=form.cleaned_data["omschrijving"],
+                coordinator=form.cleaned_data.get("coordinator"),
+            )
+        except ValidationError as exc:
+            form.add_error("type", exc)
+        else:
+            messages.success(request, _("De hulpvraag is aangemaakt."))
+            return redirect("hulpvragen:detail", hulpvraag.pk)
     return render(
         request,
         "dossiers/nieuwe_hulpvraag.html",

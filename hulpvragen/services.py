@@ -35,7 +35,7 @@ from hulpvragen.models import (
     TypePerSector,
 )
 from hulpvragen.process_validation import proces_validate
-from hulpvragen.selectors import actor_for
+from hulpvragen.selectors import actor_for, hulpvraag_types_for_school
 from hulpvragen.signals import status_gewijzigd
 from meldingen.services import notificaties_enqueue
 from organisaties.models import Organisatie
@@ -189,6 +189,14 @@ def proces_activate(*, proces: Proces) -> Proces:
 # --- Hulpvragen ----------------------------------------------------------------------------------
 
 
+def type_niet_aangeboden_melding(*, type: str, school) -> str:
+    label = HulpvraagType(type).label if type in HulpvraagType.values else str(type)
+    return _(
+        "Een hulpvraag %(type)s wordt niet aangeboden voor %(school)s (sector %(sector)s). "
+        "Kies een titel uit de lijst."
+    ) % {"type": label, "school": school.naam, "sector": school.get_sector_display()}
+
+
 @transaction.atomic
 def hulpvraag_create(
     *,
@@ -199,8 +207,14 @@ def hulpvraag_create(
     hulpvraagdatum: date | None = None,
 ) -> Hulpvraag:
     """A new hulpvraag starts in the initial status of its type's active process version; the
-    history starts with that status, and its type's form is attached."""
+    history starts with that status, and its type's form is attached.
+
+    Only a type offered to the school's sector (TypePerSector, with an active process) can be
+    created, whoever asks and whatever a form posted: otherwise ValidationError (Dutch)."""
     organisatie_id = schoolgegevens.organisatie_id
+    school = schoolgegevens.school
+    if type not in hulpvraag_types_for_school(school=school):
+        raise ValidationError(type_niet_aangeboden_melding(type=type, school=school), code="type")
     proces = Proces.objects.get(organisatie_id=organisatie_id, type=type, actief=True)
     status = proces.statussen.get(initieel=True)
     hulpvraag = Hulpvraag.objects.create(
