@@ -131,6 +131,34 @@ def bijlage_concepten_store(
     return concepten
 
 
+def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
+    """Store checked files for something that has no hulpvraag yet (the new-dossier wizard's
+    concept). Returns per file the metadata a BijlageConcept holds; the caller keeps it and later
+    passes it to bijlagen_add as unsaved BijlageConcept(**metadata) items. Nothing fires."""
+    bewaard = []
+    try:
+        for item in bestanden:
+            bewaard.append(
+                {
+                    "sleutel": _opslaan(item.bestand),
+                    "originele_naam": item.originele_naam,
+                    "grootte": item.grootte,
+                    "content_type": item.soort.content_type,
+                    "soort": item.soort.code,
+                    "sha256": item.sha256,
+                }
+            )
+    except BaseException:
+        _opgeslagen_verwijderen([b["sleutel"] for b in bewaard])
+        raise
+    return bewaard
+
+
+def bestanden_verwijderen(*, sleutels: list[str]) -> None:
+    """Remove stored files that never became (or no longer are) a bijlage."""
+    _opgeslagen_verwijderen(list(sleutels))
+
+
 def _weergavenamen(items: list[tuple[str, str]], *, beantwoordt_vragen: bool) -> list[str]:
     """Display names. Answers to questions are named as the manual asked schools to rename them
     by hand ("beantwoordingvragen" + ddmmjj), numbered when there are several."""
@@ -149,8 +177,11 @@ def bijlagen_add(
     bestanden: list[Gecontroleerd],
     concepten: list[BijlageConcept] = (),
     beantwoordt_vragen: bool = False,
+    gebeurtenis: bool = True,
 ) -> list[Bijlage]:
-    """Add checked files (and previously staged ones) as one upload action."""
+    """Add checked files (and previously staged ones) as one upload action. `gebeurtenis=False`
+    for the files of a hulpvraag being created (the wizard): nothing was submitted yet, so the
+    engine's "bijlage toegevoegd" event does not fire."""
     concepten = list(concepten)
     nieuw = [(_opslaan(item.bestand), item) for item in bestanden]
     try:
@@ -196,8 +227,9 @@ def bijlagen_add(
                 )
                 for naam, rij in zip(namen, rijen, strict=True)
             ]
-            BijlageConcept.objects.filter(pk__in=[c.pk for c in concepten]).delete()
-            _bijlage_toegevoegd(hulpvraag=hulpvraag, door=door)
+            BijlageConcept.objects.filter(pk__in=[c.pk for c in concepten if c.pk]).delete()
+            if gebeurtenis:
+                _bijlage_toegevoegd(hulpvraag=hulpvraag, door=door)
     except BaseException:
         _opgeslagen_verwijderen([sleutel for sleutel, _item in nieuw])
         raise

@@ -373,7 +373,52 @@ def dossierconcept_save(
 
 
 def dossierconcept_delete(*, concept: DossierConcept) -> None:
-    concept.delete()
+    from bijlagen.services import bestanden_verwijderen
+
+    sleutels = [b["sleutel"] for b in concept.gegevens.get("bijlagen", [])]
+    with transaction.atomic():
+        concept.delete()
+        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=sleutels))
+
+
+def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> list[dict]:
+    """Keep checked files (bijlagen.services.Gecontroleerd) with the wizard's concept: stored now,
+    listed in `gegevens["bijlagen"]`, so they survive leaving the wizard and become the
+    hulpvraag's bijlagen on the last "Opslaan" (dossier_create). No hulpvraag, no event yet."""
+    from bijlagen.services import bestanden_bewaren, bestanden_verwijderen
+
+    if not bestanden:
+        return []
+    bewaard = bestanden_bewaren(bestanden=bestanden)
+    try:
+        with transaction.atomic():
+            vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
+            vers.gegevens = {
+                **vers.gegevens,
+                "bijlagen": [*vers.gegevens.get("bijlagen", []), *bewaard],
+            }
+            vers.save(update_fields=["gegevens", "gewijzigd_op"])
+    except BaseException:
+        bestanden_verwijderen(sleutels=[b["sleutel"] for b in bewaard])
+        raise
+    concept.gegevens = vers.gegevens
+    return bewaard
+
+
+def dossierconcept_bijlage_remove(*, concept: DossierConcept, sleutel: str) -> None:
+    """Take one file off the concept again (and out of storage)."""
+    from bijlagen.services import bestanden_verwijderen
+
+    with transaction.atomic():
+        vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
+        bijlagen = vers.gegevens.get("bijlagen", [])
+        over = [b for b in bijlagen if b["sleutel"] != sleutel]
+        if len(over) == len(bijlagen):
+            return
+        vers.gegevens = {**vers.gegevens, "bijlagen": over}
+        vers.save(update_fields=["gegevens", "gewijzigd_op"])
+        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=[sleutel]))
+    concept.gegevens = vers.gegevens
 
 
 @transaction.atomic
@@ -407,6 +452,20 @@ def dossier_create(
     if hulpvraag.get("coordinator") is not None:
         created.coordinator = hulpvraag["coordinator"]
         created.save(update_fields=["coordinator"])
+    bijlagen = concept.gegevens.get("bijlagen", [])
+    if bijlagen:
+        from bijlagen.models import BijlageConcept
+        from bijlagen.services import bijlagen_add
+
+        # The concept's stored files become the hulpvraag's bijlagen as one upload action, in
+        # this transaction. Not submitted yet, so no "bijlage toegevoegd" event.
+        bijlagen_add(
+            hulpvraag=created,
+            door=door,
+            bestanden=[],
+            concepten=[BijlageConcept(**b) for b in bijlagen],
+            gebeurtenis=False,
+        )
     concept.delete()
     inzage_record(
         gebruiker=door,

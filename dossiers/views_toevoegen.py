@@ -13,15 +13,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
+from bijlagen.checks import TOEGESTAAN
+from bijlagen.services import bestanden_check
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm
 from dossiers.models import ConceptStap, DossierConcept, Leerling, Schoolgegevens
 from dossiers.search import MIN_ZOEK_LENGTE, leerlingen_matching
 from dossiers.selectors import dossierconcepten_for, hulpvraag_type_choices_for_school
 from dossiers.services import (
     dossier_create,
+    dossierconcept_bijlage_remove,
+    dossierconcept_bijlagen_add,
     dossierconcept_delete,
     dossierconcept_save,
     dossierconcept_start,
@@ -265,11 +270,40 @@ def stap(request, pk: int, stap: str):
         return redirect("dossiers:stap", c.pk, ConceptStap.SCHOOLGEGEVENS)
     leerling = basis.leerling_data()
     namen = [leerling["roepnaam"], leerling["achternaam"], leerling["voornamen"]]
+    afgewezen = []
     if post is not None:
         dossierconcept_save(concept=c, stap=stap, gegevens=_raw(post, HULPVRAAG_VELDEN))
+        # Bijlagen at creation: kept with the concept at once (also when the rest does not
+        # validate yet, or the user leaves), added to the hulpvraag on the last Opslaan.
+        for sleutel in post.getlist("bijlage_verwijderen"):
+            dossierconcept_bijlage_remove(concept=c, sleutel=sleutel)
+        goed, afgewezen = bestanden_check(bestanden=request.FILES.getlist("bestanden"))
+        dossierconcept_bijlagen_add(concept=c, bestanden=goed)
+        if "alleen_bijlagen" in post and not afgewezen:
+            if goed:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d bijlage bewaard bij dit dossier.",
+                        "%(n)d bijlagen bewaard bij dit dossier.",
+                        len(goed),
+                    )
+                    % {"n": len(goed)},
+                )
+            return redirect("dossiers:stap", c.pk, ConceptStap.HULPVRAAG)
     form = _hulpvraag_form(c, user, school.cleaned_data["school"], namen, post)
-    context.update(form=form, school=school.cleaned_data["school"])
+    context.update(
+        form=form,
+        school=school.cleaned_data["school"],
+        bijlagen=c.gegevens.get("bijlagen", []),
+        afgewezen=afgewezen,
+        toegestaan=TOEGESTAAN,
+    )
     if post is not None:
+        if afgewezen:
+            form.is_valid()  # show the fields' messages too
+            context["bewaard"] = True
+            return render(request, "dossiers/wizard.html", context, status=400)
         if form.is_valid():
             sg = school.model_data()
             if user.rol == Rol.SCHOOL and sg["aanvrager"] is None:
@@ -304,8 +338,8 @@ def stap(request, pk: int, stap: str):
             messages.success(
                 request,
                 _(
-                    "Het dossier en de hulpvraag zijn aangemaakt. Voeg via de knop Bijlagen "
-                    "de relevante bijlagen toe."
+                    "Het dossier en de hulpvraag zijn aangemaakt. Meer bijlagen voegt u toe "
+                    "met de knop Bijlagen."
                 ),
             )
             return redirect("hulpvragen:detail", hulpvraag.pk)
