@@ -277,7 +277,13 @@ class Hulpvraag(models.Model):
         ordering = ["-laatste_datum", "-id"]
         indexes = [
             models.Index(fields=["organisatie", "-laatste_datum", "-id"]),
-            models.Index(fields=["organisatie", "status"]),
+            # The status filter of the Hulpvragen screen walks this in list order (no sort of all
+            # rows of that status); it also serves every (organisatie, status) lookup, so the
+            # former (organisatie, status) index went.
+            models.Index(
+                fields=["organisatie", "status", "-laatste_datum", "-id"],
+                name="hulpvraag_org_status_datum",
+            ),
         ]
 
     def __str__(self) -> str:
