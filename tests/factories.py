@@ -152,6 +152,11 @@ def make_hulpvraag(
 ):
     """A hulpvraag through the real service; `status` names a status of its process to move it to
     (test set-up only: the status engine is the one way in application code)."""
+    if schoolgegevens is None and type == HulpvraagType.BAG:
+        # BAG is offered to basisscholen only (TypePerSector); hulpvraag_create enforces it.
+        schoolgegevens_kwargs.setdefault("school__sector", Sector.PO)
+        schoolgegevens_kwargs.setdefault("leerjaar", None)
+        schoolgegevens_kwargs.setdefault("groep", 8)
     schoolgegevens = schoolgegevens or SchoolgegevensFactory(**schoolgegevens_kwargs)
     hulpvraag = hulpvraag_create(schoolgegevens=schoolgegevens, type=type, door=door)
     if status is not None:
@@ -167,3 +172,16 @@ def grant_toegang(*, hulpvraag, gebruiker, door=None) -> Toegang:
         gebruiker=gebruiker,
         verleend_door=door,
     )
+
+
+def school_voor_type(type, *, school, gebruiker) -> School:
+    """`school` itself, or for BAG (offered to basisscholen only) a basisschool of the same
+    bestuur at which `gebruiker` also works: hulpvraag_create refuses a type the school's sector
+    is not offered."""
+    if type != HulpvraagType.BAG or school.sector == Sector.PO:
+        return school
+    basisschool = SchoolFactory(
+        organisatie=school.organisatie, bestuur=school.bestuur, sector=Sector.PO
+    )
+    gebruiker.scholen.add(basisschool)
+    return basisschool

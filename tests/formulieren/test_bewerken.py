@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from accounts.models import Rol
 from hulpvragen.models import HulpvraagType
-from tests.factories import SchoolgegevensFactory, UserFactory, make_hulpvraag
+from tests.factories import (
+    SchoolgegevensFactory,
+    UserFactory,
+    make_hulpvraag,
+    school_voor_type,
+)
 from tests.formulieren.conftest import LASTIGE_TEKST, formulier_van, volledige_post
 from tests.helpers import login
 
@@ -156,9 +161,12 @@ def test_a_conditional_question_becomes_required(client, world):
 
 
 def test_bag_can_only_reserve_a_meeting_date_and_be_completed_later(client, world):
+    school = school_voor_type(
+        HulpvraagType.BAG, school=world.school_a, gebruiker=world.coordinator_a
+    )
     hv = make_hulpvraag(
         type=HulpvraagType.BAG,
-        schoolgegevens=SchoolgegevensFactory(school=world.school_a, leerjaar=None, groep=8),
+        schoolgegevens=SchoolgegevensFactory(school=school, leerjaar=None, groep=8),
         door=world.coordinator_a,
     )
     formulier = formulier_van(hv)

@@ -16,7 +16,7 @@ from docx import Document
 
 from formulieren.definities import vragen
 from hulpvragen.models import HulpvraagType
-from tests.factories import SchoolgegevensFactory, make_hulpvraag
+from tests.factories import SchoolgegevensFactory, make_hulpvraag, school_voor_type
 from tests.formulieren.conftest import LASTIGE_TEKST, formulier_van, volledige_post
 from tests.helpers import login
 
@@ -48,9 +48,11 @@ def _docx_tekst(inhoud: bytes) -> str:
 
 
 def _ingevuld(client, world, type_):
+    school = school_voor_type(type_, school=world.school_a, gebruiker=world.coordinator_a)
+    sg = {"leerjaar": None, "groep": 8} if school.sector == "PO" else {}
     hv = make_hulpvraag(
         type=type_,
-        schoolgegevens=SchoolgegevensFactory(school=world.school_a),
+        schoolgegevens=SchoolgegevensFactory(school=school, **sg),
         door=world.coordinator_a,
     )
     formulier = formulier_van(hv)
