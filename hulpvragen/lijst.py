@@ -234,8 +234,9 @@ def hulpvragen_zoeken(*, user: User, filters: dict[str, Any]) -> QuerySet[Hulpvr
     if filters.get("type"):
         qs = qs.filter(type=filters["type"])
     if filters.get("status"):
-        # The status rows of this organisation by name: the (organisatie, status) index then
-        # serves the filter, instead of every organisation's rows of that status_id.
+        # The status rows of this organisation by name: the (organisatie, status, -laatste_datum,
+        # -id) index then serves the filter (in list order for the default sort), instead of
+        # every organisation's rows of that status_id.
         statussen = Status.objects.filter(
             proces__organisatie_id=user.organisatie_id, naam=filters["status"]
         )
