@@ -115,16 +115,19 @@ def test_unknown_tab_is_404(client, world):
     assert response.status_code == 404
 
 
-# Tabs that no part of the application fills yet (others plug theirs in at start-up).
-LEGE_TABS = [slug for slug, t in TABS.items() if t.view is None and not t.url_name]
-
-
-@pytest.mark.parametrize("slug", LEGE_TABS)
-def test_unfilled_tabs_say_so_honestly(client, world, slug):
-    login(client, world.loket)
-    response = client.get(tab(world.hv_a_ingediend, slug))
-    assert response.status_code == 200
-    assert "Nog niet beschikbaar" in response.content.decode()
+def test_a_tab_without_a_view_says_so_honestly(client, world):
+    """Every tab is filled by now; a tab whose app is not installed (view None) must still answer
+    honestly instead of failing."""
+    saved = TABS["aanpak"].view
+    try:
+        TABS["aanpak"].view = None
+        TABS["aanpak"]._resolved = None
+        login(client, world.loket)
+        response = client.get(tab(world.hv_a_ingediend, "aanpak"))
+        assert response.status_code == 200
+        assert "Nog niet beschikbaar" in response.content.decode()
+    finally:
+        register("aanpak", saved)
 
 
 def test_another_app_plugs_a_tab_in_without_editing_the_list(client, world):
