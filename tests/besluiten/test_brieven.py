@@ -143,3 +143,32 @@ def test_a_template_belongs_to_one_organisation(client, world):
     page = client.get(reverse("besluiten:sjabloon", args=["fa"])).content.decode()
     assert "Alleen VO2505." not in page
     assert "Betreft: toewijzing financieel arrangement" in page
+
+
+def test_letter_generation_time(world, compleet):
+    """Measured: the .docx of a toekenningsbrief (python-docx), and its PDF (LibreOffice)."""
+    import time
+
+    from besluiten.brieven import brief_docx
+    from besluiten.services import _brief
+    from formulieren.word import docx_to_pdf, soffice_path
+
+    brief = _brief(
+        hulpvraag=compleet,
+        soort="tlv_vso",
+        door=world.loket,
+        besluitdatum=compleet.hulpvraagdatum,
+        waarden={"bekostigingscategorie": "midden", "ingangsdatum": "", "einddatum": ""},
+    )
+    cpu = []
+    for _ in range(5):
+        start = time.process_time()
+        docx = brief_docx(brief)
+        cpu.append(time.process_time() - start)
+    regel = f"\nToekenningsbrief .docx: mediaan {sorted(cpu)[2] * 1000:.0f} ms CPU"
+    if soffice_path():
+        start = time.perf_counter()
+        assert docx_to_pdf(docx).startswith(b"%PDF")
+        regel += f"; PDF via LibreOffice {time.perf_counter() - start:.1f} s wandklok"
+    print(regel)
+    assert sorted(cpu)[2] < 0.5

@@ -363,6 +363,21 @@ def test_renewal_flag_and_constant_queries_on_the_tlv_tab(
         )
     with django_assert_max_num_queries(len(een.captured_queries)):
         tab = client.get(url).content.decode()
+    print(f"\nTLV-tab: {len(een.captured_queries)} queries met 1 TLV, ook met 4")
     assert tab.count("1 Bijlagen") == 4
     assert tab.count("Verloopt binnenkort") == 1
     assert Hulpvraag.objects.filter(leerling=eerste.leerling).count() == 4
+
+
+def test_a_double_submitted_tlv_form_records_one_tlv(client, world, compleet, kinderarts):
+    twee_adviezen(client, world, compleet, kinderarts)
+    assert tlv_post(client, compleet).status_code == 302
+    tweede = tlv_post(client, compleet)  # the same page, posted again
+    assert tweede.status_code == 200
+    page = tweede.content.decode()
+    assert "Over deze hulpvraag is al een besluit vastgelegd." in page or "intussen" in page
+    assert Toelaatbaarheidsverklaring.objects.filter(hulpvraag=compleet).count() == 1
+    assert compleet.statuswijzigingen.filter(naar__naam="TLV afgegeven").count() == 1
+    from bijlagen.models import Bijlage
+
+    assert Bijlage.objects.filter(hulpvraag=compleet).count() == 1

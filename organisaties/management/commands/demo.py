@@ -95,6 +95,10 @@ class Command(BaseCommand):
             "deskundige": self._user(
                 vo, "deskundige", "Frank", "Mulder", Rol.DESKUNDIGE, functie="orthopedagoog"
             ),
+            # The second deskundige of a TLV VSO (docs/besluiten.md): another discipline.
+            "kinderarts": self._user(
+                vo, "kinderarts", "Ilse", "Kok", Rol.DESKUNDIGE, functie="kinderarts"
+            ),
             "beheerder": self._user(vo, "beheerder", "Greet", "Bos", Rol.BEHEERDER, staff=True),
         }
         po_coordinator = self._user(
