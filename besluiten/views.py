@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Rol
 from besluiten import brieven
 from besluiten.forms import AdviesForm, AfwijzingForm, FaForm, SjabloonForm, TlvForm, ToewijzenForm
-from besluiten.models import BriefSoort, Deskundigenadvies, TlvSoort
+from besluiten.models import Afwijzing, BriefSoort, Deskundigenadvies, TlvSoort
 from besluiten.selectors import (
     adviezen_for,
     besluit_toegestaan,
@@ -51,8 +51,7 @@ def tlv_tab(request, hulpvraag):
         adviezen = list(adviezen_for(user=request.user, hulpvraag=hulpvraag))
     afwijzing = None
     if hulpvraag.type == HulpvraagType.TLV_VSO and hulpvraag.status.eindstatus:
-        besluit = besluit_van(hulpvraag)
-        afwijzing = besluit if besluit is not None and not hasattr(besluit, "soort") else None
+        afwijzing = Afwijzing.objects.filter(hulpvraag=hulpvraag).first()
     return render_tab(
         request,
         hulpvraag,

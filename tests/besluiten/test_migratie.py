@@ -1,0 +1,44 @@
+"""Migration besluiten/0002 adds the decision checks to processes that organisations loaded
+before the checks existed (and takes them out again on the way back)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from django.apps import apps
+
+from hulpvragen.models import Overgang
+
+pytestmark = pytest.mark.django_db
+
+migratie = importlib.import_module("besluiten.migrations.0002_controles_bestaande_processen")
+
+
+def _controles(world, naar):
+    """The checks of the manual transitions to `naar` (one list when they all agree)."""
+    lijsten = {
+        tuple(o.controles)
+        for o in Overgang.objects.filter(
+            proces__organisatie=world.org, naar__naam=naar, trigger="handmatig"
+        )
+    }
+    assert len(lijsten) == 1, lijsten
+    return list(lijsten.pop())
+
+
+def test_existing_processes_get_the_decision_checks(world):
+    for overgang in Overgang.objects.filter(proces__organisatie=world.org):
+        overgang.controles = [c for c in overgang.controles if not c.endswith("_vastgelegd")]
+        overgang.save(update_fields=["controles"])
+    assert _controles(world, "TLV afgegeven") == []
+
+    migratie.toevoegen(apps, None)
+    migratie.toevoegen(apps, None)  # twice: no duplicates
+    assert _controles(world, "TLV afgegeven") == ["tlv_vastgelegd"]
+    assert _controles(world, "TLV afwijzing toegelicht") == ["afwijzing_vastgelegd"]
+    assert _controles(world, "FA afgegeven") == ["fa_vastgelegd"]
+    assert "tlv_vastgelegd" not in _controles(world, "TLV aanvraag indienen")
+
+    migratie.verwijderen(apps, None)
+    assert _controles(world, "TLV afgegeven") == []
