@@ -141,6 +141,8 @@ def inzage_zip(*, inzage: Inzage, door: User):
             json.dumps(inzage.rijen, ensure_ascii=False, indent=2, default=str),
         )
         for b in inzage.bijlagen:
+            if not b.downloadbaar:  # waiting for the virus scan, or in quarantine
+                continue
             with (
                 default_storage.open(b.sleutel, "rb") as bron,
                 z.open(f"bijlagen/{b.pk}-{b.naam}", "w") as doel,

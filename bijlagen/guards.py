@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from bijlagen.models import Bijlage
+from bijlagen.models import Bijlage, ScanStatus
 from hulpvragen.guards import GuardContext, register_guard
 
 
@@ -13,7 +13,11 @@ from hulpvragen.guards import GuardContext, register_guard
 def bijlagen_aanwezig(ctx: GuardContext) -> list[str]:
     # The manual (step 7): add at least the form signed by the parents and the OPP before
     # indienen. Which file is which is not recorded, so this checks that there is any.
-    if Bijlage.objects.filter(hulpvraag_id=ctx.hulpvraag.pk, ingetrokken_op__isnull=True).exists():
+    if (
+        Bijlage.objects.filter(hulpvraag_id=ctx.hulpvraag.pk, ingetrokken_op__isnull=True)
+        .exclude(scan_status=ScanStatus.BESMET)
+        .exists()
+    ):
         return []
     return [
         _gettext(

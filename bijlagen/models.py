@@ -11,6 +11,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ScanStatus(models.TextChoices):
+    """The virus scan (bijlagen/scan.py). Without a scanner configured (CLAMD_HOST) a file is
+    "niet gescand" and downloadable; with one, only a clean scan makes it downloadable."""
+
+    NIET_GESCAND = "niet_gescand", _("niet gescand (geen virusscanner ingesteld)")
+    WACHT = "wacht", _("wacht op virusscan")
+    SCHOON = "schoon", _("gescand, geen virus")
+    BESMET = "besmet", _("in quarantaine: virus gevonden")
+
+
 class Bijlage(models.Model):
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -63,6 +73,17 @@ class Bijlage(models.Model):
         related_name="+",
         verbose_name=_("ingetrokken door"),
     )
+    scan_status = models.CharField(
+        _("virusscan"), max_length=12, choices=ScanStatus.choices, default=ScanStatus.NIET_GESCAND
+    )
+    scan_op = models.DateTimeField(_("gescand op"), null=True, blank=True)
+    scan_pogingen = models.PositiveSmallIntegerField(_("scanpogingen"), default=0)
+    scan_melding = models.CharField(
+        _("scanmelding"),
+        max_length=300,
+        blank=True,
+        help_text=_("De gevonden virusnaam, of de laatste fout van de scanner."),
+    )
 
     class Meta:
         verbose_name = _("bijlage")
@@ -72,6 +93,11 @@ class Bijlage(models.Model):
 
     def __str__(self) -> str:
         return self.naam
+
+    @property
+    def downloadbaar(self) -> bool:
+        """Fail closed: a file waiting for its scan, or found infected, never leaves."""
+        return self.scan_status in (ScanStatus.SCHOON, ScanStatus.NIET_GESCAND)
 
 
 class BijlageConcept(models.Model):

@@ -23,8 +23,10 @@ from accounts.models import User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
 from bijlagen.names import extensie_van, naam_opschonen
+from bijlagen.scan import scan_status_bij_upload, scanner_ingesteld
 from hulpvragen.models import Hulpvraag, Trigger
 from hulpvragen.services import hulpvraag_fire_event
+from kindkans.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 _CHUNK = 64 * 1024
@@ -223,6 +225,7 @@ def bijlagen_add(
                     beantwoordt_vragen=beantwoordt_vragen,
                     upload=upload,
                     geupload_door=door,
+                    scan_status=scan_status_bij_upload(),
                     **rij,
                 )
                 for naam, rij in zip(namen, rijen, strict=True)
@@ -230,6 +233,10 @@ def bijlagen_add(
             BijlageConcept.objects.filter(pk__in=[c.pk for c in concepten if c.pk]).delete()
             if gebeurtenis:
                 _bijlage_toegevoegd(hulpvraag=hulpvraag, door=door)
+            if scanner_ingesteld():
+                from bijlagen.tasks import scannen_upload
+
+                enqueue_on_commit(scannen_upload, [b.pk for b in bijlagen])
     except BaseException:
         _opgeslagen_verwijderen([sleutel for sleutel, _item in nieuw])
         raise
@@ -286,7 +293,10 @@ def bijlage_remove(*, bijlage: Bijlage, door: User) -> None:
 
 
 def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:
-    """Record the access, then open the stored file for streaming."""
+    """Record the access, then open the stored file for streaming. Callers check
+    `bijlage.downloadbaar` first (a file waiting for its scan or in quarantine never leaves)."""
+    if not bijlage.downloadbaar:
+        raise ValueError("Deze bijlage is (nog) niet te downloaden.")
     BijlageInzage.objects.create(
         organisatie_id=bijlage.organisatie_id, bijlage=bijlage, gebruiker=door, ip_adres=ip_adres
     )

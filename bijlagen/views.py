@@ -94,6 +94,14 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
 def bijlage_download(request, hulpvraag_pk: int, pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
     bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    if not bijlage.downloadbaar:
+        # Waiting for the virus scan, or in quarantine: the file never leaves (fail closed).
+        return render(
+            request,
+            "bijlagen/niet_beschikbaar.html",
+            {"hulpvraag": hulpvraag, "bijlage": bijlage},
+            status=409,
+        )
     bestand = bijlage_open_for_download(
         bijlage=bijlage, door=request.user, ip_adres=request.META.get("REMOTE_ADDR")
     )

@@ -599,6 +599,7 @@ class InzageActie(models.TextChoices):
     AANGEMAAKT = "aangemaakt", _("aangemaakt")
     TOEGANG_VERLEEND = "toegang_verleend", _("toegang verleend")
     TOEGANG_INGETROKKEN = "toegang_ingetrokken", _("toegang ingetrokken")
+    VIRUS_GEVONDEN = "virus_gevonden", _("virus gevonden, in quarantaine")
 
 
 class InzageQuerySet(models.QuerySet):

@@ -214,6 +214,13 @@ FILE_UPLOAD_HANDLERS = [
     "bijlagen.uploadhandlers.BegrensdeUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Optional virus scan of every new bijlage by clamd (INSTREAM over TCP). Set: a bijlage can be
+# downloaded only after a clean scan (fail closed). Empty: no scan, files are "niet gescand".
+CLAMD_HOST = env_str("CLAMD_HOST")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
+# How often beat retries files still waiting for a scan (the scanner was unreachable).
+BIJLAGEN_SCAN_HERHAAL_SECONDEN = env_int("BIJLAGEN_SCAN_HERHAAL_SECONDEN", 5 * 60)
 
 # --- E-mail ---------------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kindkans <noreply@kindkans.invalid>")
@@ -280,6 +287,10 @@ NOTIFICATIE_RELAY_WACHT_SECONDEN = env_int("NOTIFICATIE_RELAY_WACHT_SECONDEN", 3
 
 CELERY_BEAT_SCHEDULE: dict = {
     "bijlagen-concepten-opruimen": {"task": "bijlagen.concepten_opruimen", "schedule": 60 * 60},
+    "bijlagen-scans-herhalen": {
+        "task": "bijlagen.scans_herhalen",
+        "schedule": BIJLAGEN_SCAN_HERHAAL_SECONDEN,
+    },
     "meldingen-notificaties-doorsturen": {
         "task": "meldingen.notificaties_doorsturen",
         "schedule": NOTIFICATIE_RELAY_SECONDEN,
