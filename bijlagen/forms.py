@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bijlagen.checks import SOORTEN
+from bijlagen.models import Documentsoort
 
 
 class MeerdereBestandenInput(forms.ClearableFileInput):
@@ -22,6 +23,14 @@ class UploadForm(forms.Form):
         ),
         help_text=_("U kunt meerdere bestanden tegelijk kiezen; elk bestand maximaal 10 MB."),
     )
+    documentsoort = forms.ChoiceField(
+        label=_("Soort document"),
+        choices=Documentsoort.choices,
+        required=False,
+        help_text=_(
+            "Geldt voor alle bestanden van deze keer; daarna kunt u de soort per bijlage wijzigen."
+        ),
+    )
     beantwoordt_vragen = forms.BooleanField(
         label=_("Deze bestanden zijn de beantwoording van de gestelde vragen"),
         required=False,
@@ -30,3 +39,7 @@ class UploadForm(forms.Form):
             "niets te hernoemen."
         ),
     )
+
+
+class DocumentsoortForm(forms.Form):
+    documentsoort = forms.ChoiceField(label=_("Soort document"), choices=Documentsoort.choices)

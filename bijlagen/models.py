@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hulpvragen.models import HulpvraagType
+
 
 class ScanStatus(models.TextChoices):
     """The virus scan (bijlagen/scan.py). Without a scanner configured (CLAMD_HOST) a file is
@@ -19,6 +21,20 @@ class ScanStatus(models.TextChoices):
     WACHT = "wacht", _("wacht op virusscan")
     SCHOON = "schoon", _("gescand, geen virus")
     BESMET = "besmet", _("in quarantaine: virus gevonden")
+
+
+class Documentsoort(models.TextChoices):
+    """What a bijlage is, chosen at upload. Which kinds a hulpvraag type requires is data
+    (Bijlagevereiste, defaults in bijlagen/vereisten.json), not code."""
+
+    OUDERFORMULIER = "ouderformulier", _("Aanvraagformulier ondertekend door ouders / toestemming")
+    OPP = "opp", _("OPP (ontwikkelingsperspectiefplan)")
+    ONDERZOEKSVERSLAG = "onderzoeksverslag", _("Onderzoeksverslag")
+    EVALUATIE = "evaluatie", _("Evaluatie")
+    VRAGEN = "vragen", _("Vragen van het samenwerkingsverband")
+    BEANTWOORDING_VRAGEN = "beantwoording_vragen", _("Beantwoording vragen")
+    BRIEF = "brief", _("Brief of besluit van het samenwerkingsverband")
+    OVERIG = "overig", _("Overig")
 
 
 class Bijlage(models.Model):
@@ -42,6 +58,12 @@ class Bijlage(models.Model):
         help_text=_("Willekeurige naam in de opslag; nooit de naam van de gebruiker."),
     )
     naam = models.CharField(_("naam"), max_length=200)
+    documentsoort = models.CharField(
+        _("soort document"),
+        max_length=24,
+        choices=Documentsoort.choices,
+        default=Documentsoort.OVERIG,
+    )
     originele_naam = models.CharField(_("oorspronkelijke naam"), max_length=200)
     grootte = models.PositiveBigIntegerField(_("grootte (bytes)"))
     content_type = models.CharField(_("inhoudstype"), max_length=100)
@@ -155,3 +177,31 @@ class BijlageInzage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gebruiker} · {self.bijlage} · {self.op:%d-%m-%Y %H:%M}"
+
+
+class Bijlagevereiste(models.Model):
+    """Which document kinds a hulpvraag type of this organisation requires before the transitions
+    that name the check "bijlagen_aanwezig". Without a row the defaults in
+    bijlagen/vereisten.json apply; a row with an empty list requires only "some bijlage"."""
+
+    organisatie = models.ForeignKey(
+        "organisaties.Organisatie",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisatie"),
+    )
+    type = models.CharField(_("hulpvraagtype"), max_length=10, choices=HulpvraagType.choices)
+    documentsoorten = models.JSONField(_("verplichte documentsoorten"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("verplichte bijlagen")
+        verbose_name_plural = _("verplichte bijlagen")
+        ordering = ["organisatie", "type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisatie", "type"], name="bijlagevereiste_uniek_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {', '.join(self.documentsoorten) or '-'}"

@@ -3,11 +3,15 @@ access rules are applied once, in that module; a bijlage is only ever looked up 
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Rol, User
-from bijlagen.models import Bijlage, BijlageConcept
+from bijlagen.models import Bijlage, BijlageConcept, Bijlagevereiste, Documentsoort, ScanStatus
 from hulpvragen.models import Hulpvraag
 
 
@@ -58,3 +62,59 @@ def bijlage_remove_allowed(*, user: User, bijlage: Bijlage) -> bool:
 def vragen_gesteld(hulpvraag: Hulpvraag) -> bool:
     """In "… vragen gesteld" an upload is the answer to the questions (the manual, step 9/11)."""
     return hulpvraag.status.naam.lower().endswith("vragen gesteld")
+
+
+@cache
+def _standaard_vereisten() -> dict[str, list[str]]:
+    data = json.loads((Path(__file__).with_name("vereisten.json")).read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def verplichte_documentsoorten(*, organisatie_id: int, type: str) -> list[str]:
+    """The kinds this organisation requires for this hulpvraag type, in a stable order: its own
+    Bijlagevereiste row, else the defaults of bijlagen/vereisten.json."""
+    eigen = (
+        Bijlagevereiste.objects.filter(organisatie_id=organisatie_id, type=type)
+        .values_list("documentsoorten", flat=True)
+        .first()
+    )
+    return list(eigen if eigen is not None else _standaard_vereisten().get(type, []))
+
+
+def aanwezige_documentsoorten(*, hulpvraag: Hulpvraag) -> set[str]:
+    """Kinds present among the bijlagen that count: not withdrawn, not in quarantine."""
+    return set(
+        Bijlage.objects.filter(hulpvraag=hulpvraag, ingetrokken_op__isnull=True)
+        .exclude(scan_status=ScanStatus.BESMET)
+        .values_list("documentsoort", flat=True)
+    )
+
+
+def documentsoort_standaard(
+    *, user: User, hulpvraag: Hulpvraag, verplicht: list[str] | None = None
+) -> str:
+    """The kind the upload form proposes: the answer in "vragen gesteld"; for the loket the
+    questions (in "vragen gesteld") or a letter; for the school the first required kind that is
+    still missing, else "overig"."""
+    if user.rol == Rol.SWV_LOKET:
+        return Documentsoort.VRAGEN if vragen_gesteld(hulpvraag) else Documentsoort.BRIEF
+    if vragen_gesteld(hulpvraag):
+        return Documentsoort.BEANTWOORDING_VRAGEN
+    aanwezig = aanwezige_documentsoorten(hulpvraag=hulpvraag)
+    if verplicht is None:
+        verplicht = verplichte_documentsoorten(
+            organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
+        )
+    for soort in verplicht:
+        if soort not in aanwezig:
+            return soort
+    return Documentsoort.OVERIG
+
+
+def bijlage_soort_change_allowed(*, user: User, hulpvraag: Hulpvraag, bijlage: Bijlage) -> bool:
+    """The uploader corrects the kind of their own bijlage while they may still upload."""
+    return (
+        bijlage.geupload_door_id == user.pk
+        and bijlage.ingetrokken_op is None
+        and bijlage_upload_allowed(user=user, hulpvraag=hulpvraag)
+    )

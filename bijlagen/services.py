@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
-from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
+from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage, Documentsoort
 from bijlagen.names import extensie_van, naam_opschonen
 from bijlagen.scan import scan_status_bij_upload, scanner_ingesteld
 from hulpvragen.models import Hulpvraag, Trigger
@@ -180,11 +180,15 @@ def bijlagen_add(
     concepten: list[BijlageConcept] = (),
     beantwoordt_vragen: bool = False,
     gebeurtenis: bool = True,
+    documentsoort: str = Documentsoort.OVERIG,
 ) -> list[Bijlage]:
-    """Add checked files (and previously staged ones) as one upload action. `gebeurtenis=False`
-    for the files of a hulpvraag being created (the wizard): nothing was submitted yet, so the
-    engine's "bijlage toegevoegd" event does not fire."""
+    """Add checked files (and previously staged ones) as one upload action, all of one kind
+    (the answers to questions are always "beantwoording vragen"). `gebeurtenis=False` for the
+    files of a hulpvraag being created (the wizard): nothing was submitted yet, so the engine's
+    "bijlage toegevoegd" event does not fire."""
     concepten = list(concepten)
+    if beantwoordt_vragen:
+        documentsoort = Documentsoort.BEANTWOORDING_VRAGEN
     nieuw = [(_opslaan(item.bestand), item) for item in bestanden]
     try:
         with transaction.atomic():
@@ -223,6 +227,7 @@ def bijlagen_add(
                     hulpvraag=hulpvraag,
                     naam=naam,
                     beantwoordt_vragen=beantwoordt_vragen,
+                    documentsoort=documentsoort,
                     upload=upload,
                     geupload_door=door,
                     scan_status=scan_status_bij_upload(),
@@ -290,6 +295,13 @@ def bijlage_remove(*, bijlage: Bijlage, door: User) -> None:
         bijlage.ingetrokken_op = timezone.now()
         bijlage.ingetrokken_door = door
         bijlage.save(update_fields=["ingetrokken_op", "ingetrokken_door"])
+
+
+def bijlage_soort_change(*, bijlage: Bijlage, documentsoort: str, door: User) -> Bijlage:
+    """Correct the kind of a bijlage (callers check bijlage_soort_change_allowed)."""
+    bijlage.documentsoort = Documentsoort(documentsoort)
+    bijlage.save(update_fields=["documentsoort"])
+    return bijlage
 
 
 def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:

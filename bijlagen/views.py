@@ -10,13 +10,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bijlagen.checks import TOEGESTAAN
-from bijlagen.forms import UploadForm
+from bijlagen.forms import DocumentsoortForm, UploadForm
+from bijlagen.models import Documentsoort
 from bijlagen.selectors import (
     bijlage_concepten_for,
     bijlage_get_in,
     bijlage_remove_allowed,
+    bijlage_soort_change_allowed,
     bijlage_upload_allowed,
     bijlagen_list_for,
+    documentsoort_standaard,
+    verplichte_documentsoorten,
     vragen_gesteld,
 )
 from bijlagen.services import (
@@ -25,6 +29,7 @@ from bijlagen.services import (
     bijlage_concepten_store,
     bijlage_open_for_download,
     bijlage_remove,
+    bijlage_soort_change,
     bijlagen_add,
 )
 from hulpvragen.access import hulpvraag_get_for
@@ -34,6 +39,14 @@ from hulpvragen.access import hulpvraag_get_for
 def bijlagen_lijst(request, hulpvraag_pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
     mag_uploaden = bijlage_upload_allowed(user=request.user, hulpvraag=hulpvraag)
+    verplicht = verplichte_documentsoorten(
+        organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
+    )
+    standaard_soort = (
+        documentsoort_standaard(user=request.user, hulpvraag=hulpvraag, verplicht=verplicht)
+        if mag_uploaden
+        else None
+    )
     afgewezen: list[Afgewezen] = []
     bewaard_ids: list[str] | None = None
     if request.method == "POST":
@@ -62,6 +75,7 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
                 concepten=concepten,
                 beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
                 and vragen_gesteld(hulpvraag),
+                documentsoort=form.cleaned_data.get("documentsoort") or standaard_soort,
             )
             messages.success(
                 request,
@@ -70,7 +84,12 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             )
             return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
     else:
-        form = UploadForm(initial={"beantwoordt_vragen": vragen_gesteld(hulpvraag)})
+        form = UploadForm(
+            initial={
+                "beantwoordt_vragen": vragen_gesteld(hulpvraag),
+                "documentsoort": standaard_soort,
+            }
+        )
     concepten = bijlage_concepten_for(hulpvraag=hulpvraag, gebruiker=request.user)
     return render(
         request,
@@ -85,6 +104,8 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             "concepten": concepten,
             "bewaard_ids": bewaard_ids,
             "toegestaan": TOEGESTAAN,
+            "documentsoorten": Documentsoort.choices,
+            "verplicht": [Documentsoort(s).label for s in verplicht if s in Documentsoort.values],
         },
         status=400 if afgewezen else 200,
     )
@@ -124,4 +145,26 @@ def bijlage_verwijderen(request, hulpvraag_pk: int, pk: int):
         raise PermissionDenied
     bijlage_remove(bijlage=bijlage, door=request.user)
     messages.success(request, _("Bijlage “%(naam)s” verwijderd.") % {"naam": bijlage.naam})
+    return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
+
+
+@login_required
+@require_POST
+def bijlage_soort(request, hulpvraag_pk: int, pk: int):
+    hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
+    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    if not bijlage_soort_change_allowed(user=request.user, hulpvraag=hulpvraag, bijlage=bijlage):
+        raise PermissionDenied
+    form = DocumentsoortForm(request.POST)
+    if form.is_valid():
+        bijlage_soort_change(
+            bijlage=bijlage, documentsoort=form.cleaned_data["documentsoort"], door=request.user
+        )
+        messages.success(
+            request,
+            _("“%(naam)s” is nu: %(soort)s.")
+            % {"naam": bijlage.naam, "soort": bijlage.get_documentsoort_display()},
+        )
+    else:
+        messages.error(request, _("Kies een soort document."))
     return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
