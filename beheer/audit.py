@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accounts.models import User
+from dossiers.middleware import huidig_ip_adres
 from dossiers.models import Inzage, InzageActie
 from dossiers.services import inzage_record
 
@@ -24,6 +25,7 @@ def audit_gewijzigd(
     *, user: User, onderdeel: str, hulpvragen: Iterable[tuple[int, int]], details: str = ""
 ) -> None:
     """One "gewijzigd" row per (leerling_id, hulpvraag_id) a bulk action changed."""
+    ip_adres = huidig_ip_adres()
     Inzage.objects.bulk_create(
         Inzage(
             organisatie_id=user.organisatie_id,
@@ -33,6 +35,7 @@ def audit_gewijzigd(
             leerling_id=leerling_id,
             hulpvraag_id=hulpvraag_id,
             details=details[:300],
+            ip_adres=ip_adres,
         )
         for leerling_id, hulpvraag_id in hulpvragen
     )

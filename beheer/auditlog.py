@@ -90,7 +90,7 @@ def auditlog_zoeken(
             r.leerling_id,
             r.hulpvraag_id,
             r.details,
-            getattr(r, "ip", "") or "",
+            r.ip_adres or "",
         )
         for r in inzage.filter(_keyset("op", c))
         .select_related("gebruiker")

@@ -30,9 +30,11 @@ def bijlagen_count_for(*, hulpvraag: Hulpvraag) -> int:
 def bijlage_get_in(*, hulpvraag: Hulpvraag, pk: int | str) -> Bijlage:
     """A bijlage of this (already access-checked) hulpvraag, else 404."""
     try:
-        return bijlagen_list_for(hulpvraag=hulpvraag).get(pk=int(pk))
+        bijlage = bijlagen_list_for(hulpvraag=hulpvraag).get(pk=int(pk))
     except (Bijlage.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    bijlage.hulpvraag = hulpvraag  # already loaded (and access-checked): no second query
+    return bijlage
 
 
 def bijlage_concepten_for(

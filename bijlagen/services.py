@@ -24,6 +24,7 @@ from bijlagen.checks import Geweigerd, Soort, soort_bepalen
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage, Documentsoort
 from bijlagen.names import extensie_van, naam_opschonen
 from bijlagen.scan import scan_status_bij_upload, scanner_ingesteld
+from dossiers.services import inzage_record
 from hulpvragen.models import Hulpvraag, Trigger
 from hulpvragen.services import hulpvraag_fire_event
 from kindkans.tasks import enqueue_on_commit
@@ -311,6 +312,15 @@ def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | N
         raise ValueError("Deze bijlage is (nog) niet te downloaden.")
     BijlageInzage.objects.create(
         organisatie_id=bijlage.organisatie_id, bijlage=bijlage, gebruiker=door, ip_adres=ip_adres
+    )
+    # The one audit log the beheerder searches ("who saw this child's dossier?") has it too.
+    inzage_record(
+        gebruiker=door,
+        onderdeel="bijlage",
+        leerling_id=bijlage.hulpvraag.leerling_id,
+        hulpvraag_id=bijlage.hulpvraag_id,
+        details=f"bijlage {bijlage.pk} gedownload",
+        ip_adres=ip_adres,
     )
     return default_storage.open(bijlage.sleutel, "rb")
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.http import client_ip
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.forms import DocumentsoortForm, UploadForm
 from bijlagen.models import Documentsoort
@@ -124,7 +125,7 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
             status=409,
         )
     bestand = bijlage_open_for_download(
-        bijlage=bijlage, door=request.user, ip_adres=request.META.get("REMOTE_ADDR")
+        bijlage=bijlage, door=request.user, ip_adres=client_ip(request)
     )
     response = FileResponse(
         bestand, as_attachment=True, filename=bijlage.naam, content_type=bijlage.content_type

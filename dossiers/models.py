@@ -637,6 +637,8 @@ class Inzage(models.Model):
     hulpvraag_id = models.BigIntegerField(_("hulpvraag"), null=True, blank=True)
     details = models.CharField(_("details"), max_length=300, blank=True)
     op = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+    # From which address (the request's client address; empty for background work).
+    ip_adres = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
 
     objects = InzageQuerySet.as_manager()
 
@@ -647,6 +649,8 @@ class Inzage(models.Model):
         indexes = [
             models.Index(fields=["organisatie", "leerling_id", "-op"]),
             models.Index(fields=["organisatie", "gebruiker", "-op"]),
+            # The audit log search by period only (beheer/auditlog.py).
+            models.Index(fields=["organisatie", "-op"], name="dossiers_inzage_org_op"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from dossiers.middleware import huidig_ip_adres
 from dossiers.models import (
     Adres,
     DossierConcept,
@@ -85,8 +86,10 @@ def inzage_record(
     leerling_id: int | None = None,
     hulpvraag_id: int | None = None,
     details: str = "",
+    ip_adres: str | None = None,
 ) -> Inzage:
-    """Append one audit record: who looked at or changed which pupil's data, and when."""
+    """Append one audit record: who looked at or changed which pupil's data, when, and from
+    which address (by default the current request's, see dossiers.middleware)."""
     return Inzage.objects.create(
         organisatie_id=gebruiker.organisatie_id,
         gebruiker=gebruiker,
@@ -95,6 +98,7 @@ def inzage_record(
         leerling_id=leerling_id,
         hulpvraag_id=hulpvraag_id,
         details=details[:300],
+        ip_adres=ip_adres or huidig_ip_adres(),
     )
 
 

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dossiers.models import InzageActie
+from dossiers.services import inzage_record
 from formulieren.forms import FormulierForm, initial_uit
 from formulieren.models import Formulier
 from formulieren.selectors import (
@@ -58,6 +60,18 @@ def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaar
             formulier=formulier, ondertekening=ondertekening, prefill=prefill
         ),
         form=form,
+    )
+
+
+def _audit(request, formulier: Formulier, onderdeel: str, details: str, **kwargs) -> None:
+    """One access audit record per page that shows (or changes) a pupil's form."""
+    inzage_record(
+        gebruiker=request.user,
+        onderdeel=onderdeel,
+        leerling_id=formulier.hulpvraag.leerling_id,
+        hulpvraag_id=formulier.hulpvraag_id,
+        details=f"formulier {formulier.pk}: {details}",
+        **kwargs,
     )
 
 
@@ -153,6 +167,13 @@ def formulier_bewerken(request, pk: int):
                     },
                 )
             else:
+                _audit(
+                    request,
+                    formulier,
+                    "formulier bewerken",
+                    "opgeslagen",
+                    actie=InzageActie.GEWIJZIGD,
+                )
                 messages.success(request, _("Het formulier is opgeslagen."))
                 return redirect(_tab_url(formulier))
         else:
@@ -184,6 +205,7 @@ def formulier_bewerken(request, pk: int):
                 % {"datum": datum_nl(formulier.concept_opgeslagen_op)},
             )
     weergave = _weergave(formulier, antwoorden=bron, form=form, ondertekenaars=ondertekenaars)
+    _audit(request, formulier, "formulier bewerken", "bewerkscherm getoond")
     return render(
         request,
         "formulieren/bewerken.html",
@@ -254,8 +276,16 @@ def formulier_ondertekenen(request, pk: int):
         except OndertekenFout as e:
             fout = str(e)
         else:
+            _audit(
+                request,
+                formulier,
+                "formulier ondertekenen",
+                "ondertekend",
+                actie=InzageActie.GEWIJZIGD,
+            )
             messages.success(request, _("Het formulier is digitaal ondertekend."))
             return redirect(_tab_url(formulier))
+    _audit(request, formulier, "formulier ondertekenen", "ondertekenscherm getoond")
     return render(
         request,
         "formulieren/ondertekenen.html",
@@ -277,6 +307,7 @@ def formulier_word(request, pk: int):
         messages.error(request, _("Sla het formulier eerst op; daarna kunt u het exporteren."))
         return redirect(_tab_url(formulier))
     inhoud = formulier_docx(_weergave(formulier))
+    _audit(request, formulier, "formulier export", "Word-export gedownload")
     naam = f"{formulier.definitie.sleutel}-{formulier.hulpvraag_id}.docx"
     response = HttpResponse(
         inhoud,
@@ -289,8 +320,11 @@ def formulier_word(request, pk: int):
 
 @login_required
 def te_ondertekenen(request):
-    return render(
-        request,
-        "formulieren/te_ondertekenen.html",
-        {"formulieren": formulieren_te_ondertekenen(user=request.user)},
+    formulieren = list(formulieren_te_ondertekenen(user=request.user))
+    # A list of pupils' forms: one record for the page, as the hulpvragen list does.
+    inzage_record(
+        gebruiker=request.user,
+        onderdeel="te ondertekenen",
+        details=f"{len(formulieren)} formulieren",
     )
+    return render(request, "formulieren/te_ondertekenen.html", {"formulieren": formulieren})

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client address for the access audit log (dossiers.Inzage.ip_adres).
+    "dossiers.middleware.InzageIPMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Both factors for every page (admin too), idle timeout, absolute cap: accounts/middleware.
