@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+from beheer.models import BewaarSoort
 from hulpvragen.models import HulpvraagType
 from organisaties.models import School
 
@@ -264,11 +265,26 @@ class BewaartermijnenForm(forms.Form):
 
 class VerwijderenForm(forms.Form):
     leerling_ids = forms.CharField(widget=forms.HiddenInput)
+    soort = forms.ChoiceField(
+        label=_("Wat moet er gebeuren?"),
+        choices=[
+            (
+                BewaarSoort.VERWIJDEREN,
+                _("Verwijderen: de dossiers met hun hulpvragen, formulieren en bijlagen."),
+            ),
+            (
+                BewaarSoort.ANONIMISEREN,
+                _(
+                    "Anonimiseren: namen, BSN, adressen en geboortedag worden gewist, formulieren, "
+                    "notities en bijlagen verwijderd; de hulpvragen blijven voor de kengetallen."
+                ),
+            ),
+        ],
+        initial=BewaarSoort.VERWIJDEREN,
+        widget=forms.RadioSelect,
+    )
     bevestigd = forms.BooleanField(
-        label=_(
-            "Ik bevestig dat deze dossiers met hun hulpvragen, formulieren en bijlagen definitief "
-            "worden verwijderd."
-        )
+        label=_("Ik bevestig dit; het kan niet ongedaan worden gemaakt.")
     )
 
     def clean_leerling_ids(self):

@@ -282,9 +282,22 @@ class Bewaarsignalering(models.Model):
         return f"{self.leerling_id}: {self.verloopt_op:%d-%m-%Y}"
 
 
+class BewaarSoort(models.TextChoices):
+    VERWIJDEREN = "verwijderen", _("verwijderen")
+    ANONIMISEREN = "anonimiseren", _("anonimiseren")
+
+
+class BewaarStatus(models.TextChoices):
+    INGEPLAND = "ingepland", _("ingepland")
+    BEZIG = "bezig", _("bezig")
+    KLAAR = "klaar", _("klaar")
+    MISLUKT = "mislukt", _("mislukt")
+
+
 class Verwijdering(models.Model):
-    """The record that retention removed dossiers: who confirmed, when, how much, which ids.
-    Never any content (no names, no file names)."""
+    """One retention job and its record: who confirmed what (delete or anonymise) when, how far
+    it got, how much it removed, which ids. Never any content (no names, no file names). The
+    work runs in a Celery task after the confirmation (beheer.services.bewaaropdracht_uitvoeren)."""
 
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -301,10 +314,20 @@ class Verwijdering(models.Model):
     )
     door_naam = models.CharField(_("bevestigd door (naam)"), max_length=300)
     op = models.DateTimeField(_("op"), auto_now_add=True)
-    leerling_ids = models.JSONField(_("verwijderde dossiers (ids)"), default=list)
-    aantal_dossiers = models.PositiveIntegerField(_("dossiers"))
-    aantal_hulpvragen = models.PositiveIntegerField(_("hulpvragen"))
-    aantal_bijlagen = models.PositiveIntegerField(_("bijlagen (bestanden)"))
+    soort = models.CharField(
+        _("soort"), max_length=12, choices=BewaarSoort.choices, default=BewaarSoort.VERWIJDEREN
+    )
+    # Rows from before jobs existed were done in the request: "klaar".
+    status = models.CharField(
+        _("status"), max_length=10, choices=BewaarStatus.choices, default=BewaarStatus.KLAAR
+    )
+    aangevraagd = models.JSONField(_("bevestigde dossiers (ids)"), default=list)
+    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    fout = models.CharField(_("fout"), max_length=200, blank=True)
+    leerling_ids = models.JSONField(_("verwerkte dossiers (ids)"), default=list)
+    aantal_dossiers = models.PositiveIntegerField(_("dossiers"), default=0)
+    aantal_hulpvragen = models.PositiveIntegerField(_("hulpvragen"), default=0)
+    aantal_bijlagen = models.PositiveIntegerField(_("bijlagen (bestanden)"), default=0)
 
     class Meta:
         verbose_name = _("verwijdering (bewaartermijn)")

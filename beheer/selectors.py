@@ -223,9 +223,9 @@ def dossiers_verlopen(
     whose retention term has passed for all of them: the term runs from the hulpvraag's last
     status change (when it was closed), per its type. One aggregate query."""
     termijnen = bewaartermijnen_for(organisatie_id=organisatie_id)
-    qs = Hulpvraag.objects.filter(organisatie_id=organisatie_id).exclude(
-        leerling__hulpvragen__status__eindstatus=False
-    )
+    qs = Hulpvraag.objects.filter(
+        organisatie_id=organisatie_id, leerling__geanonimiseerd_op__isnull=True
+    ).exclude(leerling__hulpvragen__status__eindstatus=False)
     if leerling_ids is not None:
         qs = qs.filter(leerling_id__in=leerling_ids)
     rows = qs.values("leerling_id", "type").annotate(gesloten=Max("statuswijzigingen__op"))

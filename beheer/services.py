@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,6 +15,8 @@ from accounts.services import sessies_beeindig
 from beheer.audit import audit_gewijzigd
 from beheer.models import (
     Bewaarsignalering,
+    BewaarSoort,
+    BewaarStatus,
     Bewaartermijn,
     Personeelswijziging,
     PersoneelswijzigingRegel,
@@ -33,7 +36,10 @@ from bijlagen.services import _opgeslagen_verwijderen
 from dossiers.models import Leerling, Schoolgegevens
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import hulpvragen_open
+from kindkans.tasks import enqueue_on_commit
 from organisaties.models import School
+
+logger = logging.getLogger(__name__)
 
 # --- Personeelswijziging -------------------------------------------------------------------------
 
@@ -551,41 +557,180 @@ def _verwijder_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     return aantal_hulpvragen, sleutels
 
 
-def dossiers_verwijderen(
-    *, door: User, leerling_ids: list[int], vandaag: date | None = None
-) -> Verwijdering | None:
-    """After the beheerder's confirmation: delete the confirmed dossiers whose term has still
-    passed (checked again now), in batches of VERWIJDER_BATCH dossiers per transaction, files
-    included. Records what was removed, without content."""
+# What anonymising keeps: the pupil row (names, BSN, onderwijsnummer replaced, birth date reduced
+# to its year), the Schoolgegevens (school, leerjaar: the kengetallen per school), the hulpvragen
+# (type, status, dates: the kengetallen; their omschrijving emptied), their status history (the
+# doorlooptijden; the toelichting emptied) and the personeelswijziging rows (staff contacts, no
+# pupil data). Every other row that points at the pupil, a hulpvraag or a Schoolgegevens is deleted:
+# addresses, LVS data, forms, notes, granted access, outbox rows, bijlagen (files included), and
+# whatever other apps add later, unless it is named here.
+ANONIEM_BEWAARD = {
+    ("dossiers", "leerling"),
+    ("dossiers", "schoolgegevens"),
+    ("hulpvragen", "hulpvraag"),
+    ("hulpvragen", "statuswijziging"),
+    ("beheer", "personeelswijzigingregel"),
+}
+ANONIEM = "Geanonimiseerd"
+
+
+def _verwijzende_rijen_verwijderen(model, ids: list[int]) -> None:
+    """Delete every row of another model that points at one of these rows (cascading on), except
+    the models anonymising keeps."""
+    for rel in model._meta.related_objects:
+        if rel.many_to_many or not rel.field.concrete:
+            continue
+        ander = rel.related_model
+        if (ander._meta.app_label, ander._meta.model_name) in ANONIEM_BEWAARD:
+            continue
+        # _base_manager: a plain queryset, whatever the model's default manager refuses.
+        ander._base_manager.filter(**{f"{rel.field.name}__in": ids}).delete()
+
+
+def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
+    """Anonymise these dossiers in place; files go from storage after the commit."""
+    from hulpvragen.models import Statuswijziging
+
+    hulpvragen = Hulpvraag.objects.filter(leerling_id__in=leerling_ids)
+    hv_ids = list(hulpvragen.values_list("pk", flat=True))
+    sg_ids = list(
+        Schoolgegevens.objects.filter(leerling_id__in=leerling_ids).values_list("pk", flat=True)
+    )
+    bijlagen = Bijlage.objects.filter(hulpvraag_id__in=hv_ids)
+    sleutels = list(bijlagen.values_list("sleutel", flat=True))
+    sleutels += list(
+        BijlageConcept.objects.filter(hulpvraag_id__in=hv_ids).values_list("sleutel", flat=True)
+    )
+    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
+    bijlagen.delete()
+    _verwijzende_rijen_verwijderen(Hulpvraag, hv_ids)
+    _verwijzende_rijen_verwijderen(Schoolgegevens, sg_ids)
+    _verwijzende_rijen_verwijderen(Leerling, leerling_ids)
+    # Free text may name the pupil. The status history is immutable for the application; this is
+    # its one sanctioned rewrite: the steps (from, to, when, by whom) stay, the text goes.
+    Statuswijziging._base_manager.filter(hulpvraag_id__in=hv_ids).update(toelichting="")
+    Hulpvraag.objects.filter(pk__in=hv_ids).update(omschrijving="")
+    Hulpvraag.labels.through.objects.filter(hulpvraag_id__in=hv_ids).delete()
+    nu = timezone.now()
+    for leerling in Leerling.objects.filter(pk__in=leerling_ids).only("pk", "geboortedatum"):
+        Leerling.objects.filter(pk=leerling.pk).update(
+            voornamen=ANONIEM,
+            roepnaam=ANONIEM,
+            tussenvoegsel="",
+            achternaam=f"{ANONIEM} {leerling.pk}",
+            bsn="",
+            onderwijsnummer="",
+            # The year stays (age at the request, for the kengetallen), the day does not.
+            geboortedatum=leerling.geboortedatum.replace(month=1, day=1),
+            geanonimiseerd_op=nu,
+        )
+    Bewaarsignalering.objects.filter(leerling_id__in=leerling_ids).delete()
+    transaction.on_commit(lambda: _opgeslagen_verwijderen(sleutels))
+    return len(hv_ids), sleutels
+
+
+def bewaaropdracht_plannen(
+    *, door: User, leerling_ids: list[int], soort: str = BewaarSoort.VERWIJDEREN
+) -> Verwijdering:
+    """The beheerder's confirmation: record the job and queue it after the commit (a Celery task;
+    in-process without REDIS_URL). Nothing is removed in the request."""
+    from beheer.tasks import bewaaropdracht_uitvoeren as taak
+
     _check_beheerder(door)
+    with transaction.atomic():
+        record = Verwijdering.objects.create(
+            organisatie_id=door.organisatie_id,
+            door=door,
+            door_naam=_naam(door),
+            soort=BewaarSoort(soort),
+            status=BewaarStatus.INGEPLAND,
+            aangevraagd=sorted(set(leerling_ids)),
+        )
+        enqueue_on_commit(taak, record.pk)
+    return record
+
+
+def bewaaropdracht_uitvoeren(*, verwijdering_id: int, vandaag: date | None = None) -> Verwijdering:
+    """Run one confirmed job: check each dossier again (one reopened since the list is skipped),
+    then delete or anonymise in batches of VERWIJDER_BATCH dossiers per transaction, files
+    included, updating the record after every batch. A job runs once: the claim moves it from
+    "ingepland" to "bezig" (a second worker, or a redelivered message, finds nothing to claim)."""
+    if not Verwijdering.objects.filter(pk=verwijdering_id, status=BewaarStatus.INGEPLAND).update(
+        status=BewaarStatus.BEZIG
+    ):
+        return Verwijdering.objects.get(pk=verwijdering_id)
+    record = Verwijdering.objects.select_related("door").get(pk=verwijdering_id)
     vandaag = vandaag or timezone.localdate()
     nog_verlopen = [
         v.leerling_id
         for v in dossiers_verlopen(
-            organisatie_id=door.organisatie_id, vandaag=vandaag, leerling_ids=leerling_ids
+            organisatie_id=record.organisatie_id, vandaag=vandaag, leerling_ids=record.aangevraagd
         )
     ]
-    if not nog_verlopen:
-        return None
-    totaal_hulpvragen = totaal_bestanden = 0
-    for start in range(0, len(nog_verlopen), VERWIJDER_BATCH):
-        batch = nog_verlopen[start : start + VERWIJDER_BATCH]
-        with transaction.atomic():
-            n_hv, sleutels = _verwijder_batch(batch)
-            audit_gewijzigd(
-                user=door,
-                onderdeel="bewaartermijn",
-                hulpvragen=[(leerling_id, None) for leerling_id in batch],
-                details="dossier verwijderd na de bewaartermijn",
-            )
-        totaal_hulpvragen += n_hv
-        totaal_bestanden += len(sleutels)
-    return Verwijdering.objects.create(
-        organisatie_id=door.organisatie_id,
-        door=door,
-        door_naam=_naam(door),
-        leerling_ids=nog_verlopen,
-        aantal_dossiers=len(nog_verlopen),
-        aantal_hulpvragen=totaal_hulpvragen,
-        aantal_bijlagen=totaal_bestanden,
+    uitvoeren = _anonimiseer_batch if record.soort == BewaarSoort.ANONIMISEREN else _verwijder_batch
+    details = (
+        "dossier geanonimiseerd na de bewaartermijn"
+        if record.soort == BewaarSoort.ANONIMISEREN
+        else "dossier verwijderd na de bewaartermijn"
     )
+    try:
+        for start in range(0, len(nog_verlopen), VERWIJDER_BATCH):
+            batch = nog_verlopen[start : start + VERWIJDER_BATCH]
+            with transaction.atomic():
+                n_hv, sleutels = uitvoeren(batch)
+                audit_gewijzigd(
+                    user=record.door,
+                    onderdeel="bewaartermijn",
+                    hulpvragen=[(leerling_id, None) for leerling_id in batch],
+                    details=details,
+                )
+                record.leerling_ids = [*record.leerling_ids, *batch]
+                record.aantal_dossiers += len(batch)
+                record.aantal_hulpvragen += n_hv
+                record.aantal_bijlagen += len(sleutels)
+                record.save(
+                    update_fields=[
+                        "leerling_ids",
+                        "aantal_dossiers",
+                        "aantal_hulpvragen",
+                        "aantal_bijlagen",
+                    ]
+                )
+    except Exception as exc:
+        # Batches done so far stay done (and recorded); the rest waits for a new confirmation.
+        logger.exception("Bewaaropdracht %s mislukt", verwijdering_id)
+        record.status = BewaarStatus.MISLUKT
+        record.fout = type(exc).__name__
+        record.klaar_op = timezone.now()
+        record.save(update_fields=["status", "fout", "klaar_op"])
+        return record
+    record.status = BewaarStatus.KLAAR
+    record.klaar_op = timezone.now()
+    record.save(update_fields=["status", "klaar_op"])
+    return record
+
+
+def dossiers_verwijderen(
+    *,
+    door: User,
+    leerling_ids: list[int],
+    vandaag: date | None = None,
+    soort: str = BewaarSoort.VERWIJDEREN,
+) -> Verwijdering | None:
+    """Plan and run a job at once in this process (benchmarks, the shell). Returns None when no
+    dossier was (still) due."""
+    _check_beheerder(door)
+    with transaction.atomic():
+        record = Verwijdering.objects.create(
+            organisatie_id=door.organisatie_id,
+            door=door,
+            door_naam=_naam(door),
+            soort=BewaarSoort(soort),
+            status=BewaarStatus.INGEPLAND,
+            aangevraagd=sorted(set(leerling_ids)),
+        )
+    record = bewaaropdracht_uitvoeren(verwijdering_id=record.pk, vandaag=vandaag)
+    if not record.aantal_dossiers and record.status == BewaarStatus.KLAAR:
+        record.delete()
+        return None
+    return record

@@ -50,9 +50,9 @@ from beheer.selectors import (
     schoolwijzigingen_for,
 )
 from beheer.services import (
+    bewaaropdracht_plannen,
     bewaarsignalering_refresh,
     bewaartermijnen_set,
-    dossiers_verwijderen,
     gebruiker_create,
     gebruiker_set_actief,
     gebruiker_update,
@@ -558,21 +558,19 @@ def bewaartermijnen(request):
     if request.POST.get("actie") == "verwijderen":
         verwijderen = VerwijderenForm(request.POST)
         if verwijderen.is_valid():
-            record = dossiers_verwijderen(
-                door=request.user, leerling_ids=verwijderen.cleaned_data["leerling_ids"]
+            record = bewaaropdracht_plannen(
+                door=request.user,
+                leerling_ids=verwijderen.cleaned_data["leerling_ids"],
+                soort=verwijderen.cleaned_data["soort"],
             )
-            if record is None:
-                messages.error(request, _("Er was niets (meer) te verwijderen."))
-            else:
-                messages.success(
-                    request,
-                    _("%(d)s dossiers, %(h)s hulpvragen en %(b)s bestanden zijn verwijderd.")
-                    % {
-                        "d": record.aantal_dossiers,
-                        "h": record.aantal_hulpvragen,
-                        "b": record.aantal_bijlagen,
-                    },
+            messages.success(
+                request,
+                _(
+                    "De opdracht (%(soort)s, %(n)s dossiers) is ingepland en wordt op de "
+                    "achtergrond uitgevoerd. Het resultaat staat onder “Eerder uitgevoerd”."
                 )
+                % {"soort": record.get_soort_display(), "n": len(record.aangevraagd)},
+            )
             return redirect("beheer:bewaartermijnen")
         messages.error(request, _("Vink de bevestiging aan."))
     signaleringen = list(

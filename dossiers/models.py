@@ -43,6 +43,9 @@ class Leerling(models.Model):
         _("onderwijsnummer"), max_length=9, blank=True, validators=[validate_onderwijsnummer]
     )
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # Set when retention anonymised the dossier: names, BSN, onderwijsnummer, addresses and the
+    # exact birth date are gone; the hulpvragen stay for the kengetallen.
+    geanonimiseerd_op = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("leerling")

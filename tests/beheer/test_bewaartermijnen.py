@@ -140,7 +140,13 @@ def test_confirmed_deletion_removes_files_and_leaves_no_orphans(
     # Files go after the commit of their batch.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            URL, {"actie": "verwijderen", "leerling_ids": str(leerling_id), "bevestigd": "on"}
+            URL,
+            {
+                "actie": "verwijderen",
+                "leerling_ids": str(leerling_id),
+                "bevestigd": "on",
+                "soort": "verwijderen",
+            },
         )
     assert response.status_code == 302
     assert not default_storage.exists(bijlage.sleutel)
@@ -155,33 +161,87 @@ def test_confirmed_deletion_removes_files_and_leaves_no_orphans(
 
     record = Verwijdering.objects.get()
     assert (record.aantal_dossiers, record.aantal_hulpvragen, record.aantal_bijlagen) == (1, 2, 1)
+    assert (record.soort, record.status) == ("verwijderen", "klaar")
     assert record.leerling_ids == [leerling_id]
     assert record.door == world.beheerder
     assert naam not in str(record.__dict__)
-    assert "1 dossiers, 2 hulpvragen en 1 bestanden zijn verwijderd" in (
-        client.get(URL).content.decode()
-    )
+    html = client.get(URL).content.decode()
+    assert "<td>verwijderen</td><td>klaar (" in html
+    assert "<td>1 / 1</td><td>2</td><td>1</td>" in html
 
 
-def test_a_dossier_reopened_after_the_list_is_not_deleted(client, world):
+def test_a_dossier_reopened_after_the_list_is_not_deleted(
+    client, world, django_capture_on_commit_callbacks
+):
     hv = _gesloten(_hulpvraag(world), dagen_geleden=4 * 365, status="TLV afgegeven")
     login(client, world.beheerder)
     client.post(URL, {"actie": "controleren"})
     _hulpvraag(world, HulpvraagType.FA, leerling=hv.leerling)  # a new, open hulpvraag
-    client.post(
-        URL, {"actie": "verwijderen", "leerling_ids": str(hv.leerling_id), "bevestigd": "on"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            URL,
+            {
+                "actie": "verwijderen",
+                "leerling_ids": str(hv.leerling_id),
+                "bevestigd": "on",
+                "soort": "verwijderen",
+            },
+        )
     assert Leerling.objects.filter(pk=hv.leerling_id).exists()
-    assert not Verwijdering.objects.exists()
+    record = Verwijdering.objects.get()
+    assert (record.status, record.aantal_dossiers, record.leerling_ids) == ("klaar", 0, [])
 
 
-def test_another_organisations_dossier_is_never_deleted(client, world):
+@pytest.mark.parametrize("soort", ["verwijderen", "anonimiseren"])
+def test_another_organisations_dossier_is_never_touched(
+    client, world, soort, django_capture_on_commit_callbacks
+):
     other = _gesloten(world.hv_other_org, dagen_geleden=4 * 365, status="TLV afgegeven")
+    naam = other.leerling.achternaam
     login(client, world.beheerder)
-    client.post(
-        URL, {"actie": "verwijderen", "leerling_ids": str(other.leerling_id), "bevestigd": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            URL,
+            {
+                "actie": "verwijderen",
+                "soort": soort,
+                "leerling_ids": str(other.leerling_id),
+                "bevestigd": "on",
+            },
+        )
+    assert Leerling.objects.get(pk=other.leerling_id).achternaam == naam
+    assert Verwijdering.objects.get().aantal_dossiers == 0
+
+
+def test_the_request_only_plans_the_job(client, world):
+    """Nothing is removed in the request: the confirmation records a job, queued after commit."""
+    hv = _gesloten(_hulpvraag(world), dagen_geleden=4 * 365, status="TLV afgegeven")
+    login(client, world.beheerder)
+    client.post(URL, {"actie": "controleren"})
+    # The test transaction never commits, so the on-commit task does not run here.
+    response = client.post(
+        URL,
+        {
+            "actie": "verwijderen",
+            "leerling_ids": str(hv.leerling_id),
+            "bevestigd": "on",
+            "soort": "verwijderen",
+        },
     )
-    assert Leerling.objects.filter(pk=other.leerling_id).exists()
+    assert response.status_code == 302
+    assert Leerling.objects.filter(pk=hv.leerling_id).exists()
+    record = Verwijdering.objects.get()
+    assert (record.status, record.aangevraagd) == ("ingepland", [hv.leerling_id])
+    assert "ingepland" in client.get(URL).content.decode()
+    # The daily job runs a planned job whose message was lost.
+    bewaartermijnen_signaleren()
+    record.refresh_from_db()
+    assert (record.status, record.aantal_dossiers) == ("klaar", 1)
+    assert not Leerling.objects.filter(pk=hv.leerling_id).exists()
+    # A job runs once.
+    from beheer.services import bewaaropdracht_uitvoeren
+
+    assert bewaaropdracht_uitvoeren(verwijdering_id=record.pk).aantal_dossiers == 1
 
 
 @pytest.mark.parametrize("persona", ["loket", "coordinator_a", "deskundige", "outsider"])
