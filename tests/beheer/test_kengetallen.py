@@ -149,3 +149,61 @@ def test_invalid_period_shows_the_error(client, world):
 def test_only_the_loket(client, world, persona):
     login(client, getattr(world, persona))
     assert client.get(URL).status_code == 404
+
+
+def _xlsx(client, tabel):
+    from openpyxl import load_workbook
+
+    response = client.get(URL, {**_periode(), "xlsx": tabel})
+    assert response.status_code == 200
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_xlsx_has_the_same_figures_as_numbers(client, world, cijfers):
+    login(client, world.loket)
+    boek = _xlsx(client, "alle")
+    assert boek.sheetnames == [
+        "Per type",
+        "Per type en status",
+        "Per school",
+        "Doorlooptijd",
+        "Besluit te laat",
+    ]
+    rijen = {
+        naam: [list(r) for r in boek[naam].iter_rows(values_only=True)] for naam in boek.sheetnames
+    }
+    assert rijen["Per type"] == [["Type", "Aantal"], ["Financieel Arrangement", 3], ["TLV VSO", 6]]
+    assert rijen["Per school"][1:] == [["School A", 8], ["School B", 1]]
+    assert rijen["Doorlooptijd"][1] == ["TLV VSO", 3, 40.0, 30.0, 50.0, 20, 60]
+    assert [r[0] for r in rijen["Besluit te laat"][1:]] == [cijfers.pk]
+    # Every count table equals its CSV, cell for cell (the doorlooptijd is compared above: Excel
+    # stores 40.0 as the number 40).
+    for tabel, naam in (
+        ("type", "Per type"),
+        ("status", "Per type en status"),
+        ("school", "Per school"),
+    ):
+        als_tekst = [["" if c is None else str(c) for c in r] for r in rijen[naam]]
+        assert als_tekst == _csv(client, tabel), tabel
+    one = _xlsx(client, "school")
+    assert one.sheetnames == ["Per school"]
+
+
+def test_xlsx_text_never_becomes_a_formula(client, world, cijfers):
+    world.school_b.naam = '=HYPERLINK("http://x.invalid","klik")'
+    world.school_b.save()
+    login(client, world.loket)
+    blad = _xlsx(client, "school")["Per school"]
+    cellen = [r[0] for r in blad.iter_rows(min_row=2)]
+    naam = next(c for c in cellen if str(c.value).startswith("="))
+    assert naam.data_type == "s"
+
+
+@pytest.mark.parametrize("persona", ["beheerder", "coordinator_a", "deskundige", "outsider"])
+def test_xlsx_export_is_the_lokets_only(client, world, persona):
+    login(client, getattr(world, persona))
+    assert client.get(URL, {**_periode(), "xlsx": "alle"}).status_code == 404
