@@ -20,6 +20,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from besluiten.models import Bekostigingscategorie, TlvSoort, Toelaatbaarheidsverklaring
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import (
     Hulpvraag,
@@ -84,6 +85,8 @@ class Kengetallen:
     doorlooptijd: list[Spreiding] = field(default_factory=list)
     te_laat: list[TeLaat] = field(default_factory=list)
     totaal: int = 0
+    # (soort, bekostigingscategorie, number of TLVs decided in the period)
+    tlv_bekostiging: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def _kwartielen(dagen: list[int]) -> tuple[float, float, float]:
@@ -154,6 +157,32 @@ def kengetallen_for(*, user: User, van: date, tot: date, nu: datetime | None = N
                     type_, TYPE_LABELS[type_], len(dagen), mediaan, p25, p75, dagen[0], dagen[-1]
                 )
             )
+
+    # TLVs decided in the period (besluitdatum), of hulpvragen the user may see, by soort and
+    # bekostigingscategorie (the besluiten app records them with the decision).
+    soorten, categorieen = dict(TlvSoort.choices), dict(Bekostigingscategorie.choices)
+    volgorde = {c: i for i, c in enumerate(Bekostigingscategorie.values)}
+    rijen = (
+        Toelaatbaarheidsverklaring.objects.filter(
+            organisatie_id=user.organisatie_id,
+            hulpvraag__in=zichtbaar.values("pk"),
+            besluitdatum__gte=van,
+            besluitdatum__lte=tot,
+        )
+        .values("soort", "bekostigingscategorie")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    k.tlv_bekostiging = [
+        (
+            str(soorten.get(r["soort"], r["soort"])),
+            str(categorieen.get(r["bekostigingscategorie"], "")) or "-",
+            r["n"],
+        )
+        for r in sorted(
+            rijen, key=lambda r: (r["soort"] != "VSO", volgorde.get(r["bekostigingscategorie"], 9))
+        )
+    ]
 
     open_hv = zichtbaar.filter(status__eindstatus=False)
     momenten = _momenten(open_hv.values("pk"), indienen, besluit)

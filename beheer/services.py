@@ -7,6 +7,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -534,6 +535,9 @@ def bewaarsignalering_refresh(*, organisatie_id: int, vandaag: date | None = Non
     return len(verlopen)
 
 
+_OUDERS = {("dossiers", "leerling"), ("dossiers", "schoolgegevens"), ("hulpvragen", "hulpvraag")}
+
+
 def _verwijder_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     """Delete these dossiers with everything that hangs off them. Files are deleted from storage
     only after the transaction commits (a rollback keeps rows and files together)."""
@@ -547,6 +551,15 @@ def _verwijder_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     # no longer exists and go with it.
     BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
     bijlagen.delete()
+    # Rows of other apps that PROTECT the hulpvraag or the pupil (decision records, their advice)
+    # go first; the rest cascades below.
+    _verwijzende_rijen_verwijderen(
+        [
+            (Hulpvraag, list(hulpvragen.values_list("pk", flat=True))),
+            (Leerling, leerling_ids),
+        ],
+        bewaard=_OUDERS,
+    )
     aantal_hulpvragen = hulpvragen.count()
     # Cascades: status history, outbox rows, granted access, staged files, notes.
     hulpvragen.delete()
@@ -570,21 +583,43 @@ ANONIEM_BEWAARD = {
     ("hulpvragen", "hulpvraag"),
     ("hulpvragen", "statuswijziging"),
     ("beheer", "personeelswijzigingregel"),
+    # The decisions the reports count (TLVs by bekostigingscategorie, FA periods); no free text.
+    ("besluiten", "toelaatbaarheidsverklaring"),
+    ("besluiten", "financieelarrangement"),
 }
 ANONIEM = "Geanonimiseerd"
 
 
-def _verwijzende_rijen_verwijderen(model, ids: list[int]) -> None:
+def _verwijzende_rijen_verwijderen(ouders: list[tuple[type, list[int]]], bewaard: set) -> None:
     """Delete every row of another model that points at one of these rows (cascading on), except
-    the models anonymising keeps."""
-    for rel in model._meta.related_objects:
-        if rel.many_to_many or not rel.field.concrete:
-            continue
-        ander = rel.related_model
-        if (ander._meta.app_label, ander._meta.model_name) in ANONIEM_BEWAARD:
-            continue
-        # _base_manager: a plain queryset, whatever the model's default manager refuses.
-        ander._base_manager.filter(**{f"{rel.field.name}__in": ids}).delete()
+    the models in `bewaard`. Rows that a PROTECT still holds (a decision record pointing at the
+    pupil through one relation while another is being walked) are retried after the others, so
+    the order of the relations does not matter; what stays protected at the end raises."""
+    taken = []
+    for model, ids in ouders:
+        for rel in model._meta.related_objects:
+            if rel.many_to_many or not rel.field.concrete or not ids:
+                continue
+            ander = rel.related_model
+            if (ander._meta.app_label, ander._meta.model_name) in bewaard:
+                continue
+            taken.append((ander, {f"{rel.field.name}__in": ids}))
+    for _poging in range(len(taken) + 1):
+        over = []
+        for ander, filter_ in taken:
+            try:
+                with transaction.atomic():
+                    # _base_manager: a plain queryset, whatever the default manager refuses.
+                    ander._base_manager.filter(**filter_).delete()
+            except ProtectedError:
+                over.append((ander, filter_))
+        if not over:
+            return
+        if len(over) == len(taken):
+            break
+        taken = over
+    for ander, filter_ in taken:
+        ander._base_manager.filter(**filter_).delete()  # raises ProtectedError: nothing half-done
 
 
 def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
@@ -603,9 +638,10 @@ def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     )
     BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
     bijlagen.delete()
-    _verwijzende_rijen_verwijderen(Hulpvraag, hv_ids)
-    _verwijzende_rijen_verwijderen(Schoolgegevens, sg_ids)
-    _verwijzende_rijen_verwijderen(Leerling, leerling_ids)
+    _verwijzende_rijen_verwijderen(
+        [(Hulpvraag, hv_ids), (Schoolgegevens, sg_ids), (Leerling, leerling_ids)],
+        bewaard=ANONIEM_BEWAARD,
+    )
     # Free text may name the pupil. The status history is immutable for the application; this is
     # its one sanctioned rewrite: the steps (from, to, when, by whom) stay, the text goes.
     Statuswijziging._base_manager.filter(hulpvraag_id__in=hv_ids).update(toelichting="")

@@ -632,6 +632,7 @@ CSV_TABELLEN = {
     "school": ("School", "Aantal"),
     "doorlooptijd": ("Type", "Aantal", "Mediaan (dagen)", "P25", "P75", "Minimum", "Maximum"),
     "te_laat": ("Hulpvraag", "Type", "School", "Status", "Ingediend op", "Dagen"),
+    "tlv": ("Soort TLV", "Bekostigingscategorie", "Aantal"),
 }
 
 
@@ -641,6 +642,7 @@ XLSX_TITELS = {
     "school": "Per school",
     "doorlooptijd": "Doorlooptijd",
     "te_laat": "Besluit te laat",
+    "tlv": "TLV per bekostiging",
 }
 
 
@@ -651,6 +653,8 @@ def _csv_rijen(k, tabel: str):
         return k.per_status
     if tabel == "school":
         return k.per_school
+    if tabel == "tlv":
+        return k.tlv_bekostiging
     if tabel == "doorlooptijd":
         return [
             (s.label, s.n, s.mediaan, s.p25, s.p75, s.minimum, s.maximum) for s in k.doorlooptijd
@@ -717,6 +721,10 @@ def kengetallen(request):
             spreiding=[(s.p25, s.p75) for s in k.doorlooptijd],
         ),
         "te_laat": staafdiagram(_("Besluit te laat per type"), list(te_laat_per_type.items())),
+        "tlv": staafdiagram(
+            _("TLV's per bekostigingscategorie"),
+            [(f"{soort} {categorie}", n) for soort, categorie, n in k.tlv_bekostiging],
+        ),
     }
     if k.te_laat:
         audit_bekeken(

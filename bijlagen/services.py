@@ -257,7 +257,7 @@ def bijlage_document_add(*, hulpvraag: Hulpvraag, door: User, naam: str, inhoud:
     removes the file (`bijlage_bestand_verwijderen`), because storage is not transactional."""
     item = bestand_check(bestand=ContentFile(inhoud, name=naam))
     sleutel = _opslaan(item.bestand)
-    return Bijlage.objects.create(
+    bijlage = Bijlage.objects.create(
         organisatie_id=hulpvraag.organisatie_id,
         hulpvraag=hulpvraag,
         naam=item.originele_naam,
@@ -269,7 +269,15 @@ def bijlage_document_add(*, hulpvraag: Hulpvraag, door: User, naam: str, inhoud:
         upload=uuid.uuid4(),
         geupload_door=door,
         sleutel=sleutel,
+        documentsoort=Documentsoort.BRIEF,
+        # Every bijlage is scanned when a scanner is set, whoever made it (one rule, fail closed).
+        scan_status=scan_status_bij_upload(),
     )
+    if scanner_ingesteld():
+        from bijlagen.tasks import scannen_upload
+
+        enqueue_on_commit(scannen_upload, [bijlage.pk])
+    return bijlage
 
 
 def bijlage_bestand_verwijderen(*, sleutels: list[str]) -> None:

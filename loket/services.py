@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import SWV_ROLLEN, Rol, User
 from bijlagen.checks import Geweigerd
+from bijlagen.models import Documentsoort
 from bijlagen.services import bestand_check, bijlagen_add
 from hulpvragen.models import (
     Hulpvraag,
@@ -223,7 +224,12 @@ def vragen_stellen(
     try:
         with transaction.atomic():
             if bestanden:
-                bijlagen = bijlagen_add(hulpvraag=hulpvraag, door=door, bestanden=bestanden)
+                bijlagen = bijlagen_add(
+                    hulpvraag=hulpvraag,
+                    door=door,
+                    bestanden=bestanden,
+                    documentsoort=Documentsoort.VRAGEN,
+                )
             wijziging = hulpvraag_change_status(
                 hulpvraag=hulpvraag,
                 naar=naar,

@@ -139,3 +139,56 @@ def test_anonymising_keeps_statistics_and_removes_everything_personal(
 
 def _tabellen(html: str) -> list[str]:
     return [deel.split("</table>")[0] for deel in html.split("<table")[1:]]
+
+
+def _met_tlv(world):
+    """A closed TLV VSO dossier with its decision record (besluiten), which PROTECTs both the
+    hulpvraag and the pupil."""
+    from besluiten.models import Toelaatbaarheidsverklaring
+
+    hv = _gesloten(_hulpvraag(world), dagen_geleden=4 * 365, status="TLV afgegeven")
+    tlv = Toelaatbaarheidsverklaring.objects.create(
+        organisatie=world.org,
+        besluitdatum=dt.date(2021, 1, 1),
+        vastgelegd_door=world.loket,
+        hulpvraag=hv,
+        leerling=hv.leerling,
+        soort="VSO",
+        bekostigingscategorie="midden",
+        ingangsdatum=dt.date(2021, 1, 1),
+        einddatum=dt.date(2022, 8, 1),
+    )
+    tlv.brieven.add(_bijlage(hv, world.loket))
+    return hv, tlv
+
+
+@pytest.mark.parametrize("soort", ["verwijderen", "anonimiseren"])
+def test_dossiers_with_a_tlv_record(client, world, soort, django_capture_on_commit_callbacks):
+    from besluiten.models import Toelaatbaarheidsverklaring
+
+    hv, tlv = _met_tlv(world)
+    login(client, world.beheerder)
+    client.post(URL, {"actie": "controleren"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            URL,
+            {
+                "actie": "verwijderen",
+                "soort": soort,
+                "leerling_ids": str(hv.leerling_id),
+                "bevestigd": "on",
+            },
+        )
+    record = Verwijdering.objects.get()
+    assert (record.status, record.aantal_dossiers, record.aantal_bijlagen) == ("klaar", 1, 1)
+    if soort == "verwijderen":
+        assert not Leerling.objects.filter(pk=hv.leerling_id).exists()
+        assert _fk_rijen_naar(Leerling, [hv.leerling_id]) == {}
+        assert _fk_rijen_naar(Hulpvraag, [hv.pk]) == {}
+        assert not Toelaatbaarheidsverklaring.objects.exists()
+    else:
+        # Kept for the report of TLVs by bekostigingscategorie; its letter (a file) is gone.
+        tlv.refresh_from_db()
+        assert (tlv.soort, tlv.bekostigingscategorie) == ("VSO", "midden")
+        assert not tlv.brieven.exists()
+        assert Leerling.objects.get(pk=hv.leerling_id).geanonimiseerd_op is not None

@@ -172,6 +172,7 @@ def test_xlsx_has_the_same_figures_as_numbers(client, world, cijfers):
         "Per school",
         "Doorlooptijd",
         "Besluit te laat",
+        "TLV per bekostiging",
     ]
     rijen = {
         naam: [list(r) for r in boek[naam].iter_rows(values_only=True)] for naam in boek.sheetnames
@@ -207,3 +208,55 @@ def test_xlsx_text_never_becomes_a_formula(client, world, cijfers):
 def test_xlsx_export_is_the_lokets_only(client, world, persona):
     login(client, getattr(world, persona))
     assert client.get(URL, {**_periode(), "xlsx": "alle"}).status_code == 404
+
+
+def test_tlvs_per_bekostigingscategorie_hand_counted(client, world):
+    from besluiten.models import Toelaatbaarheidsverklaring
+
+    vandaag = timezone.localdate()
+    nu = timezone.now()
+
+    def tlv(soort, categorie, besluitdatum, hv=None):
+        hv = hv or _met_historie(
+            world,
+            HulpvraagType.PRO if soort == "PRO" else HulpvraagType.TLV_VSO,
+            [
+                (
+                    "PrO aanvraag indienen" if soort == "PRO" else "TLV aanvraag indienen",
+                    nu - dt.timedelta(days=20),
+                )
+            ],
+        )
+        return Toelaatbaarheidsverklaring.objects.create(
+            organisatie=hv.organisatie,
+            besluitdatum=besluitdatum,
+            vastgelegd_door=world.loket,
+            hulpvraag=hv,
+            leerling=hv.leerling,
+            soort=soort,
+            bekostigingscategorie=categorie,
+            ingangsdatum=besluitdatum,
+            einddatum=besluitdatum + dt.timedelta(days=365),
+        )
+
+    gisteren = vandaag - dt.timedelta(days=1)
+    tlv("VSO", "hoog", gisteren)
+    tlv("VSO", "laag", gisteren)
+    tlv("VSO", "laag", vandaag)
+    tlv("PRO", "", gisteren)
+    tlv("VSO", "midden", vandaag - dt.timedelta(days=400))  # outside the period
+    tlv("VSO", "midden", gisteren, hv=world.hv_other_org)  # another SWV
+
+    login(client, world.loket)
+    assert _csv(client, "tlv") == [
+        ["Soort TLV", "Bekostigingscategorie", "Aantal"],
+        ["VSO", "laag (L)", "2"],
+        ["VSO", "hoog (H)", "1"],
+        ["PrO", "-", "1"],
+    ]
+    html = client.get(URL, _periode()).content.decode()
+    assert "<title>TLV&#x27;s per bekostigingscategorie</title>" in html or (
+        "TLV's per bekostigingscategorie</title>" in html
+    )
+    blad = _xlsx(client, "tlv")["TLV per bekostiging"]
+    assert [list(r) for r in blad.iter_rows(values_only=True)][1] == ["VSO", "laag (L)", 2]
