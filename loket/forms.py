@@ -65,7 +65,9 @@ class VergaderingForm(forms.Form):
             (VergaderingSoort.PRO, VergaderingSoort.PRO.label),
         ],
     )
-    datum = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    datum = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     tijd = forms.TimeField(label=_("Tijd"), widget=forms.TimeInput(attrs={"type": "time"}))
     plaats = forms.CharField(label=_("Plaats"), max_length=200)
     deelnemers = forms.CharField(
@@ -114,6 +116,9 @@ class ProUitkomstForm(forms.Form):
     toelichting = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Akkoord: the TLV PrO's period (einddatum empty: 31 July, at least one school year on).
+    ingangsdatum = forms.DateField(label=_("Ingangsdatum TLV PrO"), required=False)
+    einddatum = forms.DateField(label=_("Einddatum TLV PrO"), required=False)
 
 
 class AanpakForm(forms.Form):
@@ -122,4 +127,16 @@ class AanpakForm(forms.Form):
     )
     aanpak = forms.CharField(
         label=_("Afgesproken aanpak"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class GenodigdeForm(forms.Form):
+    """Invite an outsider to a school's internal overlegronde (Toegang service)."""
+
+    email = forms.EmailField(label=_("E-mailadres"))
+    voornaam = forms.CharField(label=_("Voornaam"), max_length=150)
+    achternaam = forms.CharField(label=_("Achternaam"), max_length=150)
+    geldig_tot = forms.DateField(
+        label=_("Leestoegang tot en met"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -8,14 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import DateTimeField as DateTimeOutput
-from django.db.models import DurationField, ExpressionWrapper, F, Value
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SWV_ROLLEN, Rol, User
+from besluiten.models import TlvSoort
+from besluiten.services import tlv_vastleggen
 from bijlagen.checks import Geweigerd
 from bijlagen.models import Documentsoort
 from bijlagen.services import bestand_check, bijlagen_add
+from dossiers.services import toegang_uitnodigen
+from hulpvragen.access import toegang_geldig
 from hulpvragen.models import (
     Hulpvraag,
     KiezenDoor,
@@ -23,6 +27,7 @@ from hulpvragen.models import (
     Overgang,
     Status,
     Statuswijziging,
+    Toegang,
 )
 from hulpvragen.selectors import available_transitions
 from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
@@ -381,10 +386,18 @@ def _afhandelen(agendapunt: Agendapunt, uitkomst: str, toelichting: str, door: U
 
 @transaction.atomic
 def pro_uitkomst_vastleggen(
-    *, agendapunt: Agendapunt, door: User, uitkomst: str, toelichting: str = ""
+    *,
+    agendapunt: Agendapunt,
+    door: User,
+    uitkomst: str,
+    toelichting: str = "",
+    ingangsdatum=None,
+    einddatum=None,
 ) -> Agendapunt:
-    """The loketvergadering's outcome for one PrO hulpvraag: akkoord → *PrO afgegeven*,
-    afwijzing → *PrO afwijzing* (toelichting), aangehouden → *PrO vragen gesteld* (toelichting)."""
+    """The loketvergadering's outcome for one PrO hulpvraag: akkoord → the TLV PrO is recorded and
+    its toekenningsbrief made (besluiten.services.tlv_vastleggen, which takes the hulpvraag to
+    *PrO afgegeven*), afwijzing → *PrO afwijzing* (toelichting), aangehouden → *PrO vragen gesteld*
+    (toelichting). One transaction with the agenda item; recorded once."""
     if agendapunt.vergadering.soort != VergaderingSoort.PRO or door.rol != Rol.SWV_LOKET:
         raise PermissionDenied
     if agendapunt.uitkomst != Uitkomst.OPEN:
@@ -392,30 +405,75 @@ def pro_uitkomst_vastleggen(
     hulpvraag = agendapunt.hulpvraag
     match uitkomst:
         case Uitkomst.AKKOORD:
-            naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BESLOTEN, naam_bevat="afgegeven")
+            tlv_vastleggen(
+                hulpvraag=hulpvraag,
+                door=door,
+                soort=TlvSoort.PRO,
+                ingangsdatum=ingangsdatum or agendapunt.vergadering.datum,
+                einddatum=einddatum,
+                besluitdatum=agendapunt.vergadering.datum,
+                toelichting=toelichting,
+            )
         case Uitkomst.AFWIJZING:
             naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BESLOTEN, naam_bevat="afw")
+            hulpvraag_change_status(
+                hulpvraag=hulpvraag, naar=naar, door=door, toelichting=toelichting
+            )
         case Uitkomst.AANGEHOUDEN:
             naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.BIJ_SCHOOL, naam_bevat="vragen")
+            hulpvraag_change_status(
+                hulpvraag=hulpvraag, naar=naar, door=door, toelichting=toelichting
+            )
         case _:
             raise ValidationError(_("Kies akkoord, afwijzing of aangehouden."))
-    hulpvraag_change_status(hulpvraag=hulpvraag, naar=naar, door=door, toelichting=toelichting)
     _afhandelen(agendapunt, uitkomst, toelichting, door)
     return agendapunt
 
 
 def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
     """The meetings of one hulpvraag this user may see: the SWV's meetings for loket and
-    deskundige; a school only its own internal rounds (the loket never sees those)."""
+    deskundige; a school only its own internal rounds (the loket never sees those); an invited
+    outsider the rounds of whoever invited them (the school's for a school-internal grant)."""
     qs = Agendapunt.objects.filter(hulpvraag=hulpvraag).select_related("vergadering")
-    if user.rol == Rol.SCHOOL:
-        return qs.filter(
-            vergadering__soort=VergaderingSoort.INTERN,
-            vergadering__school__in=user.scholen.all(),
-        )
-    if user.rol in (Rol.SWV_LOKET, Rol.DESKUNDIGE):
-        return qs.exclude(vergadering__soort=VergaderingSoort.INTERN)
+    intern = Q(vergadering__soort=VergaderingSoort.INTERN)
+    match user.rol:
+        case Rol.SCHOOL:
+            return qs.filter(intern, vergadering__school__in=user.scholen.all())
+        case Rol.SWV_LOKET | Rol.DESKUNDIGE:
+            return qs.exclude(intern)
+        case Rol.GENODIGDE:
+            grants = Toegang.objects.filter(
+                toegang_geldig(), hulpvraag_id=hulpvraag.pk, gebruiker=user
+            )
+            zichtbaar = Q(pk__in=[])
+            if grants.filter(schoolintern=True).exists():
+                zichtbaar |= intern
+            if grants.filter(schoolintern=False).exists():
+                zichtbaar |= ~intern
+            return qs.filter(zichtbaar)
     return qs.none()
+
+
+def overlegronde_genodigde_uitnodigen(
+    *, agendapunt: Agendapunt, door: User, email: str, voornaam: str, achternaam: str, geldig_tot
+) -> Toegang:
+    """A school invites an outsider to its internal overlegronde: time-limited read access to
+    the hulpvraag through the Toegang service (school-internal, so hidden from the loket; audited
+    there)."""
+    vergadering = agendapunt.vergadering
+    if vergadering.soort != VergaderingSoort.INTERN or door.rol != Rol.SCHOOL:
+        raise PermissionDenied
+    if not door.scholen.filter(pk=vergadering.school_id).exists():
+        raise PermissionDenied
+    return toegang_uitnodigen(
+        hulpvraag=agendapunt.hulpvraag,
+        door=door,
+        email=email,
+        voornaam=voornaam,
+        achternaam=achternaam,
+        geldig_tot=geldig_tot,
+        reden=_("Interne overlegronde op %(datum)s") % {"datum": f"{vergadering.datum:%d-%m-%Y}"},
+    )
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from loket.forms import (
     AanpakForm,
     AgendaForm,
     BagAdviesForm,
+    GenodigdeForm,
     InternOverlegForm,
     LoketInstellingenForm,
     ProUitkomstForm,
@@ -46,6 +47,7 @@ from loket.services import (
     interne_overlegronde_create,
     loket_instellingen_update,
     loket_instellingen_voor,
+    overlegronde_genodigde_uitnodigen,
     pro_uitkomst_vastleggen,
     vergadering_create,
     vragen_stellen,
@@ -324,6 +326,8 @@ def agendapunt_afhandelen(request, pk: int, punt: int):
                     door=request.user,
                     uitkomst=form.cleaned_data["uitkomst"],
                     toelichting=form.cleaned_data["toelichting"],
+                    ingangsdatum=form.cleaned_data["ingangsdatum"],
+                    einddatum=form.cleaned_data["einddatum"],
                 )
         except ValidationError as exc:
             fouten = exc.messages
@@ -344,27 +348,64 @@ def agendapunt_afhandelen(request, pk: int, punt: int):
 
 def overlegronde_tab(request, hulpvraag):
     """The Overlegronde tab: the meetings about this hulpvraag. Loket and deskundige see the SWV's
-    meetings; the school sees only its own internal rounds and plans them here."""
+    meetings; the school sees only its own internal rounds, plans them here and invites an
+    outsider to one (time-limited read access through the Toegang service)."""
     user = request.user
-    form = None
+    form = uitnodiging = None
+    uitnodigen_voor = None
     if user.rol == Rol.SCHOOL:
-        form = InternOverlegForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        form = InternOverlegForm(None if "uitnodigen" in request.POST else request.POST or None)
+        if "uitnodigen" in request.POST:
+            uitnodigen_voor = (
+                agendapunten_voor(hulpvraag=hulpvraag, user=user)
+                .filter(pk=request.POST.get("uitnodigen") or 0)
+                .first()
+            )
+            if uitnodigen_voor is None:
+                raise Http404
+            uitnodiging = GenodigdeForm(request.POST)
+            if uitnodiging.is_valid():
+                try:
+                    toegang = overlegronde_genodigde_uitnodigen(
+                        agendapunt=uitnodigen_voor, door=user, **uitnodiging.cleaned_data
+                    )
+                except ValidationError as exc:
+                    uitnodiging.add_error(None, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("%(naam)s is uitgenodigd en kan de hulpvraag lezen tot en met %(datum)s.")
+                        % {"naam": toegang.gebruiker, "datum": f"{toegang.geldig_tot:%d-%m-%Y}"},
+                    )
+                    return redirect(tab_url(hulpvraag.pk, "overlegronde"))
+        elif request.method == "POST" and form.is_valid():
             interne_overlegronde_create(hulpvraag=hulpvraag, door=user, **form.cleaned_data)
             messages.success(request, _("De interne overlegronde is gepland."))
             return redirect(tab_url(hulpvraag.pk, "overlegronde"))
     elif request.method == "POST":
         raise Http404
-    punten = agendapunten_voor(hulpvraag=hulpvraag, user=user).order_by(
-        "-vergadering__datum", "-vergadering__tijd"
+    punten = list(
+        agendapunten_voor(hulpvraag=hulpvraag, user=user).order_by(
+            "-vergadering__datum", "-vergadering__tijd"
+        )
     )
+    for punt in punten:
+        intern = punt.vergadering.soort == VergaderingSoort.INTERN
+        punt.uitnodiging = None
+        if user.rol == Rol.SCHOOL and intern:
+            punt.uitnodiging = (
+                uitnodiging
+                if uitnodigen_voor is not None and uitnodigen_voor.pk == punt.pk
+                else GenodigdeForm(initial={"geldig_tot": punt.vergadering.datum})
+            )
+    fouten = (form is not None and form.errors) or (uitnodiging is not None and uitnodiging.errors)
     return render_tab(
         request,
         hulpvraag,
         "overlegronde",
         "loket/tab_overlegronde.html",
         {"punten": punten, "form": form},
-        status=400 if form is not None and form.errors else 200,
+        status=400 if fouten else 200,
     )
 
 

@@ -3,8 +3,11 @@ each a status change through the engine."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import reverse
 
+from besluiten.models import Toelaatbaarheidsverklaring
 from loket.models import Agendapunt, Termijn, Vergadering
 from tests.helpers import login
 
@@ -58,6 +61,17 @@ def test_outcomes_move_each_hulpvraag(client, world, ingediend):
         hv.refresh_from_db()
         assert hv.status.naam == naam
     assert Termijn.objects.get(hulpvraag=akkoord).gestopt_op is not None
+    # Akkoord recorded the TLV PrO with its toekenningsbrief (besluiten), on the TLV tab.
+    tlv = Toelaatbaarheidsverklaring.objects.get(hulpvraag=akkoord)
+    assert tlv.soort == "PRO" and tlv.besluitdatum == date(2026, 12, 3)
+    assert tlv.ingangsdatum == date(2026, 12, 3) and tlv.einddatum == date(2028, 7, 31)
+    (brief,) = tlv.brieven.all()
+    assert brief.naam.endswith(".docx")
+    assert not Toelaatbaarheidsverklaring.objects.filter(hulpvraag=afgewezen).exists()
+    login(client, world.coordinator_a)
+    tab = client.get(reverse("hulpvragen:tab", args=[akkoord.pk, "tlv"])).content.decode()
+    assert brief.naam in tab
+    login(client, world.loket)
     assert Termijn.objects.get(hulpvraag=aangehouden).pauze_sinds is not None
     page = client.get(reverse("loket:vergadering", args=[vergadering.pk])).content.decode()
     assert "IQ boven 80." in page and "Toetsen ontbreken." in page

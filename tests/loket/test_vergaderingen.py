@@ -164,3 +164,71 @@ def test_loket_of_another_swv_gets_404_on_our_meeting(client, world):
     login(client, ander)
     assert client.get(reverse("loket:vergadering", args=[vergadering.pk])).status_code == 404
     assert "Nog geen vergaderingen gepland." in client.get(VERGADERINGEN).content.decode()
+
+
+def test_school_invites_an_outsider_to_its_internal_round_for_a_limited_time(
+    client, world, ingediend
+):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    from hulpvragen.models import Toegang
+
+    vandaag = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    with time_machine.travel(vandaag, tick=False):
+        tlv = ingediend("TLV_VSO")
+        login(client, world.coordinator_a)
+        client.post(tab(tlv), {"datum": "2026-12-01", "tijd": "09:00", "plaats": "Lokaal 12"})
+        punt = Agendapunt.objects.get(hulpvraag=tlv)
+        assert 'value="2026-12-01"' in client.get(tab(tlv)).content.decode()  # default: the day
+        response = client.post(
+            tab(tlv),
+            {
+                "uitnodigen": punt.pk,
+                "email": "Jeugdarts@GGD.example",
+                "voornaam": "Joke",
+                "achternaam": "Arts",
+                "geldig_tot": "2026-12-01",
+            },
+        )
+        assert response.status_code == 302
+        assert "Joke Arts is uitgenodigd" in client.get(response["Location"]).content.decode()
+        toegang = Toegang.objects.get(hulpvraag=tlv, gebruiker__email="jeugdarts@ggd.example")
+        assert toegang.schoolintern and toegang.geldig_tot == date(2026, 12, 1)
+        assert "01-12-2026" in toegang.reden
+        genodigde = toegang.gebruiker
+        assert genodigde.rol == Rol.GENODIGDE
+
+        # The loket does not see the invitation on the Toegang tab.
+        login(client, world.loket)
+        toegang_tab = reverse("hulpvragen:tab", args=[tlv.pk, "toegang"])
+        assert "Joke" not in client.get(toegang_tab).content.decode()
+
+    with time_machine.travel(vandaag + timedelta(days=11), tick=False):  # 1 December
+        login(client, genodigde)
+        page = client.get(tab(tlv))
+        assert page.status_code == 200
+        assert "Lokaal 12" in page.content.decode()
+    with time_machine.travel(vandaag + timedelta(days=12), tick=False):  # 2 December: expired
+        login(client, genodigde)
+        assert client.get(tab(tlv)).status_code == 404
+
+
+def test_invitation_errors_are_shown_and_only_the_school_invites(client, world, ingediend):
+    tlv = ingediend("TLV_VSO")
+    login(client, world.coordinator_a)
+    client.post(tab(tlv), {"datum": "2026-12-01", "tijd": "09:00", "plaats": "Lokaal 12"})
+    punt = Agendapunt.objects.get(hulpvraag=tlv)
+    data = {
+        "uitnodigen": punt.pk,
+        "email": world.loket.email or "loket@swv.example",
+        "voornaam": "L",
+        "achternaam": "K",
+        "geldig_tot": "2020-01-01",
+    }
+    response = client.post(tab(tlv), data)
+    assert response.status_code == 400
+    assert "Kies een einddatum" in response.content.decode()
+    login(client, world.loket)
+    assert client.post(tab(tlv), data).status_code == 404
