@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from besluiten.models import Deskundigenadvies
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag
 from loket.klok import VOOR_SWV, Fase
+from loket.models import Agendapunt, Uitkomst, VergaderingSoort
 
 # The werkvoorraad's views: (slug, label). The first is the default.
 WEERGAVEN = [
     ("open", _("Voor het SWV")),
     ("nieuw", _("Nieuw")),
     ("aangevuld", _("Aangevuld")),
-    ("advies", _("Wacht op advies of besluit")),
+    ("advies", _("Wacht op advies")),
+    ("besluit", _("Wacht op besluit")),
     ("te_laat", _("Termijn verstreken")),
     ("bij_school", _("Bij de school")),
 ]
+
+
+def _wacht_op_besluit() -> Q:
+    """Ready for the decision: on the agenda of an SWV meeting without an outcome yet (PrO
+    loketvergadering, BAG-overleg), or a TLV VSO whose two deskundigen both advised."""
+    op_agenda = Exists(
+        Agendapunt.objects.filter(hulpvraag=OuterRef("pk"), uitkomst=Uitkomst.OPEN).exclude(
+            vergadering__soort=VergaderingSoort.INTERN
+        )
+    )
+    adviezen = Deskundigenadvies.objects.filter(
+        hulpvraag=OuterRef("pk"), uitgebracht_op__isnull=False
+    )
+    beide_adviezen = Exists(adviezen.filter(volgorde=1)) & Exists(adviezen.filter(volgorde=2))
+    return Q(termijn__fase__in=VOOR_SWV) & (Q(op_agenda) | Q(beide_adviezen))
 
 
 def werkvoorraad(
@@ -35,7 +53,9 @@ def werkvoorraad(
         case "aangevuld":
             qs = qs.filter(termijn__fase=Fase.AANGEVULD)
         case "advies":
-            qs = qs.filter(termijn__fase=Fase.IN_BEHANDELING)
+            qs = qs.filter(termijn__fase=Fase.IN_BEHANDELING).exclude(_wacht_op_besluit())
+        case "besluit":
+            qs = qs.filter(_wacht_op_besluit())
         case "bij_school":
             qs = qs.filter(termijn__fase=Fase.BIJ_SCHOOL)
         case "te_laat":
@@ -66,7 +86,8 @@ def werkvoorraad_aantallen(*, user: User) -> dict[str, int]:
         open=Count("pk", filter=Q(termijn__fase__in=VOOR_SWV)),
         nieuw=Count("pk", filter=Q(termijn__fase=Fase.INGEDIEND)),
         aangevuld=Count("pk", filter=Q(termijn__fase=Fase.AANGEVULD)),
-        advies=Count("pk", filter=Q(termijn__fase=Fase.IN_BEHANDELING)),
+        advies=Count("pk", filter=Q(termijn__fase=Fase.IN_BEHANDELING) & ~_wacht_op_besluit()),
+        besluit=Count("pk", filter=_wacht_op_besluit()),
         te_laat=Count(
             "pk",
             filter=Q(

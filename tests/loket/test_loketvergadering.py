@@ -89,3 +89,16 @@ def test_only_submitted_pro_hulpvragen_are_candidates(client, world, ingediend):
     assert f'value="{pro.pk}"' in page
     assert f'value="{tlv.pk}"' not in page
     assert f'value="{world.hv_other_org.pk}"' not in page
+
+
+def test_on_the_agenda_means_waiting_for_the_decision_in_the_werkvoorraad(client, world, ingediend):
+    pro, ander = ingediend("PRO"), ingediend("PRO")
+    login(client, world.loket)
+    agenda(client, pro)
+    werkvoorraad = reverse("loket:werkvoorraad")
+    besluit = client.get(werkvoorraad + "?weergave=besluit").content.decode()
+    assert f'id="hv-{pro.pk}"' in besluit
+    assert f'id="hv-{ander.pk}"' not in besluit
+    assert "Wacht op besluit (1)" in besluit
+    nieuw = client.get(werkvoorraad + "?weergave=nieuw").content.decode()
+    assert f'id="hv-{ander.pk}"' in nieuw
