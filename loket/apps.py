@@ -21,5 +21,5 @@ class LoketConfig(AppConfig):
         register(
             "overlegronde",
             "loket.views.overlegronde_tab",
-            rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.SCHOOL, Rol.GENODIGDE}),
+            rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.SCHOOL}),
         )

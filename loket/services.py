@@ -19,7 +19,6 @@ from bijlagen.checks import Geweigerd
 from bijlagen.models import Documentsoort
 from bijlagen.services import bestand_check, bijlagen_add
 from dossiers.services import toegang_uitnodigen
-from hulpvragen.access import toegang_geldig
 from hulpvragen.models import (
     Hulpvraag,
     KiezenDoor,
@@ -432,8 +431,8 @@ def pro_uitkomst_vastleggen(
 
 def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
     """The meetings of one hulpvraag this user may see: the SWV's meetings for loket and
-    deskundige; a school only its own internal rounds (the loket never sees those); an invited
-    outsider the rounds of whoever invited them (the school's for a school-internal grant)."""
+    deskundige; a school only its own internal rounds (the loket never sees those). An invited
+    outsider (genodigde) reads the dossier, not this tab."""
     qs = Agendapunt.objects.filter(hulpvraag=hulpvraag).select_related("vergadering")
     intern = Q(vergadering__soort=VergaderingSoort.INTERN)
     match user.rol:
@@ -441,16 +440,6 @@ def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
             return qs.filter(intern, vergadering__school__in=user.scholen.all())
         case Rol.SWV_LOKET | Rol.DESKUNDIGE:
             return qs.exclude(intern)
-        case Rol.GENODIGDE:
-            grants = Toegang.objects.filter(
-                toegang_geldig(), hulpvraag_id=hulpvraag.pk, gebruiker=user
-            )
-            zichtbaar = Q(pk__in=[])
-            if grants.filter(schoolintern=True).exists():
-                zichtbaar |= intern
-            if grants.filter(schoolintern=False).exists():
-                zichtbaar |= ~intern
-            return qs.filter(zichtbaar)
     return qs.none()
 
 

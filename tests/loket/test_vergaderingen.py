@@ -205,14 +205,14 @@ def test_school_invites_an_outsider_to_its_internal_round_for_a_limited_time(
         toegang_tab = reverse("hulpvragen:tab", args=[tlv.pk, "toegang"])
         assert "Joke" not in client.get(toegang_tab).content.decode()
 
+    detail = reverse("hulpvragen:detail", args=[tlv.pk])
     with time_machine.travel(vandaag + timedelta(days=11), tick=False):  # 1 December
         login(client, genodigde)
-        page = client.get(tab(tlv))
-        assert page.status_code == 200
-        assert "Lokaal 12" in page.content.decode()
+        assert client.get(detail).status_code == 200  # reads the dossier
+        assert client.get(tab(tlv)).status_code == 404  # not the school's rounds
     with time_machine.travel(vandaag + timedelta(days=12), tick=False):  # 2 December: expired
         login(client, genodigde)
-        assert client.get(tab(tlv)).status_code == 404
+        assert client.get(detail).status_code == 404
 
 
 def test_invitation_errors_are_shown_and_only_the_school_invites(client, world, ingediend):
