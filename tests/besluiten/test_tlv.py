@@ -295,6 +295,10 @@ def test_afwijzing_records_the_motivation_and_the_letter_has_the_bezwaar_clause(
     # In the hulpvraag's bijlagen, as the manual says for a rejection.
     lijst = client.get(reverse("bijlagen:lijst", args=[compleet.pk])).content.decode()
     assert "afwijzingsbrief-tlv-010626.docx" in lijst
+    # The TLV tab lists no TLV and points to that letter.
+    tab = client.get(reverse("hulpvragen:tab", args=[compleet.pk, "tlv"])).content.decode()
+    assert "geen toelaatbaarheidsverklaring afgegeven" in tab
+    assert "De aanvraag is op 01-06-2026 afgewezen." in tab
 
 
 def test_disagreement_on_toelaatbaarheid_is_a_warning_for_the_loket(
