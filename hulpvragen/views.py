@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
@@ -93,10 +94,15 @@ def hulpvraag_lijst(request):
 
     rijen = [{"pk": h.pk, "cellen": [k.waarde(h) for k in kolommen]} for h in pagina.rijen]
     inzage_record(gebruiker=user, onderdeel="lijst", details=f"{len(rijen)} rijen")
-    return render(
+    # With JavaScript (static/js/hulpvragen-lijst.js) searching, sorting and paging fetch only the
+    # results with the header "HX-Request" (htmx's convention) and replace them in place; without
+    # JavaScript the same URLs answer the whole page. Caches must keep the two apart.
+    hx = request.headers.get("HX-Request") == "true"
+    response = render(
         request,
-        "hulpvragen/lijst.html",
+        "hulpvragen/_resultaten.html" if hx else "hulpvragen/lijst.html",
         {
+            "hx": hx,
             "form": form,
             "koppen": koppen,
             "rijen": rijen,
@@ -107,9 +113,11 @@ def hulpvraag_lijst(request):
             "meer": meer,
             "filters_actief": bool(voorkeur.filters),
             "volledig_scherm": voorkeur.volledig_scherm,
-            "concepten": list(dossierconcepten_for(user=user)[:20]),
+            "concepten": [] if hx else list(dossierconcepten_for(user=user)[:20]),
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

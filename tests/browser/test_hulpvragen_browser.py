@@ -19,6 +19,11 @@ def header_texts(page) -> list[str]:
     ]
 
 
+def bijgewerkt(page) -> None:
+    """The results are replaced in place (static/js/hulpvragen-lijst.js): wait until done."""
+    page.locator("#resultaten:not([aria-busy])").wait_for()
+
+
 def test_search_columns_reload_and_wissen(page, live_server, world):
     target = world.hv_a_ingediend.leerling
     other = world.hv_a_voorlopig.leerling
@@ -26,6 +31,7 @@ def test_search_columns_reload_and_wissen(page, live_server, world):
     page.get_by_role("link", name="Hulpvragen").first.click()
     page.get_by_label("Zoeken in hulpvragen").fill(target.achternaam)
     page.get_by_role("button", name="zoeken").click()
+    bijgewerkt(page)
     rows = page.locator("table.tabel--klikbaar tbody tr")
     assert target.naam in rows.all_inner_texts()[0]
     assert all(other.naam not in r for r in rows.all_inner_texts()) or (
@@ -101,3 +107,20 @@ def test_wizard_left_half_way_is_found_again_and_finished(page, live_server, wor
     page.get_by_role("link", name="Hulpvragen").first.click()
     assert "Nog niet afgeronde dossiers" not in page.content()
     assert "Emma Hoogenboezem" in page.locator("table.tabel--klikbaar").inner_text()
+
+
+def test_sorting_and_paging_update_the_results_in_place(page, live_server, world):
+    browser_login(page, live_server, world.coordinator_a)
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    page.evaluate("window.zelfdePagina = true")
+    page.get_by_role("link", name="Laatste datum").click()
+    bijgewerkt(page)
+    assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Laatste datum")
+    assert page.evaluate("window.zelfdePagina === true")  # no reload: replaced in place
+    assert "sortering=laatste_datum" in page.url  # the address follows
+    page.get_by_role("link", name="10", exact=True).click()
+    bijgewerkt(page)
+    assert page.evaluate("window.zelfdePagina === true")
+    assert page.locator(".paginering strong[aria-current]").inner_text() == "10"
+    page.reload()  # the pushed address is a real page too
+    assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Laatste datum")
