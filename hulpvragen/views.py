@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
@@ -92,7 +93,16 @@ def hulpvraag_lijst(request):
             kop["url"] = "?" + urlencode({"sortering": volgende, "per": per})
         koppen.append(kop)
 
-    rijen = [{"pk": h.pk, "cellen": [k.waarde(h) for k in kolommen]} for h in pagina.rijen]
+    # One reverse() for the page instead of one per row (measured on the 1M-row benchmark).
+    detail = reverse("hulpvragen:detail", args=[987654321])
+    rijen = [
+        {
+            "pk": h.pk,
+            "url": detail.replace("987654321", str(h.pk)),
+            "cellen": [k.waarde(h) for k in kolommen],
+        }
+        for h in pagina.rijen
+    ]
     inzage_record(gebruiker=user, onderdeel="lijst", details=f"{len(rijen)} rijen")
     # With JavaScript (static/js/hulpvragen-lijst.js) searching, sorting and paging fetch only the
     # results with the header "HX-Request" (htmx's convention) and replace them in place; without
