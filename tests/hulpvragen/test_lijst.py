@@ -132,6 +132,17 @@ def test_filters_type_status_school_coordinator_label_and_dates(client, world):
     assert "De einddatum ligt vóór de begindatum." in response.content.decode()
 
 
+def test_a_name_with_an_apostrophe_is_found_and_shown_escaped(client, world):
+    """The factories never make such names at random (tests/factories.py); this one is fixed."""
+    hv = hv_for(world.school_a, achternaam="van 't Riet", roepnaam="Daan")
+    login(client, world.coordinator_a)
+    response = client.get(LIJST, {"zoeken": 1, "q": "van 't riet"})
+    assert rows(response) == ["Daan van 't Riet"]
+    assert "van &#x27;t Riet" in response.content.decode()
+    detail = client.get(reverse("hulpvragen:detail", args=[hv.pk])).content.decode()
+    assert "Daan van &#x27;t Riet" in detail and "van 't Riet" not in detail
+
+
 def test_search_is_remembered_across_sessions_until_wissen(client, world):
     login(client, world.coordinator_a)
     target = world.hv_a_ingediend.leerling
