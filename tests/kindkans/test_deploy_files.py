@@ -124,3 +124,18 @@ def test_health_endpoint_answers_before_https_redirect_and_host_check(client, db
     assert response.content == b"ok"
     # Everything else still gets the redirect and the host check.
     assert client.get("/inloggen/", HTTP_HOST="testserver").status_code == 301
+
+
+def test_every_project_app_is_in_the_package_list():
+    """A non-editable install (a wheel, a slimmer image) ships only the listed packages."""
+    import tomllib
+
+    from django.conf import settings
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"][
+        "find"
+    ]["include"]
+    apps = {
+        app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
+    }
+    assert apps and apps <= {name.rstrip("*") for name in listed}
