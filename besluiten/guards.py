@@ -36,6 +36,22 @@ def tlv_vastgelegd(ctx: GuardContext) -> list[str]:
 
 
 @register_guard(
+    "tlv_pro_vastgelegd",
+    label=_("TLV PrO vastgelegd (uitkomst akkoord in de loketvergadering) met brief"),
+)
+def tlv_pro_vastgelegd(ctx: GuardContext) -> list[str]:
+    if Toelaatbaarheidsverklaring.objects.filter(hulpvraag_id=ctx.hulpvraag.pk).exists():
+        return []
+    return [
+        _gettext(
+            "De TLV PrO is nog niet vastgelegd. Leg in de loketvergadering de uitkomst "
+            "“akkoord” vast; dan worden de TLV en de toekenningsbrief gemaakt en de status "
+            "gewijzigd."
+        )
+    ]
+
+
+@register_guard(
     "afwijzing_vastgelegd",
     label=_("Afwijzing vastgelegd met motivering en brief"),
     actie=(_("Afwijzing vastleggen"), _besluit_url),

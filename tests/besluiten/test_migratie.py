@@ -42,3 +42,27 @@ def test_existing_processes_get_the_decision_checks(world):
 
     migratie.verwijderen(apps, None)
     assert _controles(world, "TLV afgegeven") == []
+
+
+def test_pro_afgegeven_gets_its_check_and_status_wijzigen_refuses_without_the_tlv(client, world):
+    from django.urls import reverse
+
+    from tests.besluiten.conftest import hulpvraag_in
+    from tests.helpers import login
+
+    pro = importlib.import_module("besluiten.migrations.0003_controle_pro_afgegeven")
+    pro.verwijderen(apps, None)
+    assert _controles(world, "PrO afgegeven") == []
+    pro.toevoegen(apps, None)
+    assert _controles(world, "PrO afgegeven") == ["tlv_pro_vastgelegd"]
+
+    hv = hulpvraag_in(world, "PrO aanvraag indienen", type_="PRO")
+    login(client, world.loket)
+    naar = hv.proces.statussen.get(naam="PrO afgegeven")
+    response = client.post(
+        reverse("hulpvragen:status_wijzigen", args=[hv.pk]),
+        {"naar": naar.pk, "toelichting": "", "gezien_status": hv.status_id},
+    )
+    assert "De TLV PrO is nog niet vastgelegd" in response.content.decode()
+    hv.refresh_from_db()
+    assert hv.status.naam == "PrO aanvraag indienen"

@@ -134,12 +134,13 @@ def besluit_record(hulpvraag, status: str, door) -> None:
         "besluitdatum": date(2026, 6, 1),
         "vastgelegd_door": door,
     }
-    if status == "TLV afgegeven":
+    if status in ("TLV afgegeven", "PrO afgegeven"):
+        vso = status == "TLV afgegeven"
         Toelaatbaarheidsverklaring.objects.create(
             **common,
             leerling_id=hulpvraag.leerling_id,
-            soort="VSO",
-            bekostigingscategorie="laag",
+            soort="VSO" if vso else "PRO",
+            bekostigingscategorie="laag" if vso else "",
             ingangsdatum=date(2026, 8, 1),
             einddatum=date(2027, 7, 31),
         )
