@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import client_ip
 from accounts.models import Rol
@@ -746,29 +748,48 @@ def kengetallen(request):
 # --- Auditlog ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @beheerder_vereist
 def auditlog(request):
-    """Who saw or changed what: search by pupil (dossier number or BSN), user and period."""
-    form = AuditlogZoekForm(request.GET or None, user=request.user)
-    regels, volgende, leerling_id = None, "", None
+    """Who saw or changed what: search by pupil (dossier number or BSN), user and period.
+
+    The search is a GET (pages, links, back button), but a BSN never goes in a URL, where server
+    and proxy logs would keep it: the form posts, the BSN becomes the dossier number, and the
+    answer redirects to the GET with that number."""
+    if request.method == "POST":
+        form = AuditlogZoekForm(request.POST, user=request.user)
+        if form.is_valid():
+            zoek = {k: request.POST.get(k, "") for k in ("dossier", "gebruiker", "van", "tot")}
+            if form.cleaned_data["bsn"]:
+                leerling = leerlingen_for_inzage(request.user, bsn=form.cleaned_data["bsn"]).first()
+                # An unknown BSN searches nothing rather than everything.
+                zoek["dossier"] = str(leerling.pk) if leerling else ""
+                if leerling is None:
+                    form.add_error("bsn", _("Er is geen leerling met dit BSN."))
+            if form.is_valid():
+                zoek = {k: v for k, v in zoek.items() if v}
+                return redirect(f"{reverse('beheer:auditlog')}?{urlencode(zoek)}")
+        return render(
+            request,
+            "beheer/auditlog.html",
+            {"form": form, "regels": None, "volgende": "", "querystring": ""},
+        )
+    # A BSN in a link is ignored (see above): the form never puts it there.
+    data = request.GET.copy()
+    data.pop("bsn", None)
+    form = AuditlogZoekForm(data or None, user=request.user)
+    regels, volgende = None, ""
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        leerling_id = d["dossier"]
-        if d["bsn"]:
-            leerling = leerlingen_for_inzage(request.user, bsn=d["bsn"]).first()
-            # An unknown BSN searches nothing rather than everything.
-            leerling_id = leerling.pk if leerling else -1
         regels, volgende = auditlog_zoeken(
             user=request.user,
-            leerling_id=leerling_id,
+            leerling_id=d["dossier"],
             gebruiker=d["gebruiker"],
             van=d["van"],
             tot=d["tot"],
             cursor=request.GET.get("na", ""),
         )
-    querystring = request.GET.copy()
-    querystring.pop("na", None)
+    data.pop("na", None)
     return render(
         request,
         "beheer/auditlog.html",
@@ -776,7 +797,7 @@ def auditlog(request):
             "form": form,
             "regels": regels,
             "volgende": volgende,
-            "querystring": querystring.urlencode(),
+            "querystring": data.urlencode(),
         },
     )
 

@@ -94,8 +94,14 @@ def test_search_by_pupil_user_and_period(client, world, django_assert_max_num_qu
     assert html.count("<td>hulpvraag</td>") == 2
     assert escape(str(world.deskundige)) in html.split("<tbody>")[1]
 
-    html = client.get(URL, {"bsn": leerling.bsn}).content.decode()
+    # A BSN is posted, never put in a URL: the answer redirects to the dossier number.
+    response = client.post(URL, {"bsn": leerling.bsn})
+    assert response.status_code == 302 and leerling.bsn not in response.url
+    assert response.url.endswith(f"?dossier={leerling.pk}")
+    html = client.get(response.url).content.decode()
     assert html.count("<td>hulpvraag</td>") == 2
+    assert "Niets gevonden." not in client.get(URL, {"bsn": leerling.bsn}).content.decode()
+    assert "<tbody>" not in client.get(URL, {"bsn": leerling.bsn}).content.decode()
 
     html = client.get(URL, {"gebruiker": world.loket.pk}).content.decode()
     resultaat = html.split("<tbody>")[1]
@@ -108,8 +114,10 @@ def test_search_by_pupil_user_and_period(client, world, django_assert_max_num_qu
     assert "Niets gevonden." in html
 
     # Another SWV's pupil or an unknown BSN finds nothing.
-    html = client.get(URL, {"bsn": world.hv_other_org.leerling.bsn}).content.decode()
-    assert "Niets gevonden." in html
+    response = client.post(URL, {"bsn": world.hv_other_org.leerling.bsn})
+    assert response.status_code == 200
+    assert "Er is geen leerling met dit BSN." in response.content.decode()
+    assert "<tbody>" not in response.content.decode()
 
 
 def test_pages_with_a_cursor_and_never_a_full_count(client, world):
@@ -159,9 +167,13 @@ def test_the_log_cannot_be_changed_through_the_application(client, world):
         assert not model_admin.has_add_permission(request)
         assert not model_admin.has_change_permission(request, None)
         assert not model_admin.has_delete_permission(request, None)
-    # The search screen only reads: a POST is refused.
+    # The search screen only reads: a POST (the BSN search) only redirects to the search.
     login(client, world.beheerder)
-    assert client.post(URL, {"dossier": 1}).status_code == 405
+    aantal = Inzage.objects.count()
+    response = client.post(URL, {"dossier": record.leerling_id or 1, "actie": "x", "op": "x"})
+    assert response.status_code == 302
+    assert Inzage.objects.count() == aantal
+    assert client.put(URL).status_code == 405 and client.delete(URL).status_code == 405
     record.refresh_from_db()
     assert record.onderdeel == "x"
 
