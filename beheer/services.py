@@ -538,29 +538,30 @@ def bewaarsignalering_refresh(*, organisatie_id: int, vandaag: date | None = Non
 _OUDERS = {("dossiers", "leerling"), ("dossiers", "schoolgegevens"), ("hulpvragen", "hulpvraag")}
 
 
+def _bijlagen_verwijderen(hv_ids: list[int]) -> list[str]:
+    """Delete the bijlagen of these hulpvragen with their download records (which PROTECT the
+    bijlage: they describe data that no longer exists and go with it). Returns the storage keys
+    of those files and of staged uploads, for removal after the commit."""
+    bijlagen = Bijlage.objects.filter(hulpvraag_id__in=hv_ids)
+    sleutels = list(bijlagen.values_list("sleutel", flat=True))
+    sleutels += list(
+        BijlageConcept.objects.filter(hulpvraag_id__in=hv_ids).values_list("sleutel", flat=True)
+    )
+    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
+    bijlagen.delete()
+    return sleutels
+
+
 def _verwijder_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     """Delete these dossiers with everything that hangs off them. Files are deleted from storage
     only after the transaction commits (a rollback keeps rows and files together)."""
     hulpvragen = Hulpvraag.objects.filter(leerling_id__in=leerling_ids)
-    bijlagen = Bijlage.objects.filter(hulpvraag__in=hulpvragen)
-    sleutels = list(bijlagen.values_list("sleutel", flat=True))
-    sleutels += list(
-        BijlageConcept.objects.filter(hulpvraag__in=hulpvragen).values_list("sleutel", flat=True)
-    )
-    # The bijlagen app's download records point at the bijlage (PROTECT): they describe data that
-    # no longer exists and go with it.
-    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
-    bijlagen.delete()
+    hv_ids = list(hulpvragen.values_list("pk", flat=True))
+    sleutels = _bijlagen_verwijderen(hv_ids)
     # Rows of other apps that PROTECT the hulpvraag or the pupil (decision records, their advice)
     # go first; the rest cascades below.
-    _verwijzende_rijen_verwijderen(
-        [
-            (Hulpvraag, list(hulpvragen.values_list("pk", flat=True))),
-            (Leerling, leerling_ids),
-        ],
-        bewaard=_OUDERS,
-    )
-    aantal_hulpvragen = hulpvragen.count()
+    _verwijzende_rijen_verwijderen([(Hulpvraag, hv_ids), (Leerling, leerling_ids)], bewaard=_OUDERS)
+    aantal_hulpvragen = len(hv_ids)
     # Cascades: status history, outbox rows, granted access, staged files, notes.
     hulpvragen.delete()
     # Cascades: addresses, Schoolgegevens (and personeelswijziging rows that point at them).
@@ -631,13 +632,7 @@ def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     sg_ids = list(
         Schoolgegevens.objects.filter(leerling_id__in=leerling_ids).values_list("pk", flat=True)
     )
-    bijlagen = Bijlage.objects.filter(hulpvraag_id__in=hv_ids)
-    sleutels = list(bijlagen.values_list("sleutel", flat=True))
-    sleutels += list(
-        BijlageConcept.objects.filter(hulpvraag_id__in=hv_ids).values_list("sleutel", flat=True)
-    )
-    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
-    bijlagen.delete()
+    sleutels = _bijlagen_verwijderen(hv_ids)
     _verwijzende_rijen_verwijderen(
         [(Hulpvraag, hv_ids), (Schoolgegevens, sg_ids), (Leerling, leerling_ids)],
         bewaard=ANONIEM_BEWAARD,
