@@ -7,16 +7,19 @@ Nothing here ever stores or logs a password or a code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django_otp import verify_token
 from django_otp.models import Device
@@ -24,7 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis, InlogTeller, Rol, User
-from accounts.selectors import reservecodes_device_van, totp_device_van
+from accounts.selectors import gebruikers_voor_herstel, reservecodes_device_van, totp_device_van
 from organisaties.models import Organisatie
 
 RESERVECODES_AANTAL = 10
@@ -296,23 +299,32 @@ def tweede_factor_reset_actie(modeladmin, request, queryset) -> None:
 # --- Password reset and change --------------------------------------------------------------------
 
 
-def wachtwoord_herstel_aanvragen(
-    *,
-    gebruikers: list[User],
-    invoer: str,
-    organisatie: Organisatie | None,
-    ip: str | None,
-    link_voor: Callable[[User], str],
-) -> int:
-    """Mail a reset link to each account the request is about, through the project's mail path
-    (settings.EMAIL_BACKEND). `link_voor(user)` builds the absolute link. The request is logged
-    even when it matched nothing, with what was typed, so abuse is visible."""
+def wachtwoord_herstel_verzenden(*, organisatie_id: int | None, invoer: str, ip: str | None) -> int:
+    """Background work of one reset request (accounts.tasks, queued by the view through
+    kindkans.tasks.enqueue_on_commit): find the accounts the typed text is about, mail each a
+    reset link and log the request. Returns how many mails were sent.
+
+    The lookup and the sending happen here, not in the request, so the request does exactly the
+    same work whether or not an account exists (one queued task), and a slow or failing mail
+    server neither delays nor breaks the answer of a request that matched an account. The link
+    is built from settings.SITE_URL, never from the request's Host header (which an attacker
+    could choose to point the link at their own site). The request is logged even when it
+    matched nothing, with what was typed, so abuse is visible."""
+    organisatie = Organisatie.objects.filter(pk=organisatie_id).first() if organisatie_id else None
+    gebruikers = list(gebruikers_voor_herstel(organisatie=organisatie, invoer=invoer))
     for gebruiker in gebruikers:
-        context = {"gebruiker": gebruiker, "link": link_voor(gebruiker)}
+        pad = reverse(
+            "wachtwoord_herstellen",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(gebruiker.pk)),
+                "token": default_token_generator.make_token(gebruiker),
+            },
+        )
+        context = {"gebruiker": gebruiker, "link": settings.SITE_URL.rstrip("/") + pad}
         subject = render_to_string("emails/wachtwoord_herstel_onderwerp.txt", context).strip()
         body = render_to_string("emails/wachtwoord_herstel.txt", context)
-        EmailMessage(subject=subject, body=body, to=[gebruiker.email]).send()
         beveiliging_log(gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD, gebruiker=gebruiker, ip=ip)
+        EmailMessage(subject=subject, body=body, to=[gebruiker.email]).send()
     if not gebruikers:
         beveiliging_log(
             gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD,

@@ -10,13 +10,10 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.tokens import default_token_generator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.encoding import force_bytes
 from django.utils.formats import date_format
-from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +26,6 @@ from accounts.forms import CodeForm, KoppelForm, LoginForm, WachtwoordHerstelFor
 from accounts.http import client_ip, safe_next
 from accounts.models import Gebeurtenis
 from accounts.selectors import (
-    gebruikers_voor_herstel,
     organisaties_voor_login,
     reservecodes_over,
     totp_device_van,
@@ -43,7 +39,6 @@ from accounts.services import (
     totp_device_voor_koppelen,
     tweede_factor_verify,
     wachtwoord_gewijzigd,
-    wachtwoord_herstel_aanvragen,
     wachtwoord_hersteld,
 )
 from accounts.sessies import (
@@ -53,7 +48,9 @@ from accounts.sessies import (
     sessie_verified,
     sessie_verlopen,
 )
+from accounts.tasks import wachtwoord_herstel_verzenden
 from accounts.totp import otpauth_uri, qr_svg, secret_grouped
+from kindkans.tasks import enqueue_on_commit
 
 
 def _next(request: HttpRequest) -> str:
@@ -246,22 +243,13 @@ def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
             # Same answer as always; no mail, so the form cannot be used to flood inboxes.
             return redirect("wachtwoord_vergeten_verstuurd")
 
-        def link_voor(gebruiker) -> str:
-            pad = reverse(
-                "wachtwoord_herstellen",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(gebruiker.pk)),
-                    "token": default_token_generator.make_token(gebruiker),
-                },
-            )
-            return request.build_absolute_uri(pad)
-
-        wachtwoord_herstel_aanvragen(
-            gebruikers=list(gebruikers_voor_herstel(organisatie=organisatie, invoer=invoer)),
+        # The lookup and the mail happen in the background task: this request does the same
+        # work whether or not an account matches (accounts.services.wachtwoord_herstel_verzenden).
+        enqueue_on_commit(
+            wachtwoord_herstel_verzenden,
+            organisatie_id=organisatie.pk if organisatie else None,
             invoer=invoer,
-            organisatie=organisatie,
             ip=ip,
-            link_voor=link_voor,
         )
         return redirect("wachtwoord_vergeten_verstuurd")
     return render(

@@ -1,14 +1,19 @@
 """Password reset through ONE field "Gebruikersnaam of e-mailadres": either kind of input works
 (the manual's trap of two fields that hang when both are filled cannot happen); the mail goes
-through the project's mail path; the reset never skips the code step and ends old sessions."""
+through the project's mail path (a background task queued after commit: in-process here, a Celery
+worker with REDIS_URL, tested with a real worker at the end); the reset never skips the code step
+and ends old sessions."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.test import Client
+from django.db import connection
+from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
@@ -20,14 +25,19 @@ pytestmark = pytest.mark.django_db
 NEW = "Heel-nieuw-wachtwoord-7"
 
 
-def request_reset(client, invoer, organisatie="VO2505 Apeldoorn"):
-    return client.post(
-        reverse("wachtwoord_vergeten"), {"organisatie": organisatie, "invoer": invoer}
-    )
+def request_reset(client, invoer, organisatie="VO2505 Apeldoorn", **extra):
+    """Post the form as a browser does; the queued background task runs when the request's
+    work commits (as in the embedded set-up without REDIS_URL)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("wachtwoord_vergeten"),
+            {"organisatie": organisatie, "invoer": invoer, **extra},
+        )
 
 
 def link_from_mail(message) -> str:
-    match = re.search(r"http://testserver(/wachtwoord-herstellen/[^\s]+/)", message.body)
+    site = re.escape(settings.SITE_URL.rstrip("/"))
+    match = re.search(site + r"(/wachtwoord-herstellen/[^\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -128,3 +138,75 @@ def test_reset_requests_per_address_are_limited(client, world, settings):
     other = Client(REMOTE_ADDR="198.51.100.7")
     request_reset(other, "piet")
     assert len(mail.outbox) == 4
+
+
+def test_both_kinds_of_input_at_once_still_answer_at_once(client, world):
+    """The manual's trap: a form with a username field and an e-mail field hangs when both are
+    filled. Posting what such a form would post (both fields, next to ours) is answered straight
+    away, and the one field decides."""
+    response = request_reset(
+        client, "piet", username="piet", email="piet@school.example", gebruikersnaam="piet"
+    )
+    assert response["Location"] == reverse("wachtwoord_vergeten_verstuurd")
+    assert [m.to for m in mail.outbox] == [["piet@school.example"]]
+    # Username and address typed together into the one field: read as an address that matches
+    # nobody; the same answer at once, no mail.
+    mail.outbox.clear()
+    response = request_reset(client, "piet piet@school.example")
+    assert response["Location"] == reverse("wachtwoord_vergeten_verstuurd")
+    assert len(mail.outbox) == 0
+
+
+def test_the_request_does_the_same_work_for_known_and_unknown_input(client, world, settings):
+    """The timing of the answer cannot tell whether an account exists: the request itself only
+    counts the attempt and queues one task, with the same queries either way; looking up the
+    account and sending happen in the background."""
+    settings.LOGIN_LOCKOUT_ATTEMPTS = 10
+    request_reset(client, "eerste")  # creates this address's request counter
+    mail.outbox.clear()
+    work = {}
+    for invoer in ("piet", "niemand-hier", "piet@school.example", "niemand@nergens.example"):
+        with (
+            TestCase.captureOnCommitCallbacks(execute=False) as callbacks,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = client.post(
+                reverse("wachtwoord_vergeten"),
+                {"organisatie": "VO2505 Apeldoorn", "invoer": invoer},
+            )
+        assert response["Location"] == reverse("wachtwoord_vergeten_verstuurd")
+        assert len(callbacks) == 1, invoer
+        assert not mail.outbox, "nothing is sent inside the request"
+        work[invoer] = [re.sub(r"'[^']*'|\w*\d\w*", "?", q["sql"]) for q in queries]
+    assert len({tuple(w) for w in work.values()}) == 1, work
+    assert not any("accounts_user" in sql for sql in work["piet"])
+
+
+def test_link_is_built_from_site_url_never_from_the_host_header(client, world, settings):
+    settings.SITE_URL = "https://kindkans.example.nl"
+    request_reset(client, "piet", HTTP_HOST="localhost")
+    assert "https://kindkans.example.nl/wachtwoord-herstellen/" in mail.outbox[0].body
+    assert "localhost" not in mail.outbox[0].body
+
+
+def test_a_failing_mail_server_gives_the_same_answer(client, world, settings, caplog):
+    """Before, the mail was sent inside the request: an unreachable SMTP server turned a request
+    for an existing account (only those) into an error page. Now the answer is the same and
+    the failure is logged."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    known = request_reset(client, "piet")
+    unknown = request_reset(client, "niemand-hier")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert "Connection refused" in caplog.text
+    # The request was still logged (before the attempt to send).
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.HERSTEL_AANGEVRAAGD, gebruiker=world.coordinator_a
+    ).exists()

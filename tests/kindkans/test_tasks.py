@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -131,7 +132,9 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update(
         DJANGO_SETTINGS_MODULE="kindkans.settings",
-        SECRET_KEY="worker-test-secret-" + "w" * 40,
+        # The same key as the web process, as in production: tokens made by the worker (the
+        # password-reset link) must validate in the web process.
+        SECRET_KEY=settings.SECRET_KEY,
         DEBUG="false",
         DATABASE_URL=database_url,
         DATABASE_POOL="false",
