@@ -74,6 +74,11 @@ VOORBEELD: dict[str, Any] = {
     "voorkeursdatum": "2026-03-12",
 }
 
+# Where one form needs a different example: a schakelvoorziening is a placement of weeks.
+VOORBEELD_PER_FORMULIER: dict[str, dict[str, Any]] = {
+    "sv": {"einddatum": "2026-11-16"},
+}
+
 _PER_TYPE: dict[str, Any] = {
     "tekst": "-",
     "lange_tekst": "Zie het OPP in de bijlagen.",
@@ -86,6 +91,7 @@ _PER_TYPE: dict[str, Any] = {
 def formulier_demo_antwoorden(*, formulier: Formulier, ondertekenaar_id: int | None) -> dict:
     """Validated answers for every typed question (raises ValueError when invalid)."""
     data: dict[str, Any] = {}
+    voorbeeld = {**VOORBEELD, **VOORBEELD_PER_FORMULIER.get(formulier.definitie.sleutel, {})}
     for _sectie, vraag in vragen(formulier.definitie.inhoud):
         if vraag.get("bron"):
             continue
@@ -97,11 +103,11 @@ def formulier_demo_antwoorden(*, formulier: Formulier, ondertekenaar_id: int | N
             if vraag.get("meerdere"):
                 data[sleutel] = waarden[:3]
             else:
-                data[sleutel] = VOORBEELD.get(sleutel, waarden[0])
-        elif vraag.get("optioneel") and sleutel not in VOORBEELD:
+                data[sleutel] = voorbeeld.get(sleutel, waarden[0])
+        elif vraag.get("optioneel") and sleutel not in voorbeeld:
             continue
         else:
-            data[sleutel] = VOORBEELD.get(sleutel, _PER_TYPE[type_])
+            data[sleutel] = voorbeeld.get(sleutel, _PER_TYPE[type_])
     hulpvraag = formulier.hulpvraag
     form = FormulierForm(
         data,

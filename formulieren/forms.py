@@ -100,7 +100,10 @@ class FormulierForm(forms.Form):
         for _sectie, vraag in self._vragen:
             veld = _veld(vraag, ondertekenaars)
             sleutel = vraag["sleutel"]
-            veld.widget.attrs["aria-describedby"] = f"help-{sleutel} fout-{sleutel}"
+            # The help text (when the definition has one) and the error message are read with
+            # the input; a beheerder's question without help refers to no missing element.
+            beschreven = [f"help-{sleutel}"] if vraag.get("help") else []
+            veld.widget.attrs["aria-describedby"] = " ".join([*beschreven, f"fout-{sleutel}"])
             self.fields[sleutel] = veld
 
     def clean(self):

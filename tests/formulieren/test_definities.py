@@ -36,7 +36,9 @@ def test_definitions_use_every_question_type_help_texts_and_optional_marks():
     for d in shipped_definities():
         alle = [v for _s, v in vragen(d)]
         assert any(v.get("optioneel") for v in alle)
-        assert sum(1 for v in alle if v.get("help")) >= 15
+        # Every question has its "?" help text (prefilled ones say where the data comes from).
+        zonder_help = [v["sleutel"] for v in alle if not v.get("help", "").strip()]
+        assert zonder_help == [], (d["naam"], zonder_help)
         sleutels = {v["sleutel"] for v in alle}
         # What the issue asks of every form: dossier data, support needs, handelingsdeel,
         # why, dates, gezag and parents, zienswijze, bijlagen.
@@ -45,6 +47,21 @@ def test_definitions_use_every_question_type_help_texts_and_optional_marks():
         assert {"ouder1_naam", "zienswijze_ouders", "bijlagen"} <= sleutels
         # A BAG asks for a meeting, not a placement: a preferred date instead of a start.
         assert ("voorkeursdatum" if d["sleutel"] == "bag" else "startdatum") in sleutels
+        if d["sleutel"] != "bag":
+            # Desired start and end date; the end must come after the start.
+            einde = next(v for _s, v in vragen(d) if v["sleutel"] == "einddatum")
+            assert einde["type"] == "datum" and einde["na"] == "startdatum", d["naam"]
+        # "Ondertekening door" is the form's last section, as in the manual ("tot en met").
+        if d["ondertekening_vereist"]:
+            assert d["secties"][-1]["titel"] == "Ondertekening door"
+        # The bijlagen checklist names the OPP, the parents' signed form and onderzoeksverslagen
+        # (BAG: the manual's own list, without a form for the parents to sign).
+        bijlagen = next(v for _s, v in vragen(d) if v["sleutel"] == "bijlagen")
+        opties = {w for w, _label in bijlagen["opties"]}
+        assert "opp" in opties
+        assert opties & {"onderzoeksverslagen", "iq_onderzoek"}
+        if d["sleutel"] != "bag":
+            assert "formulier_ouders" in opties
         assert ("ondertekening_door" in sleutels) == d["ondertekening_vereist"]
     tlv = next(d for d in shipped_definities() if d["sleutel"] == "tlv_vso")
     categorie = next(v for _s, v in vragen(tlv) if v["sleutel"] == "bekostigingscategorie")
