@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from dossiers.lvs import GEEN_PRAKTIJKONDERWIJS
 from dossiers.selectors import pro_advies_for
-from formulieren.definities import vragen
+from formulieren.definities import is_verplicht, vragen
 from formulieren.models import Formulier, Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
@@ -179,25 +181,60 @@ def formulier_aangewezen_ondertekenaar_id(*, formulier: Formulier) -> str | None
     return str(waarde) if waarde else None
 
 
+def formulier_ontbrekende_antwoorden(
+    *, formulier: Formulier, context: Mapping[str, Any]
+) -> list[str]:
+    """Labels of required questions that the saved answers leave empty under today's facts.
+
+    Opslaan already demanded them, but a fact outside the form can change afterwards: the LVS
+    tab's advice turning "geen praktijkonderwijs" makes the PrO form's toelichting required for
+    a form that was saved (and signed) before."""
+    antwoorden = formulier.antwoorden
+    return [
+        vraag["label"]
+        for sectie, vraag in vragen(formulier.definitie.inhoud)
+        if antwoorden.get(vraag["sleutel"]) in (None, "", [])
+        and is_verplicht(sectie, vraag, antwoorden, context)
+    ]
+
+
 def formulier_ondertekening_ontbreekt(*, hulpvraag: Hulpvraag) -> str | None:
     """The guard "formulier ondertekend": why indienen cannot happen yet, or None when every
-    form that needs a signature has a valid one."""
+    form that needs a signature is complete and has a valid one."""
     prefill = None
+    context = None
     for formulier in formulieren_for_hulpvraag(hulpvraag=hulpvraag):
         if not formulier.definitie.ondertekening_vereist:
             continue
         naam = formulier.definitie.naam
         if formulier.opgeslagen_op is None:
-            return f"Het formulier “{naam}” is nog niet ingevuld en opgeslagen."
+            return _("Het formulier “%(naam)s” is nog niet ingevuld en opgeslagen.") % {
+                "naam": naam
+            }
+        context = context or formulier_context(hulpvraag=hulpvraag)
+        ontbrekend = formulier_ontbrekende_antwoorden(formulier=formulier, context=context)
+        if ontbrekend:
+            reden = _(
+                "In het formulier “%(naam)s” ontbreekt nog: %(vragen)s. Vul het formulier aan, "
+                "sla het op en laat het bevoegd gezag opnieuw ondertekenen."
+            ) % {"naam": naam, "vragen": ", ".join(f"“{label}”" for label in ontbrekend)}
+            if context.get("pro_advies") == GEEN_PRAKTIJKONDERWIJS:
+                reden += " " + _(
+                    "Het berekende advies op het tabblad LVS is “%(advies)s”; daarom is de "
+                    "toelichting bij een afwijkend advies verplicht."
+                ) % {"advies": context["pro_advies_tekst"]}
+            return reden
         prefill = prefill or formulier_prefill(hulpvraag=hulpvraag)
         ondertekening = formulier_ondertekening(formulier=formulier)
         if not ondertekening_is_geldig(
             formulier=formulier, ondertekening=ondertekening, prefill=prefill
         ):
             if ondertekening is not None:
-                return (
-                    f"De ondertekening van het formulier “{naam}” is vervallen omdat het na "
+                return _(
+                    "De ondertekening van het formulier “%(naam)s” is vervallen omdat het na "
                     "ondertekening is gewijzigd; het bevoegd gezag moet opnieuw ondertekenen."
-                )
-            return f"Het formulier “{naam}” is nog niet ondertekend door het bevoegd gezag."
+                ) % {"naam": naam}
+            return _("Het formulier “%(naam)s” is nog niet ondertekend door het bevoegd gezag.") % {
+                "naam": naam
+            }
     return None

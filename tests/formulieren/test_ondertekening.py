@@ -187,9 +187,18 @@ def test_guard_says_what_is_missing(world):
     assert "nog niet ingevuld en opgeslagen" in formulier_ondertekening_ontbreekt(
         hulpvraag=hulpvraag
     )
+    from formulieren.demo import formulier_demo_antwoorden
+
     formulier = formulier_van(hulpvraag)
+    # Saved answers that lack required ones (written around the page) are named.
     formulier.antwoorden = {"motivatie": "x"}
     formulier.opgeslagen_op = formulier.aangemaakt_op
+    formulier.save()
+    reden = formulier_ondertekening_ontbreekt(hulpvraag=hulpvraag)
+    assert "ontbreekt nog:" in reden and "“Gevraagde bekostigingscategorie”" in reden
+    formulier.antwoorden = formulier_demo_antwoorden(
+        formulier=formulier, ondertekenaar_id=world.bestuurder_a.pk
+    )
     formulier.save()
     assert "nog niet ondertekend door het bevoegd gezag" in formulier_ondertekening_ontbreekt(
         hulpvraag=hulpvraag
