@@ -13,10 +13,12 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Beveiligingsgebeurtenis, Rol, User
+from accounts.models import Beveiligingsgebeurtenis, InlogTeller, Rol, User
+from accounts.selectors import inlogteller_geblokkeerd
 from accounts.services import mag_tweede_factor_resetten, tweede_factor_reset_actie
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
+    AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
     sees_all_organisations,
@@ -191,3 +193,35 @@ class BeveiligingsgebeurtenisAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(InlogTeller)
+class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    """The password lockout counters (organisation + typed username + address), read-only: the
+    loket, who gets the "ik kan niet inloggen" mails (the manual's "Wat te doen bij
+    inlogproblemen?"), and the beheerder can see whether a user is locked out and from where. A
+    lockout ends by itself after LOGIN_LOCKOUT_SECONDS. The row has no foreign key to its
+    organisation (it counts typed usernames, which may not exist), so it is scoped by code."""
+
+    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    list_display = ("gebruikersnaam", "organisatie_code", "ip", "mislukt", "laatste", "geblokkeerd")
+    list_filter = ("organisatie_code",)
+    search_fields = ("gebruikersnaam", "ip")
+    date_hierarchy = "laatste"
+    list_select_related = ()
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        if sees_all_organisations(request.user):
+            return queryset
+        organisatie = request.user.organisatie
+        if organisatie is None:
+            return queryset.none()
+        return queryset.filter(organisatie_code=organisatie.code)
+
+    def get_list_filter(self, request):
+        return self.list_filter if sees_all_organisations(request.user) else ()
+
+    @admin.display(boolean=True, description=_("geblokkeerd"))
+    def geblokkeerd(self, teller: InlogTeller) -> bool:
+        return inlogteller_geblokkeerd(teller)

@@ -3,11 +3,15 @@ password-reset request may be about."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import InlogTeller, User
 from organisaties.models import Organisatie
 
 
@@ -65,3 +69,13 @@ def gebruikers_voor_herstel(*, organisatie: Organisatie | None, invoer: str) -> 
             gebruikers = gebruikers.filter(organisatie=organisatie)
         return gebruikers.filter(Q(organisatie__isnull=True) | Q(organisatie__actief=True))
     return actief.filter(organisatie=organisatie, username=invoer)
+
+
+def inlogteller_geblokkeerd(teller: InlogTeller) -> bool:
+    """Whether this counter refuses the next password attempt (accounts.services.
+    inlogpoging_reserveer applies the same rule)."""
+    venster = dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    return (
+        teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS
+        and timezone.now() - teller.laatste <= venster
+    )

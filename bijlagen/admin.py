@@ -7,9 +7,17 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from bijlagen.models import Bijlagevereiste, Documentsoort
+from accounts.models import Rol
+from bijlagen.models import Bijlage, BijlageInzage, Bijlagevereiste, Documentsoort
 from bijlagen.selectors import verplichte_documentsoorten
-from organisaties.admin_scope import OrganisatieScopedAdmin
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access_admin import PupilDataAdmin
+from organisaties.admin_scope import (
+    ALLEEN_BEKIJKEN,
+    AlleenLezenAdmin,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+)
 
 
 class BijlagevereisteForm(forms.ModelForm):
@@ -34,6 +42,8 @@ class BijlagevereisteAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     form = BijlagevereisteForm
     list_display = ["type", "soorten", "organisatie"]
     list_select_related = ["organisatie"]
+    list_filter = ["type", ("organisatie", RelatedOnly)]
+    search_fields = ["organisatie__naam", "organisatie__code"]
 
     @admin.display(description=_("verplichte documentsoorten"))
     def soorten(self, obj: Bijlagevereiste) -> str:
@@ -47,3 +57,34 @@ class BijlagevereisteAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
                 organisatie_id=request.user.organisatie_id, type=initial["type"]
             )
         return initial
+
+
+# --- The bijlagen themselves and their download log, read-only ------------------------------------
+
+
+@admin.register(Bijlage)
+class BijlageAdmin(PupilDataAdmin, admin.ModelAdmin):
+    """What was uploaded, by whom, and the scan result; no file link here (downloads go through
+    the hulpvraag screen, which checks access and writes the download log)."""
+
+    list_display = ("naam", "documentsoort", "hulpvraag", "grootte", "geupload_op", "scan_status")
+    list_select_related = ("hulpvraag",)
+    list_filter = ("documentsoort", "scan_status", ("ingetrokken_op", admin.EmptyFieldListFilter))
+    search_fields = ("naam", "originele_naam", "hulpvraag__leerling__achternaam")
+    date_hierarchy = "geupload_op"
+    exclude = ("sleutel", "upload")
+
+    def visible_queryset(self, user):
+        return Bijlage.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+
+
+@admin.register(BijlageInzage)
+class BijlageInzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    """Who downloaded which bijlage, for the beheerder (own organisation)."""
+
+    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    list_display = ("op", "gebruiker", "bijlage", "ip_adres")
+    list_select_related = ("gebruiker", "bijlage")
+    list_filter = (("gebruiker", RelatedOnly), "op")
+    search_fields = ("gebruiker__username", "gebruiker__last_name", "bijlage__naam")
+    date_hierarchy = "op"

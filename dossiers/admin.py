@@ -8,12 +8,23 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
-from dossiers.models import Adres, Leerling, LvsInstellingen, Schoolgegevens
-from hulpvragen.access import leerlingen_visible_to
+from dossiers.models import (
+    Adres,
+    Inzage,
+    IqTest,
+    Leerling,
+    LvsInstellingen,
+    Notitie,
+    Schoolgegevens,
+    SociaalEmotioneleProblematiek,
+    Toets,
+)
+from hulpvragen.access import hulpvragen_visible_to, leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLE_RECHTEN,
     ALLEEN_BEKIJKEN,
+    AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
     sees_all_organisations,
@@ -98,6 +109,8 @@ class LvsInstellingenAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
         "gewijzigd_op",
     )
     list_select_related = ("organisatie",)
+    list_filter = (("organisatie", RelatedOnly),)
+    search_fields = ("organisatie__naam", "organisatie__code")
     fieldsets = (
         (None, {"fields": ("organisatie",)}),
         (
@@ -129,3 +142,75 @@ class LvsInstellingenAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
         return not LvsInstellingen.objects.filter(
             organisatie_id=request.user.organisatie_id
         ).exists()
+
+
+# --- The rest of the dossier, read-only (changes go through the dossier screens) --------------
+
+
+class _LeerlingDataAdmin(PupilDataAdmin, admin.ModelAdmin):
+    """Rows of one pupil: exactly those of the pupils the access module shows the user."""
+
+    list_select_related = ("leerling",)
+    search_fields = ("leerling__achternaam", "leerling__roepnaam")
+
+    def visible_queryset(self, user):
+        return self.model.objects.filter(leerling__in=leerlingen_visible_to(user))
+
+
+@admin.register(IqTest)
+class IqTestAdmin(_LeerlingDataAdmin):
+    list_display = ("leerling", "testdatum", "test", "totaal_iq", "verbaal_iq", "performaal_iq")
+    list_filter = ("testdatum",)
+    date_hierarchy = "testdatum"
+
+
+@admin.register(Toets)
+class ToetsAdmin(_LeerlingDataAdmin):
+    list_display = ("leerling", "toetsdatum", "domein", "naam", "dle")
+    list_filter = ("domein", "toetsdatum")
+    date_hierarchy = "toetsdatum"
+
+
+@admin.register(SociaalEmotioneleProblematiek)
+class SociaalEmotioneleProblematiekAdmin(_LeerlingDataAdmin):
+    list_display = (
+        "leerling",
+        "faalangst",
+        "prestatiemotivatie",
+        "emotionele_instabiliteit",
+        "gewijzigd_op",
+    )
+    list_filter = ("faalangst", "prestatiemotivatie", "emotionele_instabiliteit")
+
+
+@admin.register(Notitie)
+class NotitieAdmin(PupilDataAdmin, admin.ModelAdmin):
+    list_display = ("hulpvraag", "auteur", "aangemaakt_op")
+    list_select_related = ("hulpvraag", "auteur")
+    list_filter = (("auteur", RelatedOnly), "aangemaakt_op")
+    search_fields = ("tekst", "hulpvraag__leerling__achternaam")
+    date_hierarchy = "aangemaakt_op"
+
+    def visible_queryset(self, user):
+        return Notitie.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+
+
+@admin.register(Inzage)
+class InzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    """The access log for the beheerder (own organisation); beheer's audit-log screen searches it
+    by child. Ids only: the log itself shows no pupil data."""
+
+    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    list_display = (
+        "op",
+        "gebruiker",
+        "actie",
+        "onderdeel",
+        "leerling_id",
+        "hulpvraag_id",
+        "ip_adres",
+    )
+    list_select_related = ("gebruiker",)
+    list_filter = ("actie", "onderdeel", ("gebruiker", RelatedOnly))
+    search_fields = ("gebruiker__username", "gebruiker__last_name", "=leerling_id", "=hulpvraag_id")
+    date_hierarchy = "op"

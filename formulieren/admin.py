@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
 from formulieren.definities import definitie_fouten
-from formulieren.models import FormulierDefinitie
+from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.services import formulierdefinitie_activate, formulierdefinitie_new_version
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
 
 
@@ -65,6 +67,8 @@ class FormulierDefinitieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     form = FormulierDefinitieForm
     list_display = ("naam", "hulpvraag_type", "versie", "actief", "in_gebruik", "organisatie")
     list_filter = ("hulpvraag_type", "actief", ("organisatie", RelatedOnly))
+    list_select_related = ("organisatie",)
+    search_fields = ("naam", "sleutel")
     readonly_fields = ("sleutel", "naam", "hulpvraag_type", "versie", "actief", "controle")
     actions = ("nieuwe_versie", "activeren")
     rol_rechten = {
@@ -160,3 +164,29 @@ class FormulierDefinitieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
                 )
             else:
                 messages.success(request, _("%(d)s is nu actief.") % {"d": definitie})
+
+
+# --- Filled-in forms and signatures, read-only (the hulpvraag screens edit and sign them) ------
+
+
+@admin.register(Formulier)
+class FormulierAdmin(PupilDataAdmin, admin.ModelAdmin):
+    list_display = ("definitie", "hulpvraag", "revisie", "opgeslagen_op", "opgeslagen_door")
+    list_select_related = ("definitie", "hulpvraag", "opgeslagen_door")
+    list_filter = (("definitie", RelatedOnly), "opgeslagen_op")
+    search_fields = ("definitie__naam", "hulpvraag__leerling__achternaam")
+    exclude = ("concept",)
+
+    def visible_queryset(self, user):
+        return Formulier.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+
+
+@admin.register(Ondertekening)
+class OndertekeningAdmin(PupilDataAdmin, admin.ModelAdmin):
+    list_display = ("naam", "functie", "formulier", "revisie", "ondertekend_op", "ongeldig_op")
+    list_select_related = ("formulier__definitie",)
+    list_filter = ("ondertekend_op", ("ongeldig_op", admin.EmptyFieldListFilter))
+    search_fields = ("naam", "functie", "bestuur")
+
+    def visible_queryset(self, user):
+        return Ondertekening.objects.filter(formulier__hulpvraag__in=hulpvragen_visible_to(user))

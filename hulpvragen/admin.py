@@ -23,6 +23,7 @@ from hulpvragen.models import (
     Overgang,
     Proces,
     Status,
+    Statuswijziging,
     Toegang,
     TypePerSector,
 )
@@ -324,6 +325,8 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
 
     list_display = ("__str__", "type", "versie", "actief", "in_gebruik", "geldig", "organisatie")
     list_filter = ("type", "actief", ("organisatie", RelatedOnly))
+    list_select_related = ("organisatie",)
+    search_fields = ("statussen__naam",)
     fields = ("organisatie", "type", "versie", "actief", "controle", "diagram")
     readonly_fields = ("versie", "actief", "controle", "diagram")
     inlines = (StatusInline, OvergangInline)
@@ -444,8 +447,24 @@ class TypePerSectorAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
 
     list_display = ("sector", "type", "organisatie")
     list_filter = ("sector", "type", ("organisatie", RelatedOnly))
+    list_select_related = ("organisatie",)
+    search_fields = ("organisatie__naam", "organisatie__code")
     fields = ("organisatie", "sector", "type")
     rol_rechten = {
         Rol.BEHEERDER: frozenset({"view", "add", "delete"}),
         Rol.SWV_LOKET: frozenset({"view"}),
     }
+
+
+@admin.register(Statuswijziging)
+class StatuswijzigingAdmin(PupilDataAdmin, admin.ModelAdmin):
+    """The status history, read-only: a status changes only through the status engine."""
+
+    list_display = ("hulpvraag", "van", "naar", "door_naam", "op", "automatisch")
+    list_select_related = ("hulpvraag", "van", "naar")
+    list_filter = ("automatisch", ("naar", RelatedOnly), "op")
+    search_fields = ("door_naam", "toelichting", "hulpvraag__leerling__achternaam")
+    date_hierarchy = "op"
+
+    def visible_queryset(self, user):
+        return Statuswijziging.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))

@@ -44,7 +44,7 @@ def organisatie_lookup_for(model: type[models.Model]) -> str:
         next_frontier = []
         for prefix, current in frontier:
             for field in current._meta.get_fields():
-                if not (field.many_to_one and field.concrete):
+                if not ((field.many_to_one or field.one_to_one) and field.concrete):
                     continue
                 path = f"{prefix}{field.name}"
                 if field.related_model is Organisatie:
@@ -164,6 +164,21 @@ class OrganisatieScopedAdmin:
     def has_delete_permission(self, request, obj=None):
         mag = self._rol_mag(request, "delete")
         return super().has_delete_permission(request, obj) if mag is None else mag
+
+
+class AlleenLezenAdmin:
+    """Mix in first: the model is shown (list, search, filters, detail) but never added, changed
+    or deleted in admin, not even by a superuser. For records whose changes belong to a screen
+    with its own rules and audit (decisions, meetings, retention runs, audit logs)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _filter_field(list_filter) -> str | None:

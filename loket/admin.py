@@ -1,0 +1,69 @@
+"""The loket's records in admin, read-only: beslistermijnen, meetings, agenda items and the
+Aanpak are kept by the loket's screens (loket.services), with their rules and notifications.
+Pupil data only through the access module (hulpvragen/access_admin.py)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from accounts.models import Rol
+from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access_admin import PupilDataAdmin
+from loket.models import Aanpak, Agendapunt, LoketInstellingen, Termijn, Vergadering
+from organisaties.admin_scope import (
+    ALLEEN_BEKIJKEN,
+    AlleenLezenAdmin,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+)
+
+_LOKET_EN_BEHEERDER = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+
+
+@admin.register(LoketInstellingen)
+class LoketInstellingenAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    """Set on the loket's settings screen."""
+
+    rol_rechten = _LOKET_EN_BEHEERDER
+    list_display = ("organisatie", "beslistermijn_weken")
+    list_select_related = ("organisatie",)
+    list_filter = ("beslistermijn_weken", ("organisatie", RelatedOnly))
+    search_fields = ("organisatie__naam", "organisatie__code")
+
+
+@admin.register(Vergadering)
+class VergaderingAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    rol_rechten = _LOKET_EN_BEHEERDER
+    list_display = ("__str__", "soort", "school", "datum", "plaats", "organisatie")
+    list_select_related = ("school", "organisatie")
+    list_filter = ("soort", ("school", RelatedOnly), "datum")
+    search_fields = ("plaats", "deelnemers", "school__naam")
+    date_hierarchy = "datum"
+
+
+class _HulpvraagDataAdmin(PupilDataAdmin, admin.ModelAdmin):
+    search_fields = ("hulpvraag__leerling__achternaam", "hulpvraag__leerling__roepnaam")
+
+    def visible_queryset(self, user):
+        return self.model.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+
+
+@admin.register(Termijn)
+class TermijnAdmin(_HulpvraagDataAdmin):
+    list_display = ("hulpvraag", "fase", "ingediend_op", "deadline", "gestopt_op")
+    list_select_related = ("hulpvraag",)
+    list_filter = ("fase", "deadline")
+
+
+@admin.register(Agendapunt)
+class AgendapuntAdmin(_HulpvraagDataAdmin):
+    list_display = ("vergadering", "hulpvraag", "uitkomst", "afgehandeld_op")
+    list_select_related = ("vergadering", "hulpvraag")
+    list_filter = ("uitkomst", ("vergadering", RelatedOnly))
+
+
+@admin.register(Aanpak)
+class AanpakAdmin(_HulpvraagDataAdmin):
+    list_display = ("hulpvraag", "door_naam", "geplaatst_op")
+    list_select_related = ("hulpvraag",)
+    list_filter = ("geplaatst_op",)
