@@ -500,6 +500,8 @@ def main() -> int:
         org_id, aantal = c.fetchone()
         c.execute("SELECT count(*) FROM hulpvragen_hulpvraag")
         totaal = c.fetchone()[0]
+        c.execute("SHOW random_page_cost")
+        page_cost = c.fetchone()[0]
     loket = User.objects.get(organisatie_id=org_id, rol=Rol.SWV_LOKET)
     zichtbaar = lijst.hulpvragen_zoeken(user=loket, filters={}).count()
     status = Status.objects.filter(
@@ -522,7 +524,9 @@ def main() -> int:
     print(
         f"\nDataset: {totaal:,} hulpvragen; grootste organisatie {aantal:,}, waarvan {zichtbaar:,}"
         f" zichtbaar voor het loket. PostgreSQL {connection.pg_version // 10000}."
-        f" {args.herhalingen} metingen per geval.\n"
+        f" {args.herhalingen} metingen per geval. random_page_cost {page_cost}."
+        f" Belasting (load average 1 min) bij de start: {os.getloadavg()[0]:.1f}"
+        f" op {os.cpu_count()} kernen.\n"
     )
 
     client = Client()
@@ -561,6 +565,8 @@ def main() -> int:
         if "zoeken" in naam and factor < 5:
             failures.append(f"{naam}: admin only {factor:.1f}× slower")
     print("\nms = server time through Django's full request stack (in-process client).")
+    # Figures from a loaded machine are inflated; the load says how far to trust them.
+    print(f"Belasting (load average 1 min) aan het eind: {os.getloadavg()[0]:.1f}")
     if failures and not args.geen_drempel:
         print("NIET GEHAALD: " + "; ".join(failures))
         return 1

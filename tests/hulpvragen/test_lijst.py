@@ -143,6 +143,24 @@ def test_a_name_with_an_apostrophe_is_found_and_shown_escaped(client, world):
     assert "Daan van &#x27;t Riet" in detail and "van 't Riet" not in detail
 
 
+def test_markup_in_names_is_escaped_in_rows_and_filter_options(client, world):
+    """Rows and the filter selects are built with format_html (lijst.rij_html, LichteSelect):
+    every value is escaped, the chosen filter stays selected."""
+    label = LabelFactory(organisatie=world.org, naam="<b>Spoed</b> & zo")
+    world.school_a.naam = 'School "A" <i>'
+    world.school_a.save()
+    hv_for(world.school_a, achternaam="<script>x</script>", roepnaam="Eé")
+    login(client, world.loket)
+    body = client.get(LIJST, {"zoeken": 1, "label": label.pk}).content.decode()
+    assert f'<option value="{label.pk}" selected>&lt;b&gt;Spoed&lt;/b&gt; &amp; zo</option>' in body
+    assert '<select name="label" id="id_label">' in body
+    login(client, world.coordinator_a)
+    body = client.get(LIJST, {"zoeken": 1, "q": "script"}).content.decode()
+    assert "<script>x</script>" not in body and "&lt;script&gt;x&lt;/script&gt;" in body
+    assert "School &quot;A&quot; &lt;i&gt;" in body
+    assert rows(client.get(LIJST, {"zoeken": 1, "q": "script"})) == ["Eé <script>x</script>"]
+
+
 def test_search_is_remembered_across_sessions_until_wissen(client, world):
     # A fixed surname: a Faker one can be shorter than the 3 characters a search needs ("VI").
     target = hv_for(world.school_a, achternaam="Oudewaterhof").leerling
