@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Rol, User
@@ -13,7 +13,7 @@ from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
-from hulpvragen.selectors import hulpvragen_open
+from hulpvragen.selectors import hulpvragen_open, open_q
 from organisaties.models import School
 
 BEHEER_ROLLEN = frozenset({Rol.SWV_LOKET, Rol.BEHEERDER})
@@ -158,7 +158,7 @@ def scholen_for(*, user: User) -> QuerySet[School]:
         .annotate(
             open_hulpvragen=Count(
                 "schoolgegevens__hulpvragen",
-                filter=Q(schoolgegevens__hulpvragen__status__eindstatus=False),
+                filter=open_q("schoolgegevens__hulpvragen__"),
             )
         )
         .order_by("-actief", "naam")
@@ -219,13 +219,14 @@ class Verlopen:
 def dossiers_verlopen(
     *, organisatie_id: int, vandaag: date, leerling_ids: list[int] | None = None
 ) -> list[Verlopen]:
-    """Dossiers whose every hulpvraag is in a final status (Status.eindstatus of the engine) and
+    """Dossiers whose every hulpvraag is closed (in a final status of the engine that awaits no
+    follow-up: not `open_q`) and
     whose retention term has passed for all of them: the term runs from the hulpvraag's last
     status change (when it was closed), per its type. One aggregate query."""
     termijnen = bewaartermijnen_for(organisatie_id=organisatie_id)
     qs = Hulpvraag.objects.filter(
         organisatie_id=organisatie_id, leerling__geanonimiseerd_op__isnull=True
-    ).exclude(leerling__hulpvragen__status__eindstatus=False)
+    ).exclude(Exists(Hulpvraag.objects.filter(open_q(), leerling_id=OuterRef("leerling_id"))))
     if leerling_ids is not None:
         qs = qs.filter(leerling_id__in=leerling_ids)
     rows = qs.values("leerling_id", "type").annotate(gesloten=Max("statuswijzigingen__op"))

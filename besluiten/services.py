@@ -37,6 +37,7 @@ from bijlagen.models import Bijlage
 from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
 from dossiers.models import Adres
 from hulpvragen.models import Hulpvraag, HulpvraagType, Status
+from hulpvragen.selectors import open_q
 from hulpvragen.services import (
     ControleMislukt,
     OvergangNietToegestaan,
@@ -632,8 +633,9 @@ def briefsjabloon_herstellen(*, organisatie_id: int, soort: str) -> None:
 
 def fa_herinneringen_versturen(*, vandaag: date | None = None) -> int:
     """Beat (daily): for each Financieel Arrangement whose evaluatiedatum is within
-    FA_EVALUATIE_HERINNERING_WEKEN and whose hulpvraag still waits for the evaluation (status not
-    final), write one reminder to the aanvrager's contact address into the notification outbox.
+    FA_EVALUATIE_HERINNERING_WEKEN and whose hulpvraag still waits for the evaluation (open:
+    "FA afgegeven" is final but configured for that follow-up), write one reminder to the
+    aanvrager's contact address into the notification outbox.
     Idempotent: `herinnering_op` is set in the same transaction as the outbox row, and rows are
     claimed with SKIP LOCKED, so two runs never remind twice. The mail has no pupil data."""
     vandaag = vandaag or timezone.localdate()
@@ -642,8 +644,9 @@ def fa_herinneringen_versturen(*, vandaag: date | None = None) -> int:
         FinancieelArrangement.objects.filter(
             herinnering_op__isnull=True,
             evaluatiedatum__lte=grens,
-            hulpvraag__status__eindstatus=False,
-        ).values_list("pk", flat=True)
+        )
+        .filter(open_q("hulpvraag__"))
+        .values_list("pk", flat=True)
     )
     verstuurd = 0
     for pk in kandidaten:

@@ -48,10 +48,12 @@ def bijlage_concepten_for(
 
 
 def bijlage_upload_allowed(*, user: User, hulpvraag: Hulpvraag) -> bool:
-    """The school (and its board) uploads until a final status; the SWV loket uploads too (the
+    """The school (and its board) uploads until a final status, or in a final status configured
+    for a follow-up (the FA evaluation after "FA afgegeven"); the SWV loket uploads too (the
     questions document, letters), also after the decision. Deskundigen read only."""
     if user.rol in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG):
-        return not hulpvraag.status.eindstatus
+        status = hulpvraag.status
+        return not status.eindstatus or status.vervolg_toegestaan
     return user.rol == Rol.SWV_LOKET
 
 

@@ -215,6 +215,7 @@ class OvergangFormSet(_ProcesFormSet):
                 form.cleaned_data.get("initieel", False),
                 form.cleaned_data.get("eindstatus", False),
                 form.cleaned_data.get("kiezen_door", KiezenDoor.SWV),
+                form.cleaned_data.get("vervolg_toegestaan", False),
             )
             for i, form in statussen_fs.blijvend()
         ]
@@ -291,6 +292,7 @@ class StatusInline(_ProcesInline, admin.TabularInline):
         "omschrijving",
         "initieel",
         "eindstatus",
+        "vervolg_toegestaan",
         "zichtbaar_voor_swv",
         "kiezen_door",
         "swv_informeren",

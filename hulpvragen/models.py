@@ -84,6 +84,15 @@ class Status(models.Model):
     )
     initieel = models.BooleanField(_("beginstatus"), default=False)
     eindstatus = models.BooleanField(_("eindstatus"), default=False)
+    vervolg_toegestaan = models.BooleanField(
+        _("vervolg na eindstatus"),
+        default=False,
+        help_text=_(
+            "Alleen bij een eindstatus: de procedure is afgerond, maar de overgangen vanuit deze "
+            "status blijven mogelijk (bijvoorbeeld de evaluatie na “FA afgegeven”). Zolang de "
+            "hulpvraag hier staat, telt zij als open."
+        ),
+    )
     zichtbaar_voor_swv = models.BooleanField(
         _("zichtbaar voor het samenwerkingsverband"),
         default=True,

@@ -24,6 +24,9 @@ class StatusSpec:
     initieel: bool = False
     eindstatus: bool = False
     kiezen_door: str = KiezenDoor.SWV
+    # A final status whose outgoing transitions stay possible (the FA evaluation after
+    # "FA afgegeven"): allowed only when set explicitly.
+    vervolg_toegestaan: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,11 +96,25 @@ def proces_problems(
                 )
 
     for s in statussen:
-        if s.eindstatus and uitgaand.get(s.key):
+        if s.eindstatus and uitgaand.get(s.key) and not s.vervolg_toegestaan:
             problems.append(
                 _(
                     "De eindstatus “%(s)s” heeft uitgaande overgangen; een eindstatus beëindigt de "
-                    "procedure."
+                    "procedure. Zijn die overgangen de bedoeling (zoals de evaluatie na een "
+                    "afgegeven arrangement), zet dan bij deze status “vervolg na eindstatus” aan."
+                )
+                % {"s": s.naam}
+            )
+        if s.vervolg_toegestaan and not s.eindstatus:
+            problems.append(
+                _("De status “%(s)s” heeft “vervolg na eindstatus” aan, maar is geen eindstatus.")
+                % {"s": s.naam}
+            )
+        if s.vervolg_toegestaan and s.eindstatus and not uitgaand.get(s.key):
+            problems.append(
+                _(
+                    "De eindstatus “%(s)s” heeft “vervolg na eindstatus” aan, maar geen uitgaande "
+                    "overgang."
                 )
                 % {"s": s.naam}
             )
@@ -138,7 +155,7 @@ def proces_problems(
 
 def proces_specs(proces: Proces) -> tuple[list[StatusSpec], list[OvergangSpec]]:
     statussen = [
-        StatusSpec(s.pk, s.naam, s.initieel, s.eindstatus, s.kiezen_door)
+        StatusSpec(s.pk, s.naam, s.initieel, s.eindstatus, s.kiezen_door, s.vervolg_toegestaan)
         for s in proces.statussen.all()
     ]
     overgangen = [

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Rol, User
 from hulpvragen.access import hulpvragen_visible_to
@@ -28,9 +28,27 @@ def hulpvragen_list_for(*, user: User) -> QuerySet[Hulpvraag]:
     )
 
 
+def open_q(prefix: str = "") -> Q:
+    """The condition "open" on a Hulpvraag (`prefix` to reach it through a relation, e.g.
+    "schoolgegevens__hulpvragen__"): not (yet) in a final status of its process (the manual's
+    FAQ), or in a final status that the process explicitly keeps open for a follow-up
+    (`Status.vervolg_toegestaan`: after "FA afgegeven" the school still adds the evaluation, and
+    its reminder and status mails still go to the aanvrager)."""
+    return Q(**{f"{prefix}status__eindstatus": False}) | Q(
+        **{f"{prefix}status__vervolg_toegestaan": True}
+    )
+
+
 def hulpvragen_open(queryset: QuerySet[Hulpvraag]) -> QuerySet[Hulpvraag]:
-    """Open hulpvragen: not (yet) in a final status of their process (the manual's FAQ)."""
-    return queryset.filter(status__eindstatus=False)
+    """Open hulpvragen (`open_q`): what a personeelswijziging re-routes and a closed school
+    hands on."""
+    return queryset.filter(open_q())
+
+
+def overgang_mogelijk_q() -> Q:
+    """Transitions the engine may take: none out of a final status, unless that status is
+    explicitly configured for a follow-up (process validation enforces the same rule)."""
+    return Q(van__eindstatus=False) | Q(van__vervolg_toegestaan=True)
 
 
 def actor_for(user: User | None) -> str | None:
@@ -66,6 +84,7 @@ def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
             trigger=Trigger.HANDMATIG,
             door=actor,
         )
+        .filter(overgang_mogelijk_q())
         .select_related("naar")
         .order_by("volgorde", "id")
     )

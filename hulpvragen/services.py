@@ -35,7 +35,7 @@ from hulpvragen.models import (
     TypePerSector,
 )
 from hulpvragen.process_validation import proces_validate
-from hulpvragen.selectors import actor_for, hulpvraag_types_for_school
+from hulpvragen.selectors import actor_for, hulpvraag_types_for_school, overgang_mogelijk_q
 from hulpvragen.signals import status_gewijzigd
 from meldingen.services import notificaties_enqueue
 from organisaties.models import Organisatie
@@ -289,7 +289,9 @@ def hulpvraag_change_status(
             van_id=locked.status_id,
             naar_id=naar_id,
             trigger=Trigger.HANDMATIG,
-        ).select_related("naar")
+        )
+        .filter(overgang_mogelijk_q())
+        .select_related("naar")
     )
     actor = actor_for(door)
     overgang = next((o for o in kandidaten if o.door == actor), None)
@@ -351,6 +353,7 @@ def hulpvraag_fire_event(
     locked = Hulpvraag.objects.select_for_update().get(pk=hulpvraag.pk)
     overgang = (
         Overgang.objects.filter(proces_id=locked.proces_id, van_id=locked.status_id, trigger=event)
+        .filter(overgang_mogelijk_q())
         .select_related("van", "naar")
         .order_by("volgorde", "id")
         .first()
