@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Rol, User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage, Documentsoort
 from bijlagen.names import extensie_van, naam_opschonen
@@ -287,7 +287,11 @@ def bijlage_bestand_verwijderen(*, sleutels: list[str]) -> None:
 
 def _bijlage_toegevoegd(*, hulpvraag: Hulpvraag, door: User) -> None:
     """The engine's event, fired once per upload action inside the rows' transaction: with
-    several files the status moves once (the manual's "voeg alles in één keer toe")."""
+    several files the status moves once (the manual's "voeg alles in één keer toe"). Only the
+    school's side (the school, its board) supplies information: a document the loket adds (its
+    questions, a letter) is no answer and no evaluation, so it moves nothing."""
+    if door is None or door.rol not in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG):
+        return
     hulpvraag_fire_event(hulpvraag=hulpvraag, event=Trigger.BIJLAGE_TOEGEVOEGD, door=door)
 
 
