@@ -13,6 +13,7 @@
   var gewijzigd = false;
   var bezig = false;
   var gestopt = false;
+  // The messages come from the template (gettext), like every other text on the page.
 
   function antwoorden() {
     var data = {};
@@ -49,7 +50,7 @@
       if (response.type === "opaqueredirect" || response.status === 401) {
         gestopt = true;
         gewijzigd = true;
-        meld("U bent afgemeld. Meld u opnieuw aan; uw concept tot nu toe is bewaard.");
+        meld(form.dataset.meldingAfgemeld);
         return;
       }
       return response.json().catch(function () { return {}; }).then(function (body) {
@@ -59,11 +60,11 @@
           gewijzigd = true;
           if (response.status === 409 || response.status === 401) { gestopt = true; }
         }
-        meld(body.melding || "Automatisch opslaan is niet gelukt; kies Opslaan.");
+        meld(body.melding || form.dataset.meldingMislukt);
       });
     }).catch(function () {
       gewijzigd = true;
-      meld("Automatisch opslaan is niet gelukt (geen verbinding); probeer het zo opnieuw.");
+      meld(form.dataset.meldingOffline);
     }).then(function () { bezig = false; });
   }
 

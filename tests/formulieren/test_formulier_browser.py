@@ -82,3 +82,59 @@ def test_autosave_reload_opslaan_sign_and_download_word(page, live_server, world
     assert "Getypt in de browser: de leerling heeft een kleine groep nodig & meer." in tekst
     assert "digitaal ondertekend" in tekst
     assert world.hv_a_voorlopig.leerling.naam in tekst
+
+
+def _sessie_laten_verlopen(page) -> None:
+    """The security timeout as it happens: the session's last activity is longer ago than
+    SESSION_IDLE_SECONDS (the browser keeps its cookie; the server refuses it)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from accounts.sessies import ACTIEF_OP
+
+    sleutel = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    sessie = import_module(settings.SESSION_ENGINE).SessionStore(session_key=sleutel)
+    sessie[ACTIEF_OP] = time.time() - settings.SESSION_IDLE_SECONDS - 5
+    sessie.save()
+
+
+def test_autosave_every_30_seconds_and_the_security_timeout_loses_nothing_saved(
+    page, live_server, world
+):
+    """Without leaving the field, the draft reaches the server within 30 s (the page's clock is
+    Playwright's, so the test does not wait 30 real seconds); after the security timeout the
+    page says so, and after logging in again the draft is back with its time."""
+    formulier = formulier_van(world.hv_a_voorlopig)
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    page.clock.install()
+    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    page.get_by_role("heading", name="Aanvraag TLV VSO").wait_for()
+    # From here the page's time moves only when the test moves it (no real-time drift on a
+    # busy machine): typing alone saves nothing, the 30 s interval does.
+    page.clock.pause_at(page.evaluate("Date.now()") + 500)
+
+    veld = page.get_by_label("Waarom is plaatsing in het VSO nodig?")
+    veld.fill("Eerste alinea, getypt zonder het veld te verlaten.")
+    formulier.refresh_from_db()
+    assert formulier.concept is None
+    page.clock.run_for("00:31")
+    page.get_by_text("Concept automatisch opgeslagen om").wait_for()
+    formulier.refresh_from_db()
+    assert formulier.concept["motivatie"] == "Eerste alinea, getypt zonder het veld te verlaten."
+
+    _sessie_laten_verlopen(page)
+    veld.fill("Eerste alinea, en een tweede die na de time-out is getypt.")
+    page.clock.run_for("00:31")
+    page.get_by_text("U bent afgemeld. Meld u opnieuw aan").wait_for()
+    formulier.refresh_from_db()
+    assert formulier.concept["motivatie"] == "Eerste alinea, getypt zonder het veld te verlaten."
+
+    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    page.get_by_text("is teruggezet (automatisch opgeslagen)").wait_for()
+    tijd = formulier.concept_opgeslagen_op.astimezone().strftime("%d-%m-%Y %H:%M")
+    assert page.get_by_text(f"Uw concept van {tijd} is teruggezet").is_visible()
+    assert (
+        page.get_by_label("Waarom is plaatsing in het VSO nodig?").input_value()
+        == "Eerste alinea, getypt zonder het veld te verlaten."
+    )
