@@ -7,11 +7,14 @@ names the organisation; see accounts.backends.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 
 
 class Rol(models.TextChoices):
@@ -235,3 +238,49 @@ class InlogTeller(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisatie_code}/{self.gebruikersnaam} van {self.ip}: {self.mislukt}"
+
+
+class Reservecodes(StaticDevice):
+    """The backup codes of one user: django-otp's StaticDevice (throttling, single use, the
+    session's verified device), but the tokens are stored as a keyed hash, never as the code.
+
+    django-otp stores static tokens in plain text; anyone who can read the database (a backup, a
+    read-only replica, a support query) could then log in as any user who has their password.
+    Stored here: the first 16 hex digits of HMAC-SHA256(code) keyed by a key derived from
+    SECRET_KEY (`salted_hmac`): 64 bits against codes of 40 bits, so no two codes collide in
+    practice, and the database alone gives nothing away. SECRET_KEY_FALLBACKS are tried as well,
+    so rotating SECRET_KEY the Django way keeps the codes working until the fallback is dropped.
+    A proxy model: no table of its own (django-otp skips proxies when listing a user's devices,
+    so a device is never listed twice)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("reservecodes")
+        verbose_name_plural = _("reservecodes")
+
+    HASH_ZOUT = "kindkans.accounts.Reservecodes"
+
+    @classmethod
+    def token_hash(cls, code: str, *, secret: str | None = None) -> str:
+        return salted_hmac(cls.HASH_ZOUT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+    @classmethod
+    def token_hashes(cls, code: str) -> list[str]:
+        """The stored form of `code` under SECRET_KEY and each fallback key."""
+        sleutels = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return [cls.token_hash(code, secret=sleutel) for sleutel in sleutels]
+
+    def verify_token(self, token):
+        # StaticDevice.verify_token, comparing hashes: throttled, and a used code is deleted.
+        verify_allowed, _info = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        match = self.token_set.filter(token__in=self.token_hashes(token)).first()
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True

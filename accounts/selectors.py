@@ -8,10 +8,9 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import InlogTeller, User
+from accounts.models import InlogTeller, Reservecodes, User
 from organisaties.models import Organisatie
 
 
@@ -43,8 +42,8 @@ def totp_device_van(*, gebruiker: User, confirmed: bool = True) -> TOTPDevice | 
     )
 
 
-def reservecodes_device_van(*, gebruiker: User) -> StaticDevice | None:
-    return StaticDevice.objects.devices_for_user(gebruiker, confirmed=True).first()
+def reservecodes_device_van(*, gebruiker: User) -> Reservecodes | None:
+    return Reservecodes.objects.devices_for_user(gebruiker, confirmed=True).first()
 
 
 def reservecodes_over(*, gebruiker: User) -> int:

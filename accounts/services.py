@@ -26,7 +26,14 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis, InlogTeller, Rol, User
+from accounts.models import (
+    Beveiligingsgebeurtenis,
+    Gebeurtenis,
+    InlogTeller,
+    Reservecodes,
+    Rol,
+    User,
+)
 from accounts.selectors import gebruikers_voor_herstel, reservecodes_device_van, totp_device_van
 from organisaties.models import Organisatie
 
@@ -151,7 +158,7 @@ def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) ->
     with transaction.atomic():
         device = reservecodes_device_van(gebruiker=gebruiker)
         if device is None:
-            device = StaticDevice.objects.create(
+            device = Reservecodes.objects.create(
                 user=gebruiker, name=_("Reservecodes"), confirmed=True
             )
         device.token_set.all().delete()
@@ -159,7 +166,11 @@ def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) ->
         codes: set[str] = set()
         while len(codes) < RESERVECODES_AANTAL:
             codes.add(StaticToken.random_token())
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        # Stored as a keyed hash (accounts.models.Reservecodes); the codes themselves are shown
+        # once, in the response, and then exist only on the user's paper.
+        StaticToken.objects.bulk_create(
+            StaticToken(device=device, token=Reservecodes.token_hash(c)) for c in codes
+        )
         if log:
             beveiliging_log(
                 gebeurtenis=Gebeurtenis.RESERVECODES_VERNIEUWD, gebruiker=gebruiker, ip=ip

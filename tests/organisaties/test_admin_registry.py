@@ -33,6 +33,8 @@ NIET_IN_ADMIN = {
     "dossiers.DossierConcept": "a user's unfinished new-dossier wizard, seen only by its author",
     "dossiers.LijstVoorkeur": "one user's own column, filter and sort choices",
     "bijlagen.BijlageConcept": "files one user staged before Opslaan; the wizard owns them",
+    "accounts.Reservecodes": "backup codes are shown once; the beheerder resets them with the "
+    "User admin's 'Tweede factor resetten' action (django-otp's device admins are unregistered)",
 }
 
 #: Models without a foreign-key path to an organisation, and how their admin is scoped instead.
