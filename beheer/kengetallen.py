@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -30,9 +30,8 @@ from hulpvragen.models import (
     Status,
     Statuswijziging,
 )
+from loket.selectors import werkvoorraad
 
-# Awb default when no statutory term applies: decide within 8 weeks of receipt (DESIGN §6).
-BESLISTERMIJN = timedelta(weeks=8)
 TYPE_LABELS = dict(HulpvraagType.choices)
 
 
@@ -72,7 +71,8 @@ class Spreiding:
 class TeLaat:
     hulpvraag: Hulpvraag
     ingediend_op: datetime
-    dagen: int
+    dagen: int  # since indienen
+    uiterste_besluitdatum: datetime
 
 
 @dataclass
@@ -116,10 +116,10 @@ def _momenten(
     return {k: (v[0], v[1]) for k, v in momenten.items()}
 
 
-def kengetallen_for(*, user: User, van: date, tot: date, nu: datetime | None = None) -> Kengetallen:
+def kengetallen_for(*, user: User, van: date, tot: date) -> Kengetallen:
     """Figures over the hulpvragen the user may see with a hulpvraagdatum in [van, tot]; the
     overdue list is about now, over every open hulpvraag the user may see."""
-    nu = nu or timezone.now()
+    nu = timezone.now()
     zichtbaar = hulpvragen_visible_to(user)
     periode = zichtbaar.filter(hulpvraagdatum__gte=van, hulpvraagdatum__lte=tot)
     k = Kengetallen(van=van, tot=tot)
@@ -184,17 +184,11 @@ def kengetallen_for(*, user: User, van: date, tot: date, nu: datetime | None = N
         )
     ]
 
-    open_hv = zichtbaar.filter(status__eindstatus=False)
-    momenten = _momenten(open_hv.values("pk"), indienen, besluit)
-    laat_ids = [
-        hv_id
-        for hv_id, (ingediend, besloten) in momenten.items()
-        if ingediend and not besloten and nu - ingediend > BESLISTERMIJN
-    ]
-    for hv in open_hv.filter(pk__in=laat_ids).select_related(
-        "leerling", "status", "schoolgegevens__school"
-    ):
-        ingediend = momenten[hv.pk][0]
-        k.te_laat.append(TeLaat(hv, ingediend, (nu - ingediend).days))
-    k.te_laat.sort(key=lambda t: -t.dagen)
+    # Overdue decisions are the loket's own "Termijn verstreken": the organisation's beslistermijn
+    # on the decision clock, which stands still while the school is to act (loket.klok).
+    for hv in werkvoorraad(user=user, weergave="te_laat"):
+        termijn = hv.termijn
+        k.te_laat.append(
+            TeLaat(hv, termijn.ingediend_op, (nu - termijn.ingediend_op).days, termijn.deadline)
+        )
     return k

@@ -39,7 +39,7 @@ from beheer.forms import (
     VerwijderenForm,
 )
 from beheer.inzage import inzage_verzamelen, inzage_zip
-from beheer.kengetallen import BESLISTERMIJN, kengetallen_for
+from beheer.kengetallen import kengetallen_for
 from beheer.models import Bewaarsignalering, PersoneelswijzigingStatus, Verwijdering
 from beheer.selectors import (
     bewaartermijnen_for,
@@ -75,6 +75,7 @@ from hulpvragen.access import (
     leerling_get_for_inzage,
     leerlingen_for_inzage,
 )
+from loket.services import loket_instellingen_voor
 from organisaties.models import School
 
 
@@ -633,7 +634,15 @@ CSV_TABELLEN = {
     "status": ("Type", "Status", "Aantal"),
     "school": ("School", "Aantal"),
     "doorlooptijd": ("Type", "Aantal", "Mediaan (dagen)", "P25", "P75", "Minimum", "Maximum"),
-    "te_laat": ("Hulpvraag", "Type", "School", "Status", "Ingediend op", "Dagen"),
+    "te_laat": (
+        "Hulpvraag",
+        "Type",
+        "School",
+        "Status",
+        "Ingediend op",
+        "Dagen",
+        "Uiterste besluitdatum",
+    ),
     "tlv": ("Soort TLV", "Bekostigingscategorie", "Aantal"),
 }
 
@@ -669,6 +678,7 @@ def _csv_rijen(k, tabel: str):
             t.hulpvraag.status.naam,
             f"{timezone.localtime(t.ingediend_op):%d-%m-%Y}",
             t.dagen,
+            f"{timezone.localtime(t.uiterste_besluitdatum):%d-%m-%Y}",
         )
         for t in k.te_laat
     ]
@@ -740,7 +750,9 @@ def kengetallen(request):
             "k": k,
             "grafieken": grafieken,
             "querystring": querystring,
-            "beslistermijn_weken": BESLISTERMIJN.days // 7,
+            "beslistermijn_weken": loket_instellingen_voor(
+                organisatie_id=request.user.organisatie_id
+            ).beslistermijn_weken,
         },
     )
 

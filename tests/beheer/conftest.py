@@ -5,6 +5,9 @@ import pytest
 from accounts.models import Rol
 from tests.factories import UserFactory
 
+# The loket's "submitted through the engine" fixtures, for the kengetallen's overdue list.
+from tests.loket.conftest import basisschool, ingediend  # noqa: E402, F401
+
 
 @pytest.fixture
 def opvolger(world):

@@ -7,12 +7,16 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from hulpvragen.models import HulpvraagType, Statuswijziging
+from hulpvragen.services import hulpvraag_change_status
+from loket.services import loket_instellingen_update
 from tests.factories import SchoolFactory, SchoolgegevensFactory, make_hulpvraag
 from tests.helpers import login
+from tests.loket.conftest import status
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +41,7 @@ def _met_historie(world, type, stappen, *, school=None):
 
 
 @pytest.fixture
-def cijfers(world):
+def cijfers(world, ingediend):
     nu = timezone.now()
     t0 = nu - dt.timedelta(days=100)
 
@@ -62,7 +66,8 @@ def cijfers(world):
     )
     _met_historie(world, tlv, [(ind, dag(0)), ("TLV aanvraag ingetrokken", dag(3))])
     _met_historie(world, fa, [("FA aanvraag indienen", dag(0)), ("FA afgegeven", dag(30))])
-    laat = _met_historie(
+    # Open, but its history was written by hand: no decision clock, so never "te laat".
+    _met_historie(
         world,
         fa,
         [
@@ -75,6 +80,9 @@ def cijfers(world):
     oud = _met_historie(world, tlv, [(ind, dag(0)), ("TLV afgegeven", dag(1))])
     oud.hulpvraagdatum = timezone.localdate() - dt.timedelta(days=400)
     oud.save(update_fields=["hulpvraagdatum"])
+    # Submitted through the engine 70 days ago (outside the period): its clock ran out on day 56.
+    with time_machine.travel(nu - dt.timedelta(days=70), tick=False):
+        laat = ingediend("TLV_VSO")
     return laat
 
 
@@ -125,6 +133,35 @@ def test_figures_match_the_hand_count(client, world, cijfers, django_assert_max_
     te_laat = _csv(client, "te_laat")
     assert [r[0] for r in te_laat[1:]] == [str(cijfers.pk)]
     assert te_laat[1][5] == "70"
+    uiterste = timezone.localtime(timezone.now() - dt.timedelta(days=70 - 56))
+    assert te_laat[1][6] == f"{uiterste:%d-%m-%Y}"
+
+
+def test_overdue_follows_the_loket_clock_and_beslistermijn(client, world, ingediend):
+    """The same list as the werkvoorraad's "Termijn verstreken": the clock stands still while the
+    school is to act, and the organisation's beslistermijn counts, not a fixed 8 weeks."""
+    nu = timezone.now()
+    with time_machine.travel(nu - dt.timedelta(days=60), tick=False):
+        laat = ingediend("TLV_VSO")
+        bij_school = ingediend("FA")
+    with time_machine.travel(nu - dt.timedelta(days=50), tick=False):
+        hulpvraag_change_status(
+            hulpvraag=bij_school,
+            naar=status(bij_school, "FA vragen gesteld"),
+            door=world.loket,
+            toelichting="Graag het OPP.",
+        )
+    login(client, world.loket)
+    html = client.get(URL, _periode()).content.decode()
+    assert "beslistermijn van 8 weken verstreken" in html
+    assert [r[0] for r in _csv(client, "te_laat")[1:]] == [str(laat.pk)]
+    werkvoorraad = client.get(reverse("loket:werkvoorraad"), {"weergave": "te_laat"})
+    assert f'id="hv-{laat.pk}"' in werkvoorraad.content.decode()
+
+    loket_instellingen_update(organisatie=world.org, door=world.beheerder, beslistermijn_weken=10)
+    html = client.get(URL, _periode()).content.decode()
+    assert "beslistermijn van 10 weken verstreken" in html
+    assert _csv(client, "te_laat")[1:] == []
 
 
 def test_charts_are_server_rendered_svg(client, world, cijfers):
