@@ -36,6 +36,9 @@ class TlvRegel:
     tlv: Toelaatbaarheidsverklaring
     verlengen: bool  # nearing its einddatum: the school should request a new one
     verlopen: bool
+    # Letters, not files: the .docx and the PDF made from it are one letter ("1 Bijlagen" in the
+    # manual), both offered behind the button.
+    brieven: int
 
 
 def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> list[TlvRegel]:
@@ -58,6 +61,7 @@ def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> li
             tlv=t,
             verlengen=vandaag <= t.einddatum <= signaal,
             verlopen=t.einddatum < vandaag,
+            brieven=len({b.naam.rsplit(".", 1)[0] for b in t.zichtbare_brieven}),
         )
         for t in tlvs
     ]

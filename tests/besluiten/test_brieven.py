@@ -36,8 +36,10 @@ def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
     assert sorted(b.soort for b in tlv.brieven.all()) == ["docx", "pdf"]
     login(client, world.coordinator_a)
     tab = client.get(reverse("hulpvragen:tab", args=[compleet.pk, "tlv"])).content.decode()
-    assert "2 Bijlagen" in tab
-    assert "toekenningsbrief-tlv-vso-150626.pdf" in tab
+    # One letter in two formats: "1 Bijlagen", as the manual shows, with both behind it.
+    assert "1 Bijlagen" in tab and "2 Bijlagen" not in tab
+    assert "toekenningsbrief-tlv-vso-150626.pdf</a> <small>(PDF, om te printen)" in tab
+    assert "toekenningsbrief-tlv-vso-150626.docx</a> <small>(Word)" in tab
     pad = tmp_path / "brief.pdf"
     pad.write_bytes(download(client, tlv.brieven.get(soort="pdf")))
     tekst = _pdf_tekst(pad)
