@@ -103,3 +103,30 @@ def test_schools_and_deskundigen_have_no_access(client, world, persona):
     login(client, getattr(world, persona))
     response = client.get(reverse("admin:dossiers_lvsinstellingen_changelist"))
     assert response.status_code in (302, 403)
+
+
+def test_thresholds_set_by_the_beheerder_change_the_advice_on_the_tab(
+    client, world, hv_pro_groep8
+):
+    """Every threshold reaches the coordinator's LVS tab: IQ 83 with 45 % leerachterstand is no
+    PrO by the landelijke criteria, and is PrO after the beheerder sets IQ ≤ 85 and 45 %."""
+    from tests.dossiers.conftest import form_data
+
+    tab = reverse("dossiers:lvs", args=[hv_pro_groep8.pk])
+    login(client, world.coordinator_a)
+    data = form_data(client.get(tab))
+    data.update({"iq-0-testdatum": "01-09-2025", "iq-0-totaal_iq": "83"})
+    for rij in (0, 1):  # BL and IR in January, groep 8: DL 55; DLE 30 is 45,45 %
+        data.update({f"toets-{rij}-toetsdatum": "20-01-2026", f"toets-{rij}-dle": "30"})
+    body = client.post(tab, data, follow=True).content.decode()
+    assert "<strong>Geen praktijkonderwijs</strong>" in body
+    assert "45,45&nbsp;%" in body
+
+    login(client, world.beheerder)
+    response = client.post(ADD, defaults(pro_iq_max=85, pro_la_min="45"))
+    assert response.status_code == 302, response.content.decode()
+
+    login(client, world.coordinator_a)
+    body = client.get(tab).content.decode()
+    assert "<strong>Praktijkonderwijs</strong>" in body
+    assert "tussen 55 en 85 (inclusief)" in body

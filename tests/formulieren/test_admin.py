@@ -102,6 +102,56 @@ def test_definition_in_use_changes_through_a_new_version(client, world):
     assert later.formulieren.get().definitie == v2
 
 
+def test_a_filled_form_is_shown_saved_and_exported_with_its_own_version(client, world):
+    """Through the pages: the school fills a form on v1, the beheerder activates v2; the filled
+    form still shows, saves and exports v1's questions, a new hulpvraag gets v2's."""
+    import io
+
+    from docx import Document
+
+    from tests.formulieren.conftest import volledige_post
+
+    sg = SchoolgegevensFactory(school=world.school_a, aanvrager=world.coordinator_a)
+    hulpvraag = make_hulpvraag(type=HulpvraagType.SV, schoolgegevens=sg, door=world.coordinator_a)
+    formulier = hulpvraag.formulieren.select_related("definitie").get()
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    login(client, world.coordinator_a)
+    assert client.post(bewerken, volledige_post(formulier)).status_code == 302
+
+    v1 = formulier.definitie
+    login(client, world.beheerder)
+    client.post(reverse(CHANGELIST), {"action": "nieuwe_versie", "_selected_action": [v1.pk]})
+    v2 = FormulierDefinitie.objects.get(organisatie=world.org, sleutel=v1.sleutel, versie=2)
+    inhoud = json.loads(json.dumps(v2.inhoud))
+    inhoud["secties"][-1]["vragen"][0]["label"] = "Welke bijlagen (versie 2)?"
+    assert client.post(change_url(v2), {"inhoud": json.dumps(inhoud)}).status_code == 302
+    client.post(reverse(CHANGELIST), {"action": "activeren", "_selected_action": [v2.pk]})
+
+    login(client, world.coordinator_a)
+    pagina = client.get(bewerken).content.decode()
+    assert "versie 1" in pagina and "Welke bijlagen voegt u toe?" in pagina
+    assert "versie 2" not in pagina
+    formulier.refresh_from_db()
+    assert client.post(bewerken, volledige_post(formulier)).status_code == 302
+    formulier.refresh_from_db()
+    assert formulier.definitie == v1
+    word = client.get(reverse("formulieren:word", args=[formulier.pk])).content
+    tekst = "\n".join(
+        [p.text for p in Document(io.BytesIO(word)).paragraphs]
+        + [c.text for t in Document(io.BytesIO(word)).tables for r in t.rows for c in r.cells]
+    )
+    assert "Welke bijlagen voegt u toe?" in tekst and "(versie 2)" not in tekst
+
+    later = make_hulpvraag(
+        type=HulpvraagType.SV,
+        schoolgegevens=SchoolgegevensFactory(school=world.school_a, aanvrager=world.coordinator_a),
+        door=world.coordinator_a,
+    )
+    nieuw = later.formulieren.get()
+    pagina = client.get(reverse("formulieren:bewerken", args=[nieuw.pk])).content.decode()
+    assert "Welke bijlagen (versie 2)?" in pagina
+
+
 def test_other_organisation_is_404_and_loket_only_looks(client, world):
     login(client, world.beheerder)
     assert client.get(change_url(sv(world.other_org))).status_code == 404
