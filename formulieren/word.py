@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.shared import Pt, RGBColor
@@ -38,10 +39,13 @@ def formulier_docx(weergave: Weergave) -> bytes:
     doc.add_paragraph(weergave.organisatie).runs[0].bold = True
     doc.add_heading(weergave.formulier, level=0)
     meta = doc.add_paragraph()
-    meta.add_run(f"Leerling: {weergave.leerling} · School: {weergave.school}")
+    meta.add_run(
+        _("Leerling: %(leerling)s · School: %(school)s")
+        % {"leerling": weergave.leerling, "school": weergave.school}
+    )
     if weergave.opgeslagen_op:
-        meta.add_run(f" · Opgeslagen op {weergave.opgeslagen_op}")
-    meta.add_run(f" · Formulierversie {weergave.versie}")
+        meta.add_run(" · " + _("Opgeslagen op %(datum)s") % {"datum": weergave.opgeslagen_op})
+    meta.add_run(" · " + _("Formulierversie %(versie)s") % {"versie": weergave.versie})
 
     for sectie in weergave.secties:
         rijen = [v for v in sectie.vragen if v.in_export]
@@ -59,9 +63,9 @@ def formulier_docx(weergave: Weergave) -> bytes:
 
     _ondertekening(doc, weergave)
     if weergave.checklist is not None:
-        doc.add_heading("Checklist bijlagen", level=1)
+        doc.add_heading(_("Checklist bijlagen"), level=1)
         doc.add_paragraph(
-            "Voeg deze bijlagen toe op het tabblad Hulpvraag voordat u de aanvraag indient."
+            _("Voeg deze bijlagen toe op het tabblad Hulpvraag voordat u de aanvraag indient.")
         )
         for optie in weergave.checklist:
             doc.add_paragraph(f"{AANGEVINKT if optie.gekozen else LEEG_VAKJE} {optie.label}")
@@ -86,17 +90,17 @@ def _ondertekening(doc, weergave: Weergave) -> None:
     o = weergave.ondertekening
     if not o.vereist:
         return
-    doc.add_heading("Ondertekening bevoegd gezag", level=1)
+    doc.add_heading(_("Ondertekening bevoegd gezag"), level=1)
     if o.geldig:
         tabel = doc.add_table(rows=0, cols=2)
         tabel.style = "Table Grid"
         for label, waarde in (
-            ("Naam", o.naam),
-            ("Functie", o.functie),
-            ("Bevoegd gezag", o.bestuur),
-            ("Datum", o.datum),
-            ("Ondertekening", "digitaal ondertekend"),
-            ("Controlegetal (SHA-256)", o.hash),
+            (_("Naam"), o.naam),
+            (_("Functie"), o.functie),
+            (_("Bevoegd gezag"), o.bestuur),
+            (_("Datum"), o.datum),
+            (_("Ondertekening"), _("digitaal ondertekend")),
+            (_("Controlegetal (SHA-256)"), o.hash),
         ):
             cellen = tabel.add_row().cells
             cellen[0].text = label
@@ -105,12 +109,15 @@ def _ondertekening(doc, weergave: Weergave) -> None:
     paragraaf = doc.add_paragraph()
     if o.vervallen:
         run = paragraaf.add_run(
-            f"Let op: de ondertekening door {o.naam} van {o.datum} is vervallen. "
-            f"{o.vervallen_reden} Het formulier moet opnieuw ondertekend worden."
+            _(
+                "Let op: de ondertekening door %(naam)s van %(datum)s is vervallen. %(reden)s "
+                "Het formulier moet opnieuw ondertekend worden."
+            )
+            % {"naam": o.naam, "datum": o.datum, "reden": o.vervallen_reden}
         )
     else:
         run = paragraaf.add_run(
-            "Nog niet digitaal ondertekend door het bevoegd gezag"
+            _("Nog niet digitaal ondertekend door het bevoegd gezag")
             + (f" ({o.aangewezen})." if o.aangewezen else ".")
         )
     run.bold = True
@@ -120,17 +127,22 @@ def _ondertekening(doc, weergave: Weergave) -> None:
 def _ouders(doc, weergave: Weergave) -> None:
     ouders = weergave.ouders
     doc.add_page_break()
-    doc.add_heading("Voor ouders/verzorgers", level=1)
+    doc.add_heading(_("Voor ouders/verzorgers"), level=1)
     doc.add_paragraph(
-        f"Dit formulier gaat over {weergave.leerling}. Wilt u controleren of uw contactgegevens "
-        "en de gezagssituatie kloppen? Verbeter ze hieronder als dat nodig is. U kunt uw "
-        "zienswijze op de aanvraag opschrijven en daarna tekenen voor gezien."
+        _(
+            "Dit formulier gaat over %(leerling)s. Wilt u controleren of uw contactgegevens en "
+            "de gezagssituatie kloppen? Verbeter ze hieronder als dat nodig is. U kunt uw "
+            "zienswijze op de aanvraag opschrijven en daarna tekenen voor gezien."
+        )
+        % {"leerling": weergave.leerling}
     )
-    doc.add_heading("Contactgegevens en gezagssituatie", level=2)
+    doc.add_heading(_("Contactgegevens en gezagssituatie"), level=2)
     tabel = doc.add_table(rows=1, cols=3)
     tabel.style = "Table Grid"
     kop = tabel.rows[0].cells
-    kop[0].text, kop[1].text, kop[2].text = "Gegeven", "Zoals ingevuld", "Klopt dit? Zo niet: juist"
+    kop[0].text = _("Gegeven")
+    kop[1].text = _("Zoals ingevuld")
+    kop[2].text = _("Klopt dit? Zo niet: juist")
     rijen = list(ouders.contact)
     if ouders.gezagssituatie:
         rijen.append(ouders.gezagssituatie)
@@ -138,26 +150,28 @@ def _ouders(doc, weergave: Weergave) -> None:
         cellen = tabel.add_row().cells
         cellen[0].text = label
         cellen[1].text = waarde or "-"
-        cellen[2].text = f"{LEEG_VAKJE} ja   {LEEG_VAKJE} nee: ______________"
+        cellen[2].text = f"{LEEG_VAKJE} {_('ja')}   {LEEG_VAKJE} {_('nee')}: ______________"
 
-    doc.add_heading("Zienswijze van ouders/verzorgers", level=2)
+    doc.add_heading(_("Zienswijze van ouders/verzorgers"), level=2)
     if ouders.zienswijze:
-        doc.add_paragraph("Door de school genoteerd:")
+        doc.add_paragraph(_("Door de school genoteerd:"))
         doc.add_paragraph(ouders.zienswijze)
-    doc.add_paragraph("Uw zienswijze:")
-    for _ in range(6):
+    doc.add_paragraph(_("Uw zienswijze:"))
+    for _regel in range(6):
         doc.add_paragraph(SCHRIJFREGEL)
 
-    doc.add_heading("Voor gezien", level=2)
+    doc.add_heading(_("Voor gezien"), level=2)
     doc.add_paragraph(
-        "Ondertekening betekent dat u het formulier hebt gezien, niet dat u het met de inhoud "
-        "eens bent."
+        _(
+            "Ondertekening betekent dat u het formulier hebt gezien, niet dat u het met de "
+            "inhoud eens bent."
+        )
     )
     tabel = doc.add_table(rows=4, cols=3)
     tabel.style = "Table Grid"
-    for i, tekst in enumerate(("", "Ouder/verzorger 1", "Ouder/verzorger 2")):
+    for i, tekst in enumerate(("", _("Ouder/verzorger 1"), _("Ouder/verzorger 2"))):
         tabel.rows[0].cells[i].text = tekst
-    for r, label in enumerate(("Naam", "Datum", "Handtekening"), start=1):
+    for r, label in enumerate((_("Naam"), _("Datum"), _("Handtekening")), start=1):
         tabel.rows[r].cells[0].text = label
 
 

@@ -203,3 +203,63 @@ def test_libreoffice_converts_the_export_to_pdf_showing_the_answers(client, worl
     assert "01-08-2026" in platte_tekst
     assert "Zorg & begeleiding <intensief> voor één leerling" in platte_tekst
     assert "geëvalueerd, naïef" in platte_tekst
+
+
+def _in_volgorde(gezocht: list[str], woorden: list[str]) -> bool:
+    """Every word of an answer, in order, in the PDF's words. A table row's label cell that
+    wraps (e.g. its "^") can put a word of the label between two lines of the answer in the
+    extracted text, so the answer is not always one contiguous string there."""
+    rest = iter(woorden)
+    return all(any(woord == w for w in rest) for woord in gezocht)
+
+
+def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp_path):
+    """Done when of issue 7: each of the five forms, filled and (where needed) signed, comes out
+    as a document LibreOffice opens; its PDF text shows every typed answer, the pupil, the
+    signature and the parents' section, with & < > é ë ï intact."""
+    soffice = _soffice()
+    verwacht = {}
+    for type_ in HulpvraagType:
+        formulier, data = _ingevuld(client, world, type_)
+        if formulier.definitie.ondertekening_vereist:
+            _sign(formulier, world)
+        pad = tmp_path / f"{formulier.definitie.sleutel}.docx"
+        pad.write_bytes(client.get(reverse("formulieren:word", args=[formulier.pk])).content)
+        verwacht[pad.with_suffix(".pdf")] = (formulier, data)
+    resultaat = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profiel'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *sorted(str(p.with_suffix(".docx")) for p in verwacht),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resultaat.returncode == 0, resultaat.stderr
+    for pdf, (formulier, data) in verwacht.items():
+        assert pdf.exists(), resultaat.stdout + resultaat.stderr
+        tekst = subprocess.run(
+            # -raw: the order LibreOffice drew the text in, so each table cell stays together.
+            ["pdftotext", "-raw", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        platte_tekst = " ".join(tekst.split())
+        naam = formulier.definitie.naam
+        assert naam in platte_tekst
+        assert formulier.hulpvraag.leerling.naam in platte_tekst, naam
+        woorden = platte_tekst.split()
+        for antwoord in _verwachte_teksten(formulier, data):
+            assert _in_volgorde(antwoord.split(), woorden), (naam, antwoord)
+        assert LASTIGE_TEKST in platte_tekst, naam
+        assert "Voor gezien" in platte_tekst and "Zienswijze van ouders/verzorgers" in platte_tekst
+        assert ("digitaal ondertekend" in platte_tekst) == (
+            formulier.definitie.ondertekening_vereist
+        ), naam
