@@ -105,9 +105,7 @@ def test_schools_and_deskundigen_have_no_access(client, world, persona):
     assert response.status_code in (302, 403)
 
 
-def test_thresholds_set_by_the_beheerder_change_the_advice_on_the_tab(
-    client, world, hv_pro_groep8
-):
+def test_thresholds_set_by_the_beheerder_change_the_advice_on_the_tab(client, world, hv_pro_groep8):
     """Every threshold reaches the coordinator's LVS tab: IQ 83 with 45 % leerachterstand is no
     PrO by the landelijke criteria, and is PrO after the beheerder sets IQ ≤ 85 and 45 %."""
     from tests.dossiers.conftest import form_data
