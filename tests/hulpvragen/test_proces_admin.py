@@ -178,3 +178,33 @@ def test_diagram_escapes_names_and_draws_every_transition(world):
     assert "bijlage toegevoegd" not in svg  # BAG has no automatic transitions
     tlv = Proces.objects.get(organisatie=world.org, type="TLV_VSO")
     assert proces_svg(tlv).count("bijlage toegevoegd") == 2
+
+
+@pytest.mark.parametrize("type_", ["TLV_VSO", "FA", "PRO", "SV", "BAG"])
+def test_each_process_is_drawn_with_every_status_and_transition(client, world, type_):
+    """Done when: "the admin shows each process as a picture". The change page of every shipped
+    process holds one well-formed SVG with a box per status, an arrow per transition, each
+    labelled with its party or event; FA afgegeven, final with its follow-up, has the thick
+    border of a final status."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    proces = Proces.objects.get(organisatie=world.org, type=type_, actief=True)
+    login(client, world.beheerder)
+    body = client.get(change_url(proces)).content.decode()
+    svg = re.search(r"<svg[^>]*procesdiagram.*?</svg>", body, re.S).group(0)
+    root = ET.fromstring(svg)  # well-formed
+    ns = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f"{ns}rect")) == proces.statussen.count()
+    assert len(root.findall(f"{ns}path[@marker-end]")) == proces.overgangen.count()
+    teksten = [t.text for t in root.iter(f"{ns}text")]
+    for status in proces.statussen.all():
+        assert status.naam in teksten
+    automatisch = proces.overgangen.exclude(trigger="handmatig").count()
+    assert teksten.count("bijlage toegevoegd") == automatisch
+    handmatig = teksten.count("school") + teksten.count("SWV")
+    assert handmatig == proces.overgangen.filter(trigger="handmatig").count()
+    if type_ == "FA":
+        volgorde = [s.naam for s in proces.statussen.all()]
+        rect = root.findall(f"{ns}rect")[volgorde.index("FA afgegeven")]
+        assert rect.get("stroke-width") == "3"  # final
