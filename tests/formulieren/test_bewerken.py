@@ -233,3 +233,38 @@ def test_tab_page_queries_are_bounded(client, world, django_assert_max_num_queri
             reverse("hulpvragen:tab", args=[world.hv_a_voorlopig.pk, "formulier"])
         )
     assert LASTIGE_TEKST.split(" ")[0] in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("type_", "naam"),
+    [
+        ("TLV_VSO", "Aanvraag TLV VSO"),
+        ("FA", "Aanvraag Financieel Arrangement"),
+        ("PRO", "Aanvraagformulier TLV PrO"),
+        ("SV", "Aanvraag Schakelvoorziening"),
+    ],
+)
+def test_a_hulpvraag_made_in_the_wizard_has_its_form_on_the_tab_prefilled(
+    client, world, type_, naam
+):
+    """The manual's step 1: "Op basis van deze hulpvraagtitel wordt automatisch een formulier
+    gekoppeld. Informatie die al bekend is over de leerling, wordt automatisch ingevuld."
+    (BAG, offered to basisscholen only, is covered by test_definities through the service.)"""
+    from hulpvragen.models import Hulpvraag
+    from tests.dossiers.test_wizard import BASIS, school_data, start, step_url
+
+    login(client, world.coordinator_a)
+    concept = start(client)
+    client.post(step_url(concept, "basisgegevens"), BASIS)
+    client.post(step_url(concept, "schoolgegevens"), school_data(world))
+    response = client.post(step_url(concept, "hulpvraag"), {"type": type_, "omschrijving": ""})
+    assert response.status_code == 302
+    hv = Hulpvraag.objects.get(leerling__achternaam="Dijk")
+    html = client.get(reverse("hulpvragen:tab", args=[hv.pk, "formulier"])).content.decode()
+    assert naam in html
+    assert "Daan" in html and "Dijk" in html and "14-03-2011" in html  # from the dossier
+    assert "Hoofdstraat 12" in html
+    assert world.school_a.naam in html
+    formulier = formulier_van(hv)
+    assert formulier.definitie.naam == naam and formulier.antwoorden == {}
+    assert reverse("formulieren:bewerken", args=[formulier.pk]) in html

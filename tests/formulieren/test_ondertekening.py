@@ -86,6 +86,48 @@ def test_the_named_board_member_sees_the_form_waiting_and_signs_with_a_current_c
     assert formulier_ondertekening_ontbreekt(hulpvraag=opgeslagen.hulpvraag) is None
 
 
+def test_the_signature_records_signer_function_and_time_and_shows_them(
+    client, world, opgeslagen, totp_bestuurder
+):
+    import io
+
+    from django.utils import timezone
+    from docx import Document
+
+    _device, totp = totp_bestuurder
+    bestuurder = world.bestuurder_a
+    bestuurder.functie = "Voorzitter college van bestuur"
+    bestuurder.save(update_fields=["functie"])
+    login(client, bestuurder)
+    voor = timezone.now()
+    assert _teken(client, opgeslagen, totp.now()).status_code == 302
+    o = opgeslagen.ondertekeningen.get()
+    assert o.naam == bestuurder.get_full_name()
+    assert o.functie == "Voorzitter college van bestuur"
+    assert voor <= o.ondertekend_op <= timezone.now()
+    opgeslagen.refresh_from_db()
+    assert o.revisie == opgeslagen.revisie
+    datum = timezone.localtime(o.ondertekend_op).strftime("%d-%m-%Y %H:%M")
+    tab = client.get(
+        reverse("hulpvragen:tab", args=[opgeslagen.hulpvraag_id, "formulier"])
+    ).content.decode()
+    assert f"Digitaal ondertekend door {o.naam} (Voorzitter college van bestuur) op {datum}." in tab
+    # The school prints it for the parents: the Word file carries the same block.
+    login(client, world.coordinator_a)
+    doc = Document(
+        io.BytesIO(client.get(reverse("formulieren:word", args=[opgeslagen.pk])).content)
+    )
+    cellen = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    for label, waarde in (
+        ("Naam", o.naam),
+        ("Functie", "Voorzitter college van bestuur"),
+        ("Datum", datum),
+        ("Ondertekening", "digitaal ondertekend"),
+        ("Controlegetal (SHA-256)", o.hash),
+    ):
+        assert cellen[cellen.index(label) + 1] == waarde, label
+
+
 def test_a_wrong_code_is_refused(client, world, opgeslagen, totp_bestuurder):
     _device, totp = totp_bestuurder
     login(client, world.bestuurder_a)
