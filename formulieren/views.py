@@ -25,6 +25,7 @@ from formulieren.selectors import (
     formulier_get_for,
     formulier_may_edit,
     formulier_ondertekening,
+    formulier_ontbrekende_antwoorden,
     formulier_prefill,
     formulieren_for_hulpvraag,
     formulieren_te_ondertekenen,
@@ -45,7 +46,9 @@ from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.tabs import render_tab, tab_url
 
 
-def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None):
+def _weergave(
+    formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None, context=None
+):
     hulpvraag = formulier.hulpvraag
     prefill = formulier_prefill(hulpvraag=hulpvraag)
     ondertekening = formulier_ondertekening(formulier=formulier)
@@ -53,7 +56,7 @@ def _weergave(formulier: Formulier, *, antwoorden=None, form=None, ondertekenaar
         formulier=formulier,
         antwoorden=formulier.antwoorden if antwoorden is None else antwoorden,
         prefill=prefill,
-        context=formulier_context(hulpvraag=hulpvraag),
+        context=formulier_context(hulpvraag=hulpvraag) if context is None else context,
         ondertekenaars=ondertekenaars or ondertekenaars_for(hulpvraag=hulpvraag),
         ondertekening=ondertekening,
         ondertekening_geldig=ondertekening_is_geldig(
@@ -96,8 +99,14 @@ def formulier_tab_view(request, hulpvraag):
     context = {"formulieren": formulieren, "formulier": gekozen}
     if gekozen is not None:
         gekozen.hulpvraag = hulpvraag
+        feiten = formulier_context(hulpvraag=hulpvraag)
         context.update(
-            weergave=_weergave(gekozen),
+            weergave=_weergave(gekozen, context=feiten),
+            # A saved form can lack an answer that became required later (the PrO toelichting
+            # once the LVS advice is not praktijkonderwijs): say so here, not only at indienen.
+            ontbrekend=formulier_ontbrekende_antwoorden(formulier=gekozen, context=feiten)
+            if gekozen.opgeslagen_op
+            else [],
             mag_bewerken=formulier_may_edit(user=request.user, formulier=gekozen),
             mag_ondertekenen=_mag_ondertekenen(request.user, gekozen),
             concept_op=datum_nl(gekozen.concept_opgeslagen_op) if gekozen.concept else "",

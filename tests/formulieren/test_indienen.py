@@ -143,6 +143,10 @@ def test_pro_advice_turning_negative_after_signing_demands_the_toelichting(
     assert "Het berekende advies op het tabblad LVS is “Geen praktijkonderwijs”" in body
     hulpvraag.refresh_from_db()
     assert hulpvraag.status.naam == "PrO voorlopige aanvraag"
+    # The Formulier tab says so too, before anyone tries to submit.
+    tab = client.get(reverse("hulpvragen:tab", args=[hulpvraag.pk, "formulier"])).content.decode()
+    assert "Dit formulier is niet meer compleet." in tab
+    assert "Nog in te vullen: Toelichting bij een afwijkend advies." in tab
 
     # The school explains, which voids the signature; the board signs again; now it goes.
     _opslaan(
@@ -153,6 +157,8 @@ def test_pro_advice_turning_negative_after_signing_demands_the_toelichting(
     )
     body = _indienen(client, world, hulpvraag).content.decode()
     assert "is vervallen omdat het na ondertekening is gewijzigd" in body
+    tab = client.get(reverse("hulpvragen:tab", args=[hulpvraag.pk, "formulier"])).content.decode()
+    assert "niet meer compleet" not in tab
     # The next time step's code: the one used above may not be used twice.
     assert _ondertekenen(client, world, formulier, totp.at(time.time() + 30)).status_code == 302
     response = _indienen(client, world, hulpvraag)
