@@ -117,3 +117,37 @@ def test_beheerder_reads_the_security_log_of_the_own_organisation_only(client, w
     assert client.get(reverse("admin:accounts_beveiligingsgebeurtenis_add")).status_code == 403
     login(client, world.coordinator_a)
     assert client.get(url).status_code in (302, 403)
+
+
+def test_reset_through_admin_then_the_user_enrols_again_at_next_login(client, world):
+    """The whole path as people do it, with the role's own rights (no extra Django permissions):
+    the beheerder resets in admin; the user's open session ends; at the next login the user is
+    taken to enrolment, links a new app, and the old app's codes and backup codes are dead."""
+    from django.test import Client
+
+    from tests.accounts.conftest import password_step_only
+    from tests.accounts.test_enrolment import enrol
+
+    gebruiker = Client()
+    old_secret, old_codes = enrol(gebruiker, world.coordinator_a)
+    assert gebruiker.get(reverse("start")).status_code == 200
+
+    login(client, world.beheerder)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "tweede_factor_reset_actie", "_selected_action": [world.coordinator_a.pk]},
+        follow=True,
+    )
+    assert "Tweede factor gereset voor 1 gebruiker" in response.content.decode()
+
+    # The open session has ended.
+    assert gebruiker.get(reverse("start"))["Location"].startswith(reverse("login"))
+    # The next login goes to enrolment, with a new secret.
+    new_secret, new_codes = enrol(gebruiker, world.coordinator_a)
+    assert new_secret != old_secret and not set(new_codes) & set(old_codes)
+    assert gebruiker.get(reverse("start")).status_code == 200
+    # An old backup code no longer passes the code step.
+    gebruiker.post(reverse("logout"))
+    password_step_only(gebruiker, world.coordinator_a)
+    assert gebruiker.post(reverse("code"), {"code": old_codes[0]}).status_code == 200
+    assert gebruiker.get(reverse("start")).status_code == 302
