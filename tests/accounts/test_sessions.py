@@ -179,6 +179,13 @@ def test_password_change_asks_the_current_password_and_ends_other_sessions(clien
     assert response["Location"] == reverse("account")
     assert client.get(reverse("start")).status_code == 200  # this session stays
     assert other.get(reverse("start")).status_code == 302  # the other one ends
+    # In the security log, without either password.
+    from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+
+    row = Beveiligingsgebeurtenis.objects.get(gebeurtenis=Gebeurtenis.WACHTWOORD_GEWIJZIGD)
+    assert row.gebruiker == world.coordinator_a and row.ip == "127.0.0.1"
+    for value in Beveiligingsgebeurtenis.objects.values_list("toelichting", "gebruikersnaam"):
+        assert not any("wachtwoord-" in v.lower() for v in value), value
 
 
 def test_logout_works_halfway_through_the_login(client, world):
