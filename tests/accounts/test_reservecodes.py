@@ -66,3 +66,22 @@ def test_rotated_secret_key_keeps_codes_through_the_fallback(client, world, sett
     assert use_code(client, world.coordinator_a, codes[0])
     settings.SECRET_KEY_FALLBACKS = []
     assert not use_code(client, world.coordinator_a, codes[1])
+
+
+def test_fallback_keys_come_from_the_environment(tmp_path):
+    """SECRET_KEY_FALLBACKS is read from the environment (comma-separated), so an operator can
+    rotate the key without a code change."""
+    from tests.kindkans.test_settings_and_quality import run_manage
+
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY_FALLBACKS)",
+        env={
+            "DEBUG": "true",
+            "SECRET_KEY_FALLBACKS": "oude-sleutel-1, oude-sleutel-2",
+            "KINDKANS_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "['oude-sleutel-1', 'oude-sleutel-2']" in result.stdout
