@@ -9,8 +9,9 @@ as beheer.kengetallen), so a beheerder's renamed or new statuses keep working:
 - bij_school: a status the SWV chooses from which an upload leads on to a non-final status
   ("… incompleet", "… vragen gesteld"): the school has to act, the clock is paused;
 - aangevuld: a non-final status the system chooses ("… aangevuld");
-- besloten: a final status the SWV or the system chooses, or an SWV status that an upload closes
-  (FA afgegeven): the decision is taken, the clock stops;
+- besloten: a final status the SWV or the system chooses (FA afgegeven, final with the evaluation
+  as its configured follow-up), or an SWV status that an upload closes (FA afgegeven as older
+  process versions have it): the decision is taken, the clock stops;
 - in_behandeling: every other SWV status (TLV aanvraag compleet, BAG geagendeerd): the SWV or its
   deskundigen are working on it.
 

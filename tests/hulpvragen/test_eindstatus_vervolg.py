@@ -249,3 +249,26 @@ def test_migration_leaves_a_beheerders_own_follow_up_alone(world):
     migratie.vooruit(apps, None)
     assert v1.statussen.get(naam="FA afgegeven").eindstatus
     assert not v2.statussen.get(naam="FA afgegeven").eindstatus
+
+
+def test_a_dossier_waiting_for_the_fa_evaluation_is_kept(client, world, fa_afgegeven):
+    """Retention counts only closed hulpvragen: FA afgegeven still expects the evaluation."""
+    import datetime as dt
+
+    from beheer.selectors import dossiers_verlopen
+
+    fa = fa_afgegeven
+    later = dt.date.today() + dt.timedelta(days=5 * 366)
+
+    def due():
+        return [
+            v.leerling_id
+            for v in dossiers_verlopen(
+                organisatie_id=world.org.pk, vandaag=later, leerling_ids=[fa.leerling_id]
+            )
+        ]
+
+    assert due() == []
+    login(client, world.coordinator_a)
+    assert upload(client, fa).status_code == 302
+    assert due() == [fa.leerling_id]
