@@ -142,6 +142,11 @@ class BijlageConcept(models.Model):
     content_type = models.CharField(max_length=100)
     soort = models.CharField(max_length=10)
     sha256 = models.CharField(max_length=64)
+    # The kind chosen for this file in the refused upload, kept so it need not be chosen again;
+    # empty (the new-dossier wizard's files): the kind of the upload action that adds it.
+    documentsoort = models.CharField(
+        max_length=24, choices=Documentsoort.choices, blank=True, default=""
+    )
     aangemaakt_op = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

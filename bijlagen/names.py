@@ -34,3 +34,30 @@ def extensie_van(ruwe_naam: str) -> str:
     basis = re.split(r"[/\\]", ruwe_naam or "")[-1]
     _, punt, ext = basis.rpartition(".")
     return f".{ext.lower()}" if punt else ""
+
+
+# Words in a file name that say which Documentsoort it is (values of bijlagen.models.
+# Documentsoort; this module imports no models). The upload page passes this same table to
+# static/js/bijlagen-upload.js (json_script), which applies the same rule, so the browser's
+# preselection and the server's guess never disagree. The first kind, in this order, with a
+# keyword that begins a word of the name wins ("OPP ondertekend door ouders.pdf" is the OPP).
+DOCUMENTSOORT_TREFWOORDEN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("opp", ("opp", "ontwikkelingsperspectief")),
+    ("ouderformulier", ("toestemming", "ouder", "aanvraagformulier", "handtekening")),
+    ("onderzoeksverslag", ("onderzoek", "verslag", "wisc", "iq")),
+    ("evaluatie", ("evaluatie",)),
+)
+_WOORDSCHEIDING = re.compile(r"[^a-z0-9]+")
+
+
+def documentsoort_raden(ruwe_naam: str) -> str | None:
+    """The kind a file name suggests, else None. The words of a name are its runs of a-z and 0-9
+    (lowercased, extension dropped): "Toestemming_ouders-Jan.pdf" → toestemming, ouders, jan, and
+    "ouder" begins "ouders". Keep static/js/bijlagen-upload.js's `raden` identical."""
+    basis = re.split(r"[/\\]", ruwe_naam or "")[-1]
+    stam = basis.rpartition(".")[0] or basis
+    woorden = [w for w in _WOORDSCHEIDING.split(stam.lower()) if w]
+    for soort, trefwoorden in DOCUMENTSOORT_TREFWOORDEN:
+        if any(w.startswith(t) for w in woorden for t in trefwoorden):
+            return soort
+    return None

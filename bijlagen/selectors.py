@@ -115,6 +115,13 @@ def documentsoort_standaard(
     return Documentsoort.OVERIG
 
 
+def documentsoort_raden_toegestaan(*, user: User, hulpvraag: Hulpvraag) -> bool:
+    """Whether a file's name may choose its kind (bijlagen.names.documentsoort_raden): only for
+    the school's side outside "vragen gesteld". The loket's documents are its questions or a
+    letter, and in "vragen gesteld" the school's files are the answer, whatever they are named."""
+    return user.rol in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG) and not vragen_gesteld(hulpvraag)
+
+
 def bijlage_soort_change_allowed(*, user: User, hulpvraag: Hulpvraag, bijlage: Bijlage) -> bool:
     """The uploader corrects the kind of their own bijlage while they may still upload."""
     return (

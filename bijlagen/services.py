@@ -43,6 +43,9 @@ class Gecontroleerd:
     originele_naam: str
     grootte: int
     sha256: str
+    # Chosen for this file in the upload form (bijlagen.forms.documentsoorten_bepalen); empty:
+    # the upload action's kind.
+    documentsoort: str = ""
 
 
 @dataclass
@@ -79,12 +82,16 @@ def bestand_check(*, bestand: UploadedFile) -> Gecontroleerd:
 
 
 def bestanden_check(
-    *, bestanden: list[UploadedFile]
+    *, bestanden: list[UploadedFile], documentsoorten: list[str] | None = None
 ) -> tuple[list[Gecontroleerd], list[Afgewezen]]:
+    """Check each file; `documentsoorten` (one per file, in order) go with the files that pass."""
     goed, fout = [], []
-    for bestand in bestanden:
+    for i, bestand in enumerate(bestanden):
         try:
-            goed.append(bestand_check(bestand=bestand))
+            item = bestand_check(bestand=bestand)
+            if documentsoorten is not None:
+                item.documentsoort = documentsoorten[i]
+            goed.append(item)
         except Geweigerd as exc:
             naam = naam_opschonen(bestand.name or "", extensie=extensie_van(bestand.name or ""))
             fout.append(Afgewezen(naam=naam, melding=exc.message))
@@ -129,9 +136,16 @@ def bijlage_concepten_store(
                 content_type=item.soort.content_type,
                 soort=item.soort.code,
                 sha256=item.sha256,
+                documentsoort=item.documentsoort,
             )
         )
     return concepten
+
+
+def bijlage_concepten_soort_bewaren(*, concepten: list[BijlageConcept]) -> None:
+    """Keep the kinds just chosen for staged files when the upload is refused again."""
+    for concept in concepten:
+        concept.save(update_fields=["documentsoort"])
 
 
 def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
@@ -183,13 +197,23 @@ def bijlagen_add(
     gebeurtenis: bool = True,
     documentsoort: str = Documentsoort.OVERIG,
 ) -> list[Bijlage]:
-    """Add checked files (and previously staged ones) as one upload action, all of one kind
-    (the answers to questions are always "beantwoording vragen"). `gebeurtenis=False` for the
+    """Add checked files (and previously staged ones) as one upload action. Each file has its own
+    kind (`Gecontroleerd.documentsoort`, `BijlageConcept.documentsoort`); a file without one gets
+    `documentsoort`, and the answers to questions are always "beantwoording vragen" (one box for
+    the whole action). Kinds are validated here too: an unknown one raises ValueError before
+    anything is stored. `gebeurtenis=False` for the
     files of a hulpvraag being created (the wizard): nothing was submitted yet, so the engine's
     "bijlage toegevoegd" event does not fire."""
     concepten = list(concepten)
-    if beantwoordt_vragen:
-        documentsoort = Documentsoort.BEANTWOORDING_VRAGEN
+
+    def soort_van(eigen: str) -> str:
+        if beantwoordt_vragen:
+            return Documentsoort.BEANTWOORDING_VRAGEN
+        return Documentsoort(eigen or documentsoort)  # ValueError for an unknown kind
+
+    soorten = [soort_van(item.documentsoort) for item in bestanden] + [
+        soort_van(c.documentsoort) for c in concepten
+    ]
     nieuw = [(_opslaan(item.bestand), item) for item in bestanden]
     try:
         with transaction.atomic():
@@ -228,13 +252,13 @@ def bijlagen_add(
                     hulpvraag=hulpvraag,
                     naam=naam,
                     beantwoordt_vragen=beantwoordt_vragen,
-                    documentsoort=documentsoort,
+                    documentsoort=soort,
                     upload=upload,
                     geupload_door=door,
                     scan_status=scan_status_bij_upload(),
                     **rij,
                 )
-                for naam, rij in zip(namen, rijen, strict=True)
+                for naam, soort, rij in zip(namen, soorten, rijen, strict=True)
             ]
             BijlageConcept.objects.filter(pk__in=[c.pk for c in concepten if c.pk]).delete()
             if gebeurtenis:

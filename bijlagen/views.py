@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import client_ip
 from bijlagen.checks import TOEGESTAAN
-from bijlagen.forms import DocumentsoortForm, UploadForm
+from bijlagen.forms import VOORSTEL, DocumentsoortForm, UploadForm, documentsoorten_bepalen
 from bijlagen.models import Documentsoort
+from bijlagen.names import DOCUMENTSOORT_TREFWOORDEN
 from bijlagen.selectors import (
     bijlage_concepten_for,
     bijlage_get_in,
@@ -20,6 +21,7 @@ from bijlagen.selectors import (
     bijlage_soort_change_allowed,
     bijlage_upload_allowed,
     bijlagen_list_for,
+    documentsoort_raden_toegestaan,
     documentsoort_standaard,
     verplichte_documentsoorten,
     vragen_gesteld,
@@ -27,6 +29,7 @@ from bijlagen.selectors import (
 from bijlagen.services import (
     Afgewezen,
     bestanden_check,
+    bijlage_concepten_soort_bewaren,
     bijlage_concepten_store,
     bijlage_open_for_download,
     bijlage_remove,
@@ -48,20 +51,32 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
         if mag_uploaden
         else None
     )
+    raden = mag_uploaden and documentsoort_raden_toegestaan(user=request.user, hulpvraag=hulpvraag)
     afgewezen: list[Afgewezen] = []
     bewaard_ids: list[str] | None = None
     if request.method == "POST":
         if not mag_uploaden:
             raise PermissionDenied
         form = UploadForm(request.POST)
-        form.is_valid()  # only booleans: always valid
-        goed, afgewezen = bestanden_check(bestanden=request.FILES.getlist("bestanden"))
+        form.is_valid()  # the kinds are read by documentsoorten_bepalen, with Dutch refusals
+        bestanden = request.FILES.getlist("bestanden")
         bewaard_ids = request.POST.getlist("bewaard")
         concepten = list(
             bijlage_concepten_for(hulpvraag=hulpvraag, gebruiker=request.user, ids=bewaard_ids)
         )
+        soorten, afgewezen = documentsoorten_bepalen(
+            data=request.POST,
+            bestanden=bestanden,
+            concepten=concepten,
+            voorstel=standaard_soort,
+            raden=raden,
+        )
+        goed, fout = bestanden_check(bestanden=bestanden, documentsoorten=soorten)
+        afgewezen = fout + afgewezen
         if afgewezen:
-            # Nothing becomes a bijlage; the good files wait so they need not be chosen again.
+            # Nothing becomes a bijlage; the good files wait, with their kinds, so they need not
+            # be chosen again.
+            bijlage_concepten_soort_bewaren(concepten=concepten)
             nieuw = bijlage_concepten_store(
                 hulpvraag=hulpvraag, gebruiker=request.user, bestanden=goed
             )
@@ -76,7 +91,7 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
                 concepten=concepten,
                 beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
                 and vragen_gesteld(hulpvraag),
-                documentsoort=form.cleaned_data.get("documentsoort") or standaard_soort,
+                documentsoort=standaard_soort,  # each file has its own; this is the fallback
             )
             messages.success(
                 request,
@@ -107,6 +122,10 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             "toegestaan": TOEGESTAAN,
             "documentsoorten": Documentsoort.choices,
             "verplicht": [Documentsoort(s).label for s in verplicht if s in Documentsoort.values],
+            "voorstel_veld": VOORSTEL,
+            "standaard_soort": standaard_soort,
+            # The same table the server guesses with, for static/js/bijlagen-upload.js.
+            "trefwoorden": DOCUMENTSOORT_TREFWOORDEN if raden else [],
         },
         status=400 if afgewezen else 200,
     )

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bijlagen.models import Bijlage
+from bijlagen.models import Bijlage, BijlageConcept
 from tests.bijlagen import bestanden as b
 from tests.helpers import login
 
@@ -57,12 +57,14 @@ def test_kind_is_shown_in_the_list(client, world):
     assert "OPP (ontwikkelingsperspectiefplan)" in pagina
 
 
-def test_unknown_kind_falls_back_to_the_default(client, world):
+def test_unknown_kind_is_refused_in_dutch_and_the_file_kept(client, world):
     login(client, world.coordinator_a)
     response = upload(client, world.hv_a_voorlopig, "a.pdf", documentsoort="virus")
-    assert response.status_code == 302
-    # An unknown value is not a kind: the default is used, never the posted text.
-    assert Bijlage.objects.get().documentsoort == "ouderformulier"
+    assert response.status_code == 400
+    assert "Onbekende soort document. Kies een soort uit de lijst." in response.content.decode()
+    # An unknown value is never stored; the file waits, with the proposal as its kind.
+    assert not Bijlage.objects.exists()
+    assert BijlageConcept.objects.get().documentsoort == "ouderformulier"
 
 
 def soort_url(bijlage):
