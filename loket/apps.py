@@ -17,9 +17,10 @@ class LoketConfig(AppConfig):
 
         register("aanpak", "loket.views.aanpak_tab")
 
-        # Overlegronde: the SWV's meetings for loket and deskundige; the school's own rounds.
+        # Overlegronde: the SWV's meetings for loket and deskundige; the school's own rounds;
+        # an invited outsider reads the rounds of whoever invited them (loket.services).
         register(
             "overlegronde",
             "loket.views.overlegronde_tab",
-            rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.SCHOOL}),
+            rollen=frozenset({Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.SCHOOL, Rol.GENODIGDE}),
         )

@@ -19,6 +19,7 @@ from bijlagen.checks import Geweigerd
 from bijlagen.models import Documentsoort
 from bijlagen.services import bestand_check, bijlagen_add
 from dossiers.services import toegang_uitnodigen
+from hulpvragen.access import toegang_geldig
 from hulpvragen.models import (
     Hulpvraag,
     KiezenDoor,
@@ -432,7 +433,8 @@ def pro_uitkomst_vastleggen(
 def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
     """The meetings of one hulpvraag this user may see: the SWV's meetings for loket and
     deskundige; a school only its own internal rounds (the loket never sees those). An invited
-    outsider (genodigde) reads the dossier, not this tab."""
+    outsider (genodigde) sees the rounds of whoever invited them while the grant is valid: the
+    school's internal rounds for a school's invitation, the SWV's meetings for the loket's."""
     qs = Agendapunt.objects.filter(hulpvraag=hulpvraag).select_related("vergadering")
     intern = Q(vergadering__soort=VergaderingSoort.INTERN)
     match user.rol:
@@ -440,6 +442,18 @@ def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
             return qs.filter(intern, vergadering__school__in=user.scholen.all())
         case Rol.SWV_LOKET | Rol.DESKUNDIGE:
             return qs.exclude(intern)
+        case Rol.GENODIGDE:
+            uitnodigers = set(
+                Toegang.objects.filter(toegang_geldig(), hulpvraag=hulpvraag, gebruiker=user)
+                .values_list("schoolintern", flat=True)
+                .distinct()
+            )
+            zichtbaar = Q(pk__in=[])
+            if True in uitnodigers:
+                zichtbaar |= intern & Q(vergadering__school_id=hulpvraag.schoolgegevens.school_id)
+            if False in uitnodigers:
+                zichtbaar |= ~intern
+            return qs.filter(zichtbaar)
     return qs.none()
 
 

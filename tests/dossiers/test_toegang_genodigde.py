@@ -134,9 +134,10 @@ def test_genodigde_sees_nothing_else(client, world):
     # Any other hulpvraag, also one of the same pupil's school or another organisation: 404.
     for other in (world.hv_a_voorlopig, world.hv_b_ingediend, world.hv_other_org):
         assert client.get(reverse("hulpvragen:detail", args=[other.pk])).status_code == 404
-    # No Toegang tab, no notes, no Overlegronde; no changes on a tab it reads.
-    for slug in ("toegang", "notities", "overlegronde"):
+    # No Toegang tab, no notes; no changes on a tab it reads.
+    for slug in ("toegang", "notities"):
         assert client.get(tab(hv, slug)).status_code == 404
+    assert client.post(tab(hv, "overlegronde"), {"plaats": "X"}).status_code == 404
     response = client.post(
         tab(hv, "basisgegevens"),
         {"straat": "X", "huisnummer": "1", "postcode": "1234 AB", "woonplaats": "Y"},
@@ -267,3 +268,40 @@ def test_toegang_tab_query_count_does_not_grow_with_invitations(
     assert Toegang.objects.filter(hulpvraag=hv).count() == 6
     with django_assert_max_num_queries(aantal):
         assert client.get(tab(hv, "toegang")).status_code == 200
+
+
+def test_genodigde_reads_the_rounds_of_whoever_invited_them(client, world):
+    """Invited by the loket: the SWV's meetings about this hulpvraag, not the school's internal
+    rounds; invited by the school: its internal rounds only. Read-only: no planning, no
+    inviting."""
+    from loket.models import Agendapunt, VergaderingSoort
+    from loket.services import interne_overlegronde_create, vergadering_create
+
+    hv = world.hv_a_ingediend
+    morgen = timezone.localdate() + dt.timedelta(days=1)
+    swv = vergadering_create(
+        door=world.loket,
+        soort=VergaderingSoort.PRO,
+        datum=morgen,
+        tijd=dt.time(10, 0),
+        plaats="Zaal SWV",
+    )
+    # Set-up only: the loket's agenda takes PrO hulpvragen; this one is a TLV.
+    Agendapunt.objects.create(organisatie=world.org, vergadering=swv, hulpvraag=hv)
+    interne_overlegronde_create(
+        hulpvraag=hv, door=world.coordinator_a, datum=morgen, tijd=dt.time(9, 0), plaats="Lokaal 12"
+    )
+    uitnodiging = {"voornaam": "Ex", "achternaam": "Tern", "geldig_tot": morgen}
+    van_loket = toegang_uitnodigen(
+        hulpvraag=hv, door=world.loket, email="swv-gast@example.org", **uitnodiging
+    ).gebruiker
+    van_school = toegang_uitnodigen(
+        hulpvraag=hv, door=world.coordinator_a, email="school-gast@example.org", **uitnodiging
+    ).gebruiker
+    login(client, van_loket)
+    body = client.get(tab(hv, "overlegronde")).content.decode()
+    assert "Zaal SWV" in body and "Lokaal 12" not in body
+    assert "Uitnodigen" not in body and "Interne overlegronde plannen" not in body
+    login(client, van_school)
+    body = client.get(tab(hv, "overlegronde")).content.decode()
+    assert "Lokaal 12" in body and "Zaal SWV" not in body

@@ -209,7 +209,9 @@ def test_school_invites_an_outsider_to_its_internal_round_for_a_limited_time(
     with time_machine.travel(vandaag + timedelta(days=11), tick=False):  # 1 December
         login(client, genodigde)
         assert client.get(detail).status_code == 200  # reads the dossier
-        assert client.get(tab(tlv)).status_code == 404  # not the school's rounds
+        ronde = client.get(tab(tlv)).content.decode()  # and the round it is invited to
+        assert "Lokaal 12" in ronde and "Uitnodigen" not in ronde and "Plannen" not in ronde
+        assert client.post(tab(tlv), {"plaats": "Elders"}).status_code == 404
     with time_machine.travel(vandaag + timedelta(days=12), tick=False):  # 2 December: expired
         login(client, genodigde)
         assert client.get(detail).status_code == 404
