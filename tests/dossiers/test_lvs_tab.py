@@ -134,6 +134,46 @@ def test_edit_delete_and_sociaal_emotioneel(client, world, hv_pro_groep8):
     assert sep.organisatie_id == world.org.pk
 
 
+def test_optional_fields_are_kept_and_sociaal_emotioneel_feeds_the_lwoo_profile(
+    client, world, hv_pro_groep8
+):
+    """Beyond the manual's minimum: verbaal/performaal IQ, the free-text interval, the toets
+    name and raw score are saved and shown; the advice uses the totaal IQ; a "Ja" on a
+    sociaal-emotionele question gives the LWOO profile for IQ 91–120 (information only)."""
+    login(client, world.coordinator_a)
+    data = form_data(client.get(url(hv_pro_groep8)))
+    data.update(
+        {
+            "iq-0-testdatum": "10-12-2025",
+            "iq-0-totaal_iq": "95",
+            "iq-0-verbaal_iq": "88",
+            "iq-0-performaal_iq": "104",
+            "iq-0-test": "WISC-V",
+            "iq-0-interval": "90–100; verschil verbaal–performaal significant",
+        }
+    )
+    for rij, dle in ((0, "38"), (1, "40")):  # BL 30,91 %, IR 27,27 % (DL 55)
+        data.update({f"toets-{rij}-toetsdatum": "20-01-2026", f"toets-{rij}-dle": dle})
+    data.update({"toets-0-naam": "Cito Begrijpend lezen M8", "toets-0-ruwe_score": "34"})
+    data.update({"sep-faalangst": "True", "sep-faalangst_toelichting": "Blokkeert bij toetsen."})
+    body = client.post(url(hv_pro_groep8), data, follow=True).content.decode()
+    iq = IqTest.objects.get(leerling=hv_pro_groep8.leerling)
+    assert (iq.verbaal_iq, iq.performaal_iq, iq.test) == (88, 104, "WISC-V")
+    assert iq.interval == "90–100; verschil verbaal–performaal significant"
+    toets = Toets.objects.get(leerling=hv_pro_groep8.leerling, domein="BL")
+    assert (toets.naam, toets.ruwe_score) == ("Cito Begrijpend lezen M8", "34")
+    for getoond in ("88", "104", "verschil verbaal–performaal significant", "Cito Begrijpend"):
+        assert getoond in body, getoond
+    assert "Het totaal IQ is 95" in body
+    assert "<strong>Geen praktijkonderwijs</strong>" in body
+    assert "30,91&nbsp;%" in body and "27,27&nbsp;%" in body
+    assert "LWOO" in body and "sociaal-emotionele problematiek" in body
+    advies = pro_advies_for(
+        leerling=hv_pro_groep8.leerling, schoolgegevens=hv_pro_groep8.schoolgegevens
+    )
+    assert advies.lwoo_profiel and not advies.praktijkonderwijs
+
+
 def test_an_older_toets_is_shown_but_the_newest_per_domain_counts(client, world, hv_pro_groep8):
     login(client, world.coordinator_a)
     client.post(url(hv_pro_groep8), fill_issue_example(form_data(client.get(url(hv_pro_groep8)))))
