@@ -266,6 +266,18 @@ def test_groep_2_in_schoolgegevens_is_explained(client, world, hv_pro_groep8):
     assert pro_advies_for(leerling=hv_pro_groep8.leerling, schoolgegevens=sg) is None
 
 
+def test_neither_groep_nor_leerjaar_is_explained_on_the_tab(client, world, hv_pro_groep8):
+    sg = hv_pro_groep8.schoolgegevens
+    sg.groep = sg.leerjaar = None
+    sg.save()
+    login(client, world.coordinator_a)
+    data = fill_issue_example(form_data(client.get(url(hv_pro_groep8))))
+    body = client.post(url(hv_pro_groep8), data, follow=True).content.decode()
+    assert "Vul in de schoolgegevens de groep" in body
+    assert "Er kan nog geen advies worden berekend" in body
+    assert Toets.objects.filter(leerling=hv_pro_groep8.leerling).count() == 4
+
+
 def test_february_value_of_the_organisation_is_used(client, world, hv_pro_groep8):
     login(client, world.coordinator_a)
     data = form_data(client.get(url(hv_pro_groep8)))
