@@ -26,6 +26,23 @@ def _label(door: str, trigger: str) -> str:
     return {KiezenDoor.SCHOOL: _("school"), KiezenDoor.SWV: _("SWV")}.get(door, door)
 
 
+LABEL_H, CHAR_W = 12, 6.0  # a label's line height and the rough width of one character
+
+
+def _vrije_plek(
+    geplaatst: list[tuple[float, float, float]], x: float, y: float, anchor: str, tekst: str
+) -> float:
+    """A y at or below `y` where this label overlaps no label placed before (several arcs can
+    share an apex height: "bijlage toegevoegd" would run through a neighbour's "SWV"); records
+    it."""
+    breedte = CHAR_W * len(tekst)
+    x0, x1 = (x, x + breedte) if anchor == "start" else (x - breedte, x)
+    while any(a < x1 and x0 < b and abs(y - py) < LABEL_H for a, b, py in geplaatst):
+        y += LABEL_H
+    geplaatst.append((x0, x1, y))
+    return y
+
+
 def proces_svg(proces: Proces) -> str:
     statussen = list(proces.statussen.all())
     overgangen = list(proces.overgangen.all())
@@ -34,7 +51,7 @@ def proces_svg(proces: Proces) -> str:
     row = {s.pk: i for i, s in enumerate(statussen)}
     left, right = SIDE, SIDE + BOX_W
     width = 2 * SIDE + BOX_W
-    height = TOP + len(statussen) * (BOX_H + GAP_Y) + 30
+    height = TOP + len(statussen) * (BOX_H + GAP_Y) + 44  # room for the two legend lines
 
     def mid_y(pk: int) -> float:
         return TOP + row[pk] * (BOX_H + GAP_Y) + BOX_H / 2
@@ -50,6 +67,7 @@ def proces_svg(proces: Proces) -> str:
         'fill="context-stroke"/></marker></defs>',
     ]
     # Arrows first, so boxes are drawn over their ends.
+    geplaatst: list[tuple[float, float, float]] = []  # labels drawn so far: (x0, x1, y)
     for o in overgangen:
         y1, y2 = mid_y(o.van_id), mid_y(o.naar_id)
         automatic = o.trigger != Trigger.HANDMATIG
@@ -76,11 +94,14 @@ def proces_svg(proces: Proces) -> str:
                 f"M{left},{y1 - 6:.0f} C{bend},{y1 - 6:.0f} {bend},{y2 + 6:.0f} {left},{y2 + 6:.0f}"
             )
             lx, ly, anchor = bend + 18, (y1 + y2) / 2 + 4, "end"
+        label = _label(o.door, o.trigger)
+        ly = _vrije_plek(geplaatst, lx, ly, anchor, label)
         out.append(
             f'<path d="{path}" fill="none" stroke="{colour}"{dash} stroke-width="1.4" '
             f'marker-end="url(#pijl)"/>'
             f'<text x="{lx:.0f}" y="{ly:.0f}" fill="{colour}" font-size="10.5" '
-            f'text-anchor="{anchor}">{escape(_label(o.door, o.trigger))}</text>'
+            f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+            f"{escape(label)}</text>"
         )
     for s in statussen:
         y = TOP + row[s.pk] * (BOX_H + GAP_Y)
@@ -93,12 +114,15 @@ def proces_svg(proces: Proces) -> str:
             f'<text x="{left + BOX_W / 2:.0f}" y="{y + BOX_H / 2 + 4:.0f}" text-anchor="middle" '
             f'font-weight="600">{escape(s.naam)}</text>'
         )
-    legend = _(
-        "Stippelrand: beginstatus · grijs: niet zichtbaar voor het SWV · dikke rand: eindstatus · "
-        "rood gestippeld: automatisch · rechts: vooruit, links: terug"
-    )
-    out.append(
-        f'<text x="8" y="{height - 10:.0f}" fill="#333" font-size="10.5">{escape(legend)}</text>'
-    )
+    legend = [
+        _(
+            "Stippelrand: beginstatus · grijs: niet zichtbaar voor het SWV · dikke rand: "
+            "eindstatus (een pijl eruit: vervolg na eindstatus)"
+        ),
+        _("Rood gestippeld: automatisch · rechts: vooruit, links: terug"),
+    ]
+    for i, regel in enumerate(legend):
+        y = height - 24 + 14 * i
+        out.append(f'<text x="8" y="{y:.0f}" fill="#333" font-size="10.5">{escape(regel)}</text>')
     out.append("</svg>")
     return "".join(out)

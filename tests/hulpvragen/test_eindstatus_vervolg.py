@@ -113,6 +113,20 @@ def test_fa_afgegeven_awaits_the_evaluation_then_the_procedure_is_closed(
     # The follow-up is automatic, never chosen by hand: nothing to choose for anyone.
     assert 'name="naar"' not in page
     assert "U kunt de status van deze hulpvraag nu niet wijzigen." in page
+    for user in (world.coordinator_a, world.loket):  # nor can anyone post it by hand
+        login(client, user)
+        response = client.post(
+            reverse("hulpvragen:status_wijzigen", args=[fa.pk]),
+            {
+                "naar": fa.proces.statussen.get(naam="FA evaluatie toegevoegd").pk,
+                "toelichting": "Evaluatie per post.",
+                "gezien_status": fa.status_id,
+            },
+        )
+        assert "Vanuit de status “FA afgegeven” kan de status niet naar “FA evaluatie " in (
+            response.content.decode()
+        )
+    login(client, world.coordinator_a)
     assert (
         "Bijlagen toevoegen" in client.get(reverse("bijlagen:lijst", args=[fa.pk])).content.decode()
     )

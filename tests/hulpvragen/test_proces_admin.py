@@ -204,6 +204,19 @@ def test_each_process_is_drawn_with_every_status_and_transition(client, world, t
     assert teksten.count("bijlage toegevoegd") == automatisch
     handmatig = teksten.count("school") + teksten.count("SWV")
     assert handmatig == proces.overgangen.filter(trigger="handmatig").count()
+    # No two arrow labels on top of each other (rough width: 6 px a character, 12 px a line).
+    labels = [
+        (float(t.get("x")), float(t.get("y")), len(t.text), t.get("text-anchor"))
+        for t in root.iter(f"{ns}text")
+        if t.text in ("school", "SWV", "bijlage toegevoegd")
+    ]
+    vakken = [
+        (x if a == "start" else x - 6 * n, x + 6 * n if a == "start" else x, y)
+        for x, y, n, a in labels
+    ]
+    for i, (a0, a1, ay) in enumerate(vakken):
+        for b0, b1, by in vakken[i + 1 :]:
+            assert not (a0 < b1 and b0 < a1 and abs(ay - by) < 12), (a0, ay, b0, by)
     if type_ == "FA":
         volgorde = [s.naam for s in proces.statussen.all()]
         rect = root.findall(f"{ns}rect")[volgorde.index("FA afgegeven")]
