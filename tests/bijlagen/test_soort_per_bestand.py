@@ -33,29 +33,37 @@ def soorten(hv) -> dict[str, str]:
     return dict(Bijlage.objects.filter(hulpvraag=hv).values_list("naam", "documentsoort"))
 
 
-@pytest.mark.parametrize(
-    ("naam", "soort"),
-    [
-        ("OPP Jan de Vries.pdf", "opp"),
-        ("2025-opp_definitief.docx", "opp"),
-        ("Toestemming ouders.pdf", "ouderformulier"),
-        ("aanvraagformulier_ondertekend.pdf", "ouderformulier"),
-        ("handtekening-ouders.jpg", "ouderformulier"),
-        ("Onderzoeksverslag psycholoog.pdf", "onderzoeksverslag"),
-        ("WISC-V uitslag.pdf", "onderzoeksverslag"),
-        ("IQ.pdf", "onderzoeksverslag"),
-        ("Evaluatie FA.docx", "evaluatie"),
-        # The first kind in the table wins: an OPP signed by the parents is the OPP.
-        ("OPP ondertekend door ouders.pdf", "opp"),
-        # A keyword must begin a word: no guesses from the middle of one.
-        ("stoppen.pdf", None),
-        ("unique.pdf", None),
-        ("notulen.pdf", None),
-        (".opp", "opp"),
-        ("C:\\\\fakepath\\\\opp.pdf", "opp"),
-        ("", None),
-    ],
-)
+# The browser test checks that static/js/bijlagen-upload.js guesses the same for these names.
+NAMEN = [
+    ("OPP Jan de Vries.pdf", "opp"),
+    ("2025-opp_definitief.docx", "opp"),
+    ("Toestemming ouders.pdf", "ouderformulier"),
+    ("aanvraagformulier_ondertekend.pdf", "ouderformulier"),
+    ("handtekening-ouders.jpg", "ouderformulier"),
+    ("Onderzoeksverslag psycholoog.pdf", "onderzoeksverslag"),
+    ("WISC-V uitslag.pdf", "onderzoeksverslag"),
+    ("IQ.pdf", "onderzoeksverslag"),
+    ("Evaluatie FA.docx", "evaluatie"),
+    # The first kind in the table wins: an OPP signed by the parents is the OPP.
+    ("OPP ondertekend door ouders.pdf", "opp"),
+    # A keyword must begin a word: no guesses from the middle of one.
+    ("stoppen.pdf", None),
+    ("unique.pdf", None),
+    ("notulen.pdf", None),
+    (".opp", "opp"),
+    ("C:\\\\fakepath\\\\opp.pdf", "opp"),
+    ("OPPJan.pdf", "opp"),
+    ("JanOPP.pdf", None),
+    ("Ouderformulier (2).pdf", "ouderformulier"),
+    ("Ontwikkelingsperspectiefplan.docx", "opp"),
+    ("iq-test_2024.png", "onderzoeksverslag"),
+    ("Évaluatie.pdf", None),  # "é" separates words: "valuatie" begins no keyword
+    ("verslag.opp.pdf", "opp"),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("naam", "soort"), NAMEN)
 def test_guess_from_the_name(naam, soort):
     assert documentsoort_raden(naam) == soort
 

@@ -64,3 +64,21 @@ def test_two_files_each_with_its_own_kind(page, live_server, world):
         "Verslag school.pdf": "opp",
     }
     assert len(set(Bijlage.objects.values_list("upload", flat=True))) == 1
+
+
+def test_the_script_guesses_exactly_as_the_server(page, live_server, world):
+    """The browser's preselection and bijlagen.names.documentsoort_raden agree on every name of
+    the server's own test table (those a file can carry), the proposal standing in for None."""
+    from bijlagen.names import documentsoort_raden
+    from tests.bijlagen.test_soort_per_bestand import NAMEN
+
+    namen = [naam for naam, _soort in NAMEN if naam and "\\" not in naam]
+    hv = world.hv_a_voorlopig
+    browser_login(
+        page, live_server, world.coordinator_a, next_url=reverse("bijlagen:lijst", args=[hv.pk])
+    )
+    page.get_by_label("Bestanden", exact=True).set_input_files([pdf(n) for n in namen])
+    selects = page.get_by_role("group", name="Soort document per bestand").get_by_role("combobox")
+    expect(selects).to_have_count(len(namen))
+    for i, naam in enumerate(namen):
+        expect(selects.nth(i)).to_have_value(documentsoort_raden(naam) or "ouderformulier")
