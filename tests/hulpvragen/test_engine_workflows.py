@@ -207,3 +207,74 @@ def test_every_default_status_is_on_some_tested_path(type_, world, new_hulpvraag
     visited = {step[3] for steps in PATHS[type_].values() for step in steps}
     visited.add(proces.statussen.get(initieel=True).naam)
     assert set(proces.statussen.values_list("naam", flat=True)) == visited
+
+
+def _transitions() -> list[tuple[str, str, str]]:
+    """(type, van, naar) of every transition of the shipped processes."""
+    from hulpvragen.services import processen_default_data
+
+    out = []
+    for data in processen_default_data():
+        for o in data["overgangen"]:
+            for van in o["van"] if isinstance(o["van"], list) else [o["van"]]:
+                out.append((data["type"], van, o["naar"]))
+    return out
+
+
+TRANSITIONS = _transitions()
+
+
+@pytest.mark.parametrize(
+    ("type_", "van", "naar"), TRANSITIONS, ids=[f"{t}: {v} → {n}" for t, v, n in TRANSITIONS]
+)
+def test_every_shipped_transition_can_be_taken(
+    world, new_hulpvraag, ib_basisschool, type_, van, naar
+):
+    """Beyond the manual's example paths: each transition (e.g. ingetrokken "op enig moment na
+    indienen", from every status) is reached by the shortest route and then taken by its party,
+    manual or on the upload, with the loket's visibility and the history chain kept."""
+    from collections import deque
+
+    from hulpvragen.models import Overgang
+
+    hulpvraag = new_hulpvraag(type_)
+    school = ib_basisschool if type_ == "BAG" else world.coordinator_a
+    party = {"school": school, "swv": world.loket, "systeem": school}
+    overgangen = list(
+        Overgang.objects.filter(proces=hulpvraag.proces).select_related("van", "naar")
+    )
+
+    # Shortest route from the initial status to `van`, then the transition itself.
+    route = {hulpvraag.status.naam: []}
+    todo = deque([hulpvraag.status.naam])
+    while todo and van not in route:
+        here = todo.popleft()
+        for o in overgangen:
+            if o.van.naam == here and o.naar.naam not in route:
+                route[o.naar.naam] = [*route[here], o]
+                todo.append(o.naar.naam)
+    laatste = next(o for o in overgangen if o.van.naam == van and o.naar.naam == naar)
+
+    for o in [*route[van], laatste]:
+        door = party[o.door]
+        if o.trigger != "handmatig":
+            wijziging = hulpvraag_fire_event(hulpvraag=hulpvraag, event=o.trigger, door=door)
+            assert wijziging is not None, o
+        else:
+            besluit_record(hulpvraag, o.naar.naam, door)
+            hulpvraag_change_status(
+                hulpvraag=hulpvraag,
+                naar=o.naar,
+                door=door,
+                toelichting="Vergadering op 12-03-2027." if o.toelichting_verplicht else "",
+                gezien_status=hulpvraag.status,
+            )
+        hulpvraag.refresh_from_db()
+        assert hulpvraag.status == o.naar
+        zichtbaar = hulpvragen_visible_to(world.loket).filter(pk=hulpvraag.pk).exists()
+        assert zichtbaar == o.naar.zichtbaar_voor_swv
+
+    history = list(hulpvraag.statuswijzigingen.order_by("op", "id"))
+    assert [w.naar.naam for w in history[1:]] == [o.naar.naam for o in [*route[van], laatste]]
+    for earlier, later in zip(history, history[1:], strict=False):
+        assert later.van == earlier.naar
