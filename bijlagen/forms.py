@@ -33,9 +33,7 @@ class UploadForm(forms.Form):
         choices=Documentsoort.choices,
         required=False,
         help_text=_(
-            "Geldt voor de bestanden van deze keer. Laat u het voorstel staan, dan krijgt een "
-            "bestand waarvan de naam de soort noemt (zoals “OPP” of “toestemming”) die soort. "
-            "Daarna kunt u de soort per bijlage wijzigen."
+            "Geldt voor alle bestanden van deze keer; daarna kunt u de soort per bijlage wijzigen."
         ),
     )
     beantwoordt_vragen = forms.BooleanField(
@@ -46,6 +44,15 @@ class UploadForm(forms.Form):
             "niets te hernoemen."
         ),
     )
+
+    def __init__(self, *args, raden: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if raden:  # the file-name rule applies (bijlagen.forms.documentsoorten_bepalen)
+            self.fields["documentsoort"].help_text = _(
+                "Geldt voor de bestanden van deze keer. Laat u het voorstel staan, dan krijgt een "
+                "bestand waarvan de naam de soort noemt (zoals “OPP” of “toestemming”) die soort. "
+                "Daarna kunt u de soort per bijlage wijzigen."
+            )
 
 
 class DocumentsoortForm(forms.Form):

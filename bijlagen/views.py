@@ -57,7 +57,7 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
     if request.method == "POST":
         if not mag_uploaden:
             raise PermissionDenied
-        form = UploadForm(request.POST)
+        form = UploadForm(request.POST, raden=raden)
         form.is_valid()  # the kinds are read by documentsoorten_bepalen, with Dutch refusals
         bestanden = request.FILES.getlist("bestanden")
         bewaard_ids = request.POST.getlist("bewaard")
@@ -101,10 +101,11 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
     else:
         form = UploadForm(
+            raden=raden,
             initial={
                 "beantwoordt_vragen": vragen_gesteld(hulpvraag),
                 "documentsoort": standaard_soort,
-            }
+            },
         )
     concepten = bijlage_concepten_for(hulpvraag=hulpvraag, gebruiker=request.user)
     return render(

@@ -140,6 +140,7 @@ def test_the_loket_and_the_answers_are_not_guessed(client, world):
     assert soorten(hv) == {"opp.pdf": "brief"}
     pagina = client.get(lijst(hv)).content.decode()
     assert _trefwoorden(pagina) == []
+    assert "waarvan de naam de soort noemt" not in pagina  # the help text promises no guess
 
 
 def _trefwoorden(pagina: str):
@@ -155,6 +156,7 @@ def test_the_page_passes_the_servers_keyword_table(client, world):
     assert _trefwoorden(pagina) == json.loads(json.dumps(DOCUMENTSOORT_TREFWOORDEN))
     assert 'name="documentsoort_voorstel" value="ouderformulier"' in pagina
     assert "js/bijlagen-upload.js" in pagina
+    assert "waarvan de naam de soort noemt" in pagina
 
 
 def test_a_bad_kind_is_refused_in_dutch_and_the_good_files_kept(client, world):
