@@ -48,6 +48,7 @@ PLAATSHOUDERS: dict[str, dict[str, str]] = {
         "einddatum": _("einddatum van de TLV"),
     },
     BriefSoort.AFWIJZING_TLV: {**ALGEMEEN, "motivering": _("motivering van de afwijzing")},
+    BriefSoort.AFWIJZING_FA: {**ALGEMEEN, "motivering": _("motivering van de afwijzing")},
     BriefSoort.FA: {
         **ALGEMEEN,
         "bedrag": _("bedrag van het arrangement"),
@@ -61,12 +62,14 @@ TITELS = {
     BriefSoort.TLV_PRO: "Toekenningsbrief TLV PrO",
     BriefSoort.AFWIJZING_TLV: "Afwijzingsbrief TLV",
     BriefSoort.FA: "Toewijzingsbrief Financieel Arrangement",
+    BriefSoort.AFWIJZING_FA: "Afwijzingsbrief Financieel Arrangement",
 }
 BESTANDSNAMEN = {
     BriefSoort.TLV_VSO: "toekenningsbrief-tlv-vso",
     BriefSoort.TLV_PRO: "toekenningsbrief-tlv-pro",
     BriefSoort.AFWIJZING_TLV: "afwijzingsbrief-tlv",
     BriefSoort.FA: "toewijzingsbrief-fa",
+    BriefSoort.AFWIJZING_FA: "afwijzingsbrief-fa",
 }
 # Letters that are a TLV decision carry the bezwaar clause (DESIGN.md §6).
 MET_BEZWAAR = frozenset({BriefSoort.TLV_VSO, BriefSoort.TLV_PRO, BriefSoort.AFWIJZING_TLV})

@@ -114,8 +114,8 @@ class Toelaatbaarheidsverklaring(Vastgelegd):
 
 
 class Afwijzing(Vastgelegd):
-    """A reasoned rejection (TLV afwijzing toegelicht): the motivation goes into the letter,
-    which carries the bezwaar clause."""
+    """A reasoned rejection (TLV afwijzing toegelicht, FA afgewezen): the motivation goes into
+    the letter; a TLV's letter carries the bezwaar clause."""
 
     hulpvraag = models.OneToOneField(
         "hulpvragen.Hulpvraag",
@@ -256,6 +256,7 @@ class BriefSoort(models.TextChoices):
     TLV_PRO = "tlv_pro", _("Toekenningsbrief TLV PrO")
     AFWIJZING_TLV = "afwijzing_tlv", _("Afwijzingsbrief TLV")
     FA = "fa", _("Toewijzingsbrief Financieel Arrangement")
+    AFWIJZING_FA = "afwijzing_fa", _("Afwijzingsbrief Financieel Arrangement")
 
 
 class Briefsjabloon(models.Model):

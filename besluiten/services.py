@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 AFGEGEVEN = {TlvSoort.VSO: "TLV afgegeven", TlvSoort.PRO: "PrO afgegeven"}
 TLV_AFWIJZING = "TLV afwijzing toegelicht"
 FA_AFGEGEVEN = "FA afgegeven"
+FA_AFGEWEZEN = "FA afgewezen"
 HULPVRAAGTYPE = {TlvSoort.VSO: HulpvraagType.TLV_VSO, TlvSoort.PRO: HulpvraagType.PRO}
 
 
@@ -465,19 +466,27 @@ def afwijzing_vastleggen(
     besluitdatum: date | None = None,
     gezien_status: Status | int | None = None,
 ) -> Afwijzing:
-    """Reject a TLV VSO ("TLV afwijzing toegelicht"): the motivering goes into the
-    afwijzingsbrief (with the bezwaar clause), the toelichting into the Statushistorie and the
-    school's e-mail (so no pupil data there). Needs the two deskundigenadviezen like a TLV."""
+    """Reject a TLV VSO ("TLV afwijzing toegelicht") or an FA ("FA afgewezen"): the motivering
+    goes into the afwijzingsbrief (a TLV's with the bezwaar clause), the toelichting into the
+    Statushistorie and the school's e-mail (so no pupil data there). A TLV needs the two
+    deskundigenadviezen like a TLV; an FA is decided by the loket alone, like its toewijzing."""
     besluitdatum = besluitdatum or timezone.localdate()
     motivering = (motivering or "").strip()
+    is_fa = hulpvraag.type == HulpvraagType.FA
 
     def maak(locked: Hulpvraag) -> Afwijzing:
         fouten = _al_besloten(locked)
-        if locked.type != HulpvraagType.TLV_VSO:
-            fouten.append(_("Een afwijzing van een TLV hoort bij een hulpvraag TLV VSO."))
+        if locked.type not in (HulpvraagType.TLV_VSO, HulpvraagType.FA):
+            fouten.append(
+                _(
+                    "Een afwijzing met brief hoort bij een hulpvraag TLV VSO of "
+                    "Financieel Arrangement."
+                )
+            )
         if not motivering:
             fouten.append(_("Vul de motivering in; die komt in de afwijzingsbrief."))
-        fouten += adviezen_problemen(_adviezen_van(locked))
+        if locked.type == HulpvraagType.TLV_VSO:
+            fouten += adviezen_problemen(_adviezen_van(locked))
         if fouten:
             raise BesluitOnvolledig(
                 _("De afwijzing kan nog niet worden vastgelegd. Dit ontbreekt nog:"),
@@ -494,9 +503,9 @@ def afwijzing_vastleggen(
     return _vastleggen(
         hulpvraag=hulpvraag,
         door=door,
-        naar=TLV_AFWIJZING,
+        naar=FA_AFGEWEZEN if is_fa else TLV_AFWIJZING,
         maak_record=maak,
-        brief_soort=BriefSoort.AFWIJZING_TLV,
+        brief_soort=BriefSoort.AFWIJZING_FA if is_fa else BriefSoort.AFWIJZING_TLV,
         brief_waarden=lambda a: {"motivering": a.motivering},
         toelichting=toelichting,
         gezien_status=gezien_status,

@@ -187,6 +187,7 @@ def besluit(request, pk: int):
         forms.setdefault("afwijzing", AfwijzingForm(initial=gezien, auto_id="id_afwijzing_%s"))
     elif hulpvraag.type == HulpvraagType.FA:
         forms.setdefault("fa", FaForm(initial=gezien, auto_id="id_fa_%s"))
+        forms.setdefault("afwijzing", AfwijzingForm(initial=gezien, auto_id="id_afwijzing_%s"))
 
     return render(
         request,

@@ -153,3 +153,39 @@ def test_no_reminder_once_the_evaluation_is_in(client, world, fa, settings):
     client.post(reverse("bijlagen:lijst", args=[fa.pk]), {"bestanden": [pdf]})
     assert fa_evaluatie_herinneren() == 0
     assert not Notificatie.objects.filter(soort="bericht").exists()
+
+
+def test_fa_afgewezen_records_the_motivering_and_the_afwijzingsbrief(client, world, fa):
+    """The manual: "FA afgegeven of FA afgewezen. De bijbehorende brief met meer informatie vindt
+    u dan in de bijlagen van de hulpvraag." So a rejection has its letter too, and Status wijzigen
+    cannot reach "FA afgewezen" without it."""
+    from besluiten.models import Afwijzing
+
+    login(client, world.loket)
+    url = reverse("besluiten:besluit", args=[fa.pk])
+    assert "Afwijzing vastleggen" in client.get(url).content.decode()
+    naar = fa.proces.statussen.get(naam="FA afgewezen")
+    geweigerd = client.post(
+        reverse("hulpvragen:status_wijzigen", args=[fa.pk]),
+        {"naar": naar.pk, "toelichting": "Nee", "gezien_status": fa.status_id},
+    ).content.decode()
+    assert "De afwijzing is nog niet vastgelegd" in geweigerd
+
+    data = {"actie": "afwijzing", "gezien_status": fa.status_id, "toelichting": "Zie de brief."}
+    leeg = client.post(url, {**data, "motivering": ""})
+    assert leeg.status_code == 200 and not Afwijzing.objects.exists()
+    motivering = "De school & de ouders <samen> zetten eerst de basisondersteuning in."
+    response = client.post(url, {**data, "motivering": motivering, "besluitdatum": "10-07-2026"})
+    assert response.status_code == 302
+    fa.refresh_from_db()
+    assert fa.status.naam == "FA afgewezen"
+    afwijzing = Afwijzing.objects.get(hulpvraag=fa)
+    login(client, world.coordinator_a)
+    lijst = client.get(reverse("bijlagen:lijst", args=[fa.pk])).content.decode()
+    assert "afwijzingsbrief-fa-100726.docx" in lijst
+    tekst = docx_tekst(download(client, afwijzing.brieven.get()))
+    assert "niet toe te wijzen" in tekst and motivering in tekst
+    assert fa.leerling.naam in tekst
+    assert "Bezwaar" not in tekst  # the LBT clause belongs to TLV decisions
+    historie = client.get(reverse("hulpvragen:statushistorie", args=[fa.pk])).content.decode()
+    assert "Zie de brief." in historie

@@ -144,7 +144,7 @@ def besluit_record(hulpvraag, status: str, door) -> None:
             ingangsdatum=date(2026, 8, 1),
             einddatum=date(2027, 7, 31),
         )
-    elif status == "TLV afwijzing toegelicht":
+    elif status in ("TLV afwijzing toegelicht", "FA afgewezen"):
         Afwijzing.objects.create(**common, motivering="Zie advies.")
     elif status == "FA afgegeven":
         FinancieelArrangement.objects.create(

@@ -110,11 +110,19 @@ def test_decision_takes_it_off_the_list(client, world, ingediend):
         fa = ingediend("FA")
     with op(70):
         login(client, world.loket)
+        # The rejection is recorded with its letter on the Besluit page (besluiten).
         response = client.post(
-            reverse("hulpvragen:status_wijzigen", args=[fa.pk]),
-            {"naar": status(fa, "FA afgewezen").pk, "gezien_status": fa.status_id},
+            reverse("besluiten:besluit", args=[fa.pk]),
+            {
+                "actie": "afwijzing",
+                "gezien_status": fa.status_id,
+                "motivering": "Eerst de basisondersteuning.",
+                "toelichting": "Zie de brief bij de bijlagen.",
+                "besluitdatum": (T0 + timedelta(days=70)).strftime("%d-%m-%Y"),
+            },
         )
         assert response.status_code == 302
+        assert fa.__class__.objects.get(pk=fa.pk).status.naam == "FA afgewezen"
         for weergave in ("open", "te_laat"):
             assert rij(client.get(f"{WERKVOORRAAD}?weergave={weergave}"), fa) == ""
     assert Termijn.objects.get(hulpvraag=fa).gestopt_op == T0 + timedelta(days=70)
