@@ -66,3 +66,13 @@ def test_pro_afgegeven_gets_its_check_and_status_wijzigen_refuses_without_the_tl
     assert "De TLV PrO is nog niet vastgelegd" in response.content.decode()
     hv.refresh_from_db()
     assert hv.status.naam == "PrO aanvraag indienen"
+
+
+def test_fa_afgewezen_gets_its_check_in_existing_processes(world):
+    fa = importlib.import_module("besluiten.migrations.0004_fa_afwijzing")
+    fa.verwijderen(apps, None)
+    assert _controles(world, "FA afgewezen") == []
+    assert _controles(world, "TLV afwijzing toegelicht") == ["afwijzing_vastgelegd"]  # untouched
+    fa.toevoegen(apps, None)
+    fa.toevoegen(apps, None)  # twice: no duplicates
+    assert _controles(world, "FA afgewezen") == ["afwijzing_vastgelegd"]
