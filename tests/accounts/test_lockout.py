@@ -123,3 +123,33 @@ def test_expired_counters_are_cleaned_up_at_a_successful_login(client, world):
     InlogTeller.objects.update(laatste=timezone.now() - dt.timedelta(seconds=901))
     post_login(client, world.collega_b, ip=IP_B)
     assert not InlogTeller.objects.exists()
+
+
+def test_loket_sees_lockouts_of_the_own_organisation_in_admin(client, world):
+    """ "Ik kan niet inloggen" reaches the loket (the manual's "Wat te doen bij
+    inlogproblemen?"): the lockout counters are in admin, read-only, for the own SWV only."""
+    from django.test import Client
+
+    from tests.helpers import login
+
+    fail(Client(), world.coordinator_a, IP_A, 3)  # "piet" at VO2505: locked out from IP_A
+    fail(Client(), world.outsider, IP_B, 1)  # "piet" at PO2501
+    login(client, world.loket)
+    changelist = reverse("admin:accounts_inlogteller_changelist")
+    response = client.get(changelist)
+    assert response.status_code == 200
+    rows = list(response.context["cl"].queryset)
+    assert [(r.organisatie_code, r.ip, r.mislukt) for r in rows] == [("VO2505", IP_A, 3)]
+    body = response.content.decode()
+    assert IP_A in body and IP_B not in body
+    assert 'alt="True"' in body  # the "geblokkeerd" column
+    other = InlogTeller.objects.get(organisatie_code="PO2501")
+    assert (
+        client.get(reverse("admin:accounts_inlogteller_change", args=[other.pk])).status_code == 404
+    )
+    # Read-only: no add, no delete.
+    assert client.get(reverse("admin:accounts_inlogteller_add")).status_code == 403
+    mine = rows[0]
+    url = reverse("admin:accounts_inlogteller_delete", args=[mine.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert InlogTeller.objects.filter(pk=mine.pk).exists()
