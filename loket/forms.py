@@ -81,6 +81,13 @@ class InternOverlegForm(VergaderingForm):
     soort = None
 
 
+class VerplaatsenForm(VergaderingForm):
+    """Another date, time or place for a planned meeting."""
+
+    soort = None
+    deelnemers = None
+
+
 class AgendaForm(forms.Form):
     hulpvraag = forms.TypedChoiceField(coerce=int, label=_("Hulpvraag"))
 

@@ -24,6 +24,7 @@ from hulpvragen.models import (
     Hulpvraag,
     KiezenDoor,
     Label,
+    Notificatie,
     Overgang,
     Status,
     Statuswijziging,
@@ -310,6 +311,45 @@ def agendeer_toelichting(vergadering: Vergadering) -> str:
         "tijd": f"{vergadering.tijd:%H:%M}",
         "plaats": vergadering.plaats,
     }
+
+
+@transaction.atomic
+def vergadering_verplaatsen(
+    *, vergadering: Vergadering, door: User, datum, tijd, plaats: str
+) -> list[Notificatie]:
+    """The loket moves a BAG-overleg or PrO-loketvergadering. Each school with a hulpvraag still
+    open on a BAG-overleg's agenda was told the date with *BAG geagendeerd* (Statushistorie and
+    e-mail, which stay as they were): it gets a message with the new date, time and place through
+    the outbox, without pupil data. A PrO hulpvraag's school was not told the meeting, so it is
+    not mailed either. Returns the messages written."""
+    if vergadering.soort == VergaderingSoort.INTERN or door.rol != Rol.SWV_LOKET:
+        raise PermissionDenied
+    if vergadering.organisatie_id != door.organisatie_id:
+        raise PermissionDenied
+    vergadering = Vergadering.objects.select_for_update().get(pk=vergadering.pk)
+    if (vergadering.datum, vergadering.tijd, vergadering.plaats) == (datum, tijd, plaats):
+        return []
+    vergadering.datum, vergadering.tijd, vergadering.plaats = datum, tijd, plaats
+    vergadering.save(update_fields=["datum", "tijd", "plaats"])
+    if vergadering.soort != VergaderingSoort.BAG:
+        return []
+    tekst = _(
+        "Het %(soort)s waarop deze hulpvraag besproken wordt, is verplaatst naar %(datum)s om "
+        "%(tijd)s, plaats: %(plaats)s."
+    ) % {
+        "soort": vergadering.get_soort_display(),
+        "datum": f"{datum:%d-%m-%Y}",
+        "tijd": f"{tijd:%H:%M}",
+        "plaats": plaats,
+    }
+    berichten = []
+    for punt in vergadering.agendapunten.filter(uitkomst=Uitkomst.OPEN).select_related("hulpvraag"):
+        bericht = notificatie_aan_aanvrager(
+            hulpvraag=punt.hulpvraag, onderwerp=_("Het BAG-overleg is verplaatst"), tekst=tekst
+        )
+        if bericht is not None:
+            berichten.append(bericht)
+    return berichten
 
 
 @transaction.atomic

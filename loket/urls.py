@@ -15,6 +15,11 @@ urlpatterns += [
     path("vergaderingen/", views.vergaderingen, name="vergaderingen"),
     path("vergaderingen/<int:pk>/", views.vergadering, name="vergadering"),
     path(
+        "vergaderingen/<int:pk>/verplaatsen/",
+        views.vergadering_verplaatsen_view,
+        name="vergadering_verplaatsen",
+    ),
+    path(
         "vergaderingen/<int:pk>/agenda/<int:punt>/",
         views.agendapunt_afhandelen,
         name="agendapunt_afhandelen",

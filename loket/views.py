@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol, User
@@ -31,6 +32,7 @@ from loket.forms import (
     ProUitkomstForm,
     ToewijzenForm,
     VergaderingForm,
+    VerplaatsenForm,
     VragenForm,
 )
 from loket.klok import Fase
@@ -50,6 +52,7 @@ from loket.services import (
     overlegronde_genodigde_uitnodigen,
     pro_uitkomst_vastleggen,
     vergadering_create,
+    vergadering_verplaatsen,
     vragen_stellen,
 )
 
@@ -238,6 +241,42 @@ def vergaderingen(request):
         request,
         "loket/vergaderingen.html",
         {"vergaderingen": lijst, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def vergadering_verplaatsen_view(request, pk: int):
+    """Another date, time or place for a meeting; the schools of a BAG-overleg's open agenda
+    items are told by e-mail."""
+    alleen_loket(request.user)
+    vergadering = _swv_vergadering(request.user, pk)
+    form = VerplaatsenForm(
+        request.POST or None,
+        initial={
+            "datum": vergadering.datum,
+            "tijd": vergadering.tijd,
+            "plaats": vergadering.plaats,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        berichten = vergadering_verplaatsen(
+            vergadering=vergadering, door=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            ngettext(
+                "De vergadering is verplaatst; %(n)d school krijgt hierover een e-mail.",
+                "De vergadering is verplaatst; %(n)d scholen krijgen hierover een e-mail.",
+                len(berichten),
+            )
+            % {"n": len(berichten)},
+        )
+        return redirect("loket:vergadering", pk=vergadering.pk)
+    return render(
+        request,
+        "loket/vergadering_verplaatsen.html",
+        {"vergadering": vergadering, "form": form},
         status=400 if form.errors else 200,
     )
 

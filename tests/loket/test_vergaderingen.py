@@ -150,6 +150,9 @@ def test_meeting_screens_are_404_for_everyone_but_the_loket(client, world, perso
     assert client.get(VERGADERINGEN).status_code == 404
     assert client.get(reverse("loket:vergadering", args=[vergadering.pk])).status_code == 404
     assert client.post(VERGADERINGEN, {"soort": "bag"}).status_code == 404
+    verplaatsen = reverse("loket:vergadering_verplaatsen", args=[vergadering.pk])
+    assert client.get(verplaatsen).status_code == 404
+    assert client.post(verplaatsen, {"plaats": "Elders"}).status_code == 404
 
 
 def test_loket_of_another_swv_gets_404_on_our_meeting(client, world):
@@ -163,6 +166,8 @@ def test_loket_of_another_swv_gets_404_on_our_meeting(client, world):
     ander = UserFactory(organisatie=world.other_org, username="loket2", rol=Rol.SWV_LOKET)
     login(client, ander)
     assert client.get(reverse("loket:vergadering", args=[vergadering.pk])).status_code == 404
+    verplaatsen = reverse("loket:vergadering_verplaatsen", args=[vergadering.pk])
+    assert client.post(verplaatsen, {"plaats": "Elders"}).status_code == 404
     assert "Nog geen vergaderingen gepland." in client.get(VERGADERINGEN).content.decode()
 
 
@@ -234,3 +239,59 @@ def test_invitation_errors_are_shown_and_only_the_school_invites(client, world, 
     assert "Kies een einddatum" in response.content.decode()
     login(client, world.loket)
     assert client.post(tab(tlv), data).status_code == 404
+
+
+def test_moving_a_bag_overleg_mails_the_schools_of_its_open_items(client, world, ingediend):
+    """BAG geagendeerd told the school the date; when the loket moves the meeting, the school of
+    every item without advice yet gets the new date, time and place (no pupil data). A PrO
+    meeting's schools were never told the meeting, so they get nothing."""
+    from hulpvragen.models import Notificatie, NotificatieSoort
+
+    open_punt, afgehandeld = ingediend("BAG"), ingediend("BAG")
+    login(client, world.loket)
+    vergadering = plan(client)
+    for bag in (open_punt, afgehandeld):
+        client.post(reverse("loket:vergadering", args=[vergadering.pk]), {"hulpvraag": bag.pk})
+    punt = Agendapunt.objects.get(vergadering=vergadering, hulpvraag=afgehandeld)
+    client.post(
+        reverse("loket:agendapunt_afhandelen", args=[vergadering.pk, punt.pk]),
+        {
+            "toelichting": "Advies uitgebracht.",
+            "advies": SimpleUploadedFile("bag-advies.pdf", b.pdf(), "application/pdf"),
+        },
+    )
+    voor = set(Notificatie.objects.values_list("pk", flat=True))
+
+    url = reverse("loket:vergadering_verplaatsen", args=[vergadering.pk])
+    assert 'value="Kantoor SWV, Apeldoorn"' in client.get(url).content.decode()
+    fout = client.post(url, {"datum": "", "tijd": "15:00", "plaats": "Zaal 2"})
+    assert fout.status_code == 400 and 'value="Zaal 2"' in fout.content.decode()
+    response = client.post(url, {"datum": "2026-12-17", "tijd": "15:00", "plaats": "Zaal 2"})
+    assert response.status_code == 302
+    assert (
+        "1 school krijgt hierover een e-mail" in client.get(response["Location"]).content.decode()
+    )
+    vergadering.refresh_from_db()
+    assert (vergadering.datum, vergadering.tijd, vergadering.plaats) == (
+        date(2026, 12, 17),
+        time(15, 0),
+        "Zaal 2",
+    )
+    nieuw = Notificatie.objects.exclude(pk__in=voor)
+    assert [n.hulpvraag_id for n in nieuw] == [open_punt.pk]
+    bericht = nieuw.get()
+    assert bericht.soort == NotificatieSoort.BERICHT
+    assert bericht.ontvanger == open_punt.schoolgegevens.email
+    assert "17-12-2026 om 15:00, plaats: Zaal 2" in bericht.tekst
+    leerling = open_punt.leerling
+    for gegeven in (leerling.achternaam, leerling.roepnaam, f"{leerling.geboortedatum:%d-%m-%Y}"):
+        assert gegeven not in bericht.onderwerp + bericht.tekst
+    # Saving the same date again writes nothing.
+    client.post(url, {"datum": "2026-12-17", "tijd": "15:00", "plaats": "Zaal 2"})
+    assert Notificatie.objects.exclude(pk__in=voor).count() == 1
+
+    pro = plan(client, soort="pro")
+    pro_url = reverse("loket:vergadering_verplaatsen", args=[pro.pk])
+    client.post(pro_url, {"datum": "2026-12-18", "tijd": "09:00", "plaats": "Zaal 3"})
+    pro.refresh_from_db()
+    assert pro.plaats == "Zaal 3" and Notificatie.objects.exclude(pk__in=voor).count() == 1
