@@ -109,6 +109,8 @@ def test_fa_afgegeven_awaits_the_evaluation_then_the_procedure_is_closed(
     # personeelswijziging re-routes its mail and the school may still upload.
     assert fa in hulpvragen_open(Hulpvraag.objects.all())
     login(client, world.coordinator_a)
+    detail = client.get(reverse("hulpvragen:detail", args=[fa.pk])).content.decode()
+    assert reverse("hulpvragen:status_wijzigen", args=[fa.pk]) not in detail  # nothing to choose
     page = client.get(reverse("hulpvragen:status_wijzigen", args=[fa.pk])).content.decode()
     # The follow-up is automatic, never chosen by hand: nothing to choose for anyone.
     assert 'name="naar"' not in page
@@ -160,7 +162,7 @@ def test_the_engine_takes_no_transition_out_of_a_final_status_without_the_flag(w
 # --- Admin ---------------------------------------------------------------------------------------
 
 
-def test_beheerder_configures_a_follow_up_only_explicitly(client, world):
+def test_beheerder_configures_a_follow_up_only_explicitly(client, world, basisschool):
     """BAG advies uitgebracht is final; a transition back to geagendeerd out of it is refused
     until the beheerder ticks “vervolg na eindstatus” on that status."""
     proces = Proces.objects.get(organisatie=world.org, type="BAG", actief=True)
@@ -196,6 +198,19 @@ def test_beheerder_configures_a_follow_up_only_explicitly(client, world):
     advies.refresh_from_db()
     assert advies.vervolg_toegestaan and advies.eindstatus
     assert list(advies.uitgaand.values_list("naar__naam", flat=True)) == ["BAG geagendeerd"]
+    # A hulpvraag in that final status: the loket gets Status wijzigen with the follow-up.
+    from tests.factories import SchoolgegevensFactory, make_hulpvraag
+
+    bag = make_hulpvraag(
+        schoolgegevens=SchoolgegevensFactory(school=basisschool, leerjaar=None, groep=8),
+        type="BAG",
+        status="BAG advies uitgebracht",
+    )
+    login(client, world.loket)
+    detail = client.get(reverse("hulpvragen:detail", args=[bag.pk])).content.decode()
+    assert reverse("hulpvragen:status_wijzigen", args=[bag.pk]) in detail
+    page = client.get(reverse("hulpvragen:status_wijzigen", args=[bag.pk])).content.decode()
+    assert f'name="naar" id="naar-{geagendeerd.pk}"' in page
 
 
 # --- Migration for existing organisations --------------------------------------------------------
