@@ -261,3 +261,20 @@ def toegangen_zichtbaar_voor(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[To
     if user.rol != Rol.SCHOOL and user.rol != Rol.BEVOEGD_GEZAG:
         qs = qs.exclude(schoolintern=True)
     return qs
+
+
+def sociaal_emotioneel_samenvatting(*, leerling: Leerling) -> str:
+    """The LVS tab's sociaal-emotionele answers as one line for a form (the PrO form shows them
+    prefilled instead of asking again): "Ja" and "Nee" answers with their toelichting, or that
+    nothing was filled in. One query. No access check: pass a pupil obtained through
+    hulpvragen.access."""
+    rij = SociaalEmotioneleProblematiek.objects.filter(leerling=leerling).first()
+    delen = []
+    for vraag, antwoord, toelichting in rij.antwoorden() if rij else []:
+        if antwoord is None:
+            continue
+        tekst = f"{vraag} {_('Ja') if antwoord else _('Nee')}"
+        delen.append(f"{tekst} ({toelichting})" if toelichting else tekst)
+    if not delen:
+        return _("Niet ingevuld op het tabblad LVS.")
+    return "; ".join(delen)

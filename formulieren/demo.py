@@ -58,7 +58,6 @@ VOORBEELD: dict[str, Any] = {
     "startdatum": "2026-08-24",
     "einddatum": "2027-07-31",
     "evaluatiedatum": "2027-01-29",
-    "sociaal_emotioneel": "nee",
     "doel_plaatsing": "Herstel van het schoolritme en de werkhouding, zodat terugkeer mogelijk is.",
     "verwachte_duur": "12",
     "terugkeer": "Terugkeer naar de eigen klas, begeleid door de mentor en de coördinator.",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from dossiers.lvs import GEEN_PRAKTIJKONDERWIJS
-from dossiers.selectors import pro_advies_for
+from dossiers.selectors import pro_advies_for, sociaal_emotioneel_samenvatting
 from formulieren.definities import is_verplicht, vragen
 from formulieren.models import Formulier, Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
@@ -52,13 +52,33 @@ def formulier_may_edit(*, user: User, formulier: Formulier) -> bool:
     return user.rol == Rol.SCHOOL and not formulier.hulpvraag.status.eindstatus
 
 
+class Vooringevuld(dict):
+    """Prefilled answers by source. A source in `later` is computed on its first `get`."""
+
+    def __init__(self, waarden: Mapping[str, Any], *, later: Mapping[str, Any]):
+        super().__init__(waarden)
+        self._later = dict(later)
+
+    def __missing__(self, bron: str) -> Any:
+        if bron not in self._later:
+            raise KeyError(bron)
+        self[bron] = waarde = self._later.pop(bron)()
+        return waarde
+
+    def get(self, bron: str, default: Any = None) -> Any:
+        try:
+            return self[bron]
+        except KeyError:
+            return default
+
+
 def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
     """The dossier's answers to prefilled questions, by source (dates as ISO text)."""
     leerling = hulpvraag.leerling
     sg = hulpvraag.schoolgegevens
     school = sg.school
     adres = leerling.adressen.order_by("-ingangsdatum", "-aangemaakt_op", "-id").first()
-    return {
+    waarden = {
         "leerling.naam": leerling.naam,
         "leerling.voornamen": leerling.voornamen,
         "leerling.geboortedatum": leerling.geboortedatum.isoformat(),
@@ -73,6 +93,13 @@ def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
         "schoolgegevens.email": sg.email,
         "schoolgegevens.telefoon": sg.telefoon,
     }
+    # Sources that cost a query of their own are read only when a question uses them.
+    return Vooringevuld(
+        waarden,
+        later={
+            "lvs.sociaal_emotioneel": lambda: sociaal_emotioneel_samenvatting(leerling=leerling)
+        },
+    )
 
 
 def formulier_context(*, hulpvraag: Hulpvraag) -> dict[str, Any]:

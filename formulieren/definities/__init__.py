@@ -45,6 +45,7 @@ BRONNEN = frozenset(
         "schoolgegevens.contactpersoon",
         "schoolgegevens.email",
         "schoolgegevens.telefoon",
+        "lvs.sociaal_emotioneel",
     }
 )
 # Facts outside the form that a condition may test (see formulieren.selectors).

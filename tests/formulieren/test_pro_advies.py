@@ -67,3 +67,58 @@ def test_advice_pro_needs_no_toelichting(client, world, pro):
 
 def test_without_lvs_data_the_toelichting_is_not_demanded(client, world, pro):
     assert _opslaan_zonder_toelichting(client, world, pro).status_code == 302
+
+
+def test_sociaal_emotioneel_comes_from_the_lvs_tab_and_is_never_typed_twice(
+    client, world, pro, totp_bestuurder
+):
+    """The PrO form shows the LVS tab's sociaal-emotionele answers prefilled (no input); they
+    are in the Word export, and a later change on the LVS tab voids a signature like any
+    dossier fact the form shows."""
+    import io
+
+    from docx import Document
+
+    from formulieren.selectors import formulier_ondertekening_ontbreekt
+    from tests.dossiers.conftest import form_data
+
+    formulier = formulier_van(pro)
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    login(client, world.coordinator_a)
+    pagina = client.get(bewerken).content.decode()
+    assert 'name="sociaal_emotioneel' not in pagina
+    assert "Niet ingevuld op het tabblad LVS." in pagina
+
+    lvs = reverse("dossiers:lvs", args=[pro.pk])
+    data = form_data(client.get(lvs))
+    data.update({"sep-faalangst": "True", "sep-faalangst_toelichting": "Blokkeert bij toetsen."})
+    data.update({"sep-prestatiemotivatie": "False"})
+    assert client.post(lvs, data).status_code == 302
+    verwacht = (
+        "Is er sprake van faalangst? Ja (Blokkeert bij toetsen.); "
+        "Is er sprake van een lage prestatiemotivatie? Nee"
+    )
+    assert verwacht in client.get(bewerken).content.decode()
+
+    assert (
+        client.post(
+            bewerken, volledige_post(formulier, ondertekenaar=world.bestuurder_a)
+        ).status_code
+        == 302
+    )
+    formulier.refresh_from_db()
+    assert "sociaal_emotioneel" not in formulier.antwoorden
+    word = client.get(reverse("formulieren:word", args=[formulier.pk])).content
+    doc = Document(io.BytesIO(word))
+    assert verwacht in [c.text for t in doc.tables for r in t.rows for c in r.cells]
+
+    _device, totp = totp_bestuurder
+    login(client, world.bestuurder_a)
+    ondertekenen = reverse("formulieren:ondertekenen", args=[formulier.pk])
+    assert client.post(ondertekenen, {"code": totp.now()}).status_code == 302
+    assert formulier_ondertekening_ontbreekt(hulpvraag=pro) is None
+    login(client, world.coordinator_a)
+    data = form_data(client.get(lvs))
+    data["sep-faalangst"] = "False"
+    assert client.post(lvs, data).status_code == 302
+    assert "vervallen" in formulier_ondertekening_ontbreekt(hulpvraag=pro)
