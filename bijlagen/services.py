@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Rol, User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage, Documentsoort
-from bijlagen.names import extensie_van, naam_opschonen
+from bijlagen.names import documentsoort_raden, extensie_van, naam_opschonen
 from bijlagen.scan import scan_status_bij_upload, scanner_ingesteld
 from dossiers.services import inzage_record
 from hulpvragen.models import Hulpvraag, Trigger
@@ -151,7 +151,9 @@ def bijlage_concepten_soort_bewaren(*, concepten: list[BijlageConcept]) -> None:
 def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
     """Store checked files for something that has no hulpvraag yet (the new-dossier wizard's
     concept). Returns per file the metadata a BijlageConcept holds; the caller keeps it and later
-    passes it to bijlagen_add as unsaved BijlageConcept(**metadata) items. Nothing fires."""
+    passes it to bijlagen_add as unsaved BijlageConcept(**metadata) items. Nothing fires. The
+    wizard has no kind per file, so a file's kind is what its name says (as on the upload page)
+    or empty: "overig" when it becomes a bijlage."""
     bewaard = []
     try:
         for item in bestanden:
@@ -163,6 +165,9 @@ def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
                     "content_type": item.soort.content_type,
                     "soort": item.soort.code,
                     "sha256": item.sha256,
+                    "documentsoort": item.documentsoort
+                    or documentsoort_raden(item.originele_naam)
+                    or "",
                 }
             )
     except BaseException:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
 from bijlagen.checks import TOEGESTAAN
+from bijlagen.models import Documentsoort
 from bijlagen.services import bestanden_check
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm
 from dossiers.models import ConceptStap, DossierConcept, Leerling, Schoolgegevens
@@ -295,7 +296,10 @@ def stap(request, pk: int, stap: str):
     context.update(
         form=form,
         school=school.cleaned_data["school"],
-        bijlagen=c.gegevens.get("bijlagen", []),
+        bijlagen=[
+            {**b, "documentsoort_label": Documentsoort(b.get("documentsoort") or "overig").label}
+            for b in c.gegevens.get("bijlagen", [])
+        ],
         afgewezen=afgewezen,
         toegestaan=TOEGESTAAN,
     )

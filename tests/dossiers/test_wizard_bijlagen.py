@@ -174,3 +174,30 @@ def test_hulpvraag_step_query_count_does_not_grow_with_files(
     with django_assert_max_num_queries(n):
         body = client.get(step_url(concept, "hulpvraag")).content.decode()
     assert "7.pdf" in body
+
+
+def test_wizard_files_get_the_kind_their_name_says(client, world):
+    """No kind per file in the wizard: the name decides (bijlagen.names.documentsoort_raden, as on
+    the upload page), else "overig"; the step shows it, the Bijlagen list has it."""
+    login(client, world.coordinator_a)
+    concept = to_hulpvraag_step(client, world)
+    client.post(
+        step_url(concept, "hulpvraag"),
+        {
+            "type": "TLV_VSO",
+            "alleen_bijlagen": "1",
+            "bestanden": [pdf("OPP 2026.pdf"), pdf("Toestemming ouders.pdf"), pdf("Brief.pdf")],
+        },
+    )
+    body = client.get(step_url(concept, "hulpvraag")).content.decode()
+    body = body.replace("\xa0", " ")  # filesizeformat's non-breaking space
+    assert "OPP 2026.pdf (146 bytes; soort: OPP (ontwikkelingsperspectiefplan))" in body
+    assert "Brief.pdf (146 bytes; soort: Overig)" in body
+    client.post(step_url(concept, "hulpvraag"), {"type": "TLV_VSO", "omschrijving": ""})
+    hv = Hulpvraag.objects.get(leerling__achternaam="Dijk")
+    soorten = dict(Bijlage.objects.filter(hulpvraag=hv).values_list("naam", "documentsoort"))
+    assert soorten == {
+        "OPP 2026.pdf": "opp",
+        "Toestemming ouders.pdf": "ouderformulier",
+        "Brief.pdf": "overig",
+    }
