@@ -67,7 +67,9 @@ class Vastgelegd(models.Model):
 
 class Toelaatbaarheidsverklaring(Vastgelegd):
     """A TLV: the decision on a TLV VSO hulpvraag (after deskundigenadvies) or a PrO hulpvraag
-    (after the loketvergadering). One per hulpvraag; the TLV tab lists the pupil's TLVs."""
+    (after the loketvergadering). One per hulpvraag; the TLV tab lists the pupil's TLVs. The
+    aanvrager is reminded once before the einddatum unless a renewal is under way
+    (besluiten.tasks)."""
 
     hulpvraag = models.OneToOneField(
         "hulpvragen.Hulpvraag",
@@ -91,12 +93,29 @@ class Toelaatbaarheidsverklaring(Vastgelegd):
     )
     ingangsdatum = models.DateField(_("ingangsdatum"))
     einddatum = models.DateField(_("einddatum"))
+    herinnering_op = models.DateTimeField(
+        _("verlengingsherinnering verstuurd op"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Wanneer de aanvrager per e-mail is gewezen op het aflopen van de TLV (in de "
+            "verzendrij gezet)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("toelaatbaarheidsverklaring")
         verbose_name_plural = _("toelaatbaarheidsverklaringen")
         ordering = ["-ingangsdatum", "-id"]
-        indexes = [models.Index(fields=["leerling", "-ingangsdatum"])]
+        indexes = [
+            models.Index(fields=["leerling", "-ingangsdatum"]),
+            # The renewal reminder's query: TLVs still to be reminded, by einddatum.
+            models.Index(
+                fields=["einddatum"],
+                condition=Q(herinnering_op__isnull=True),
+                name="tlv_herinnering_te_versturen",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(einddatum__gt=models.F("ingangsdatum")),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,8 @@ from besluiten.models import (
 )
 from bijlagen.models import Bijlage
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Hulpvraag
+from hulpvragen.models import Hulpvraag, HulpvraagType
+from hulpvragen.selectors import open_q
 
 
 def _brieven() -> Prefetch:
@@ -39,6 +40,31 @@ class TlvRegel:
     # Letters, not files: the .docx and the PDF made from it are one letter ("1 Bijlagen" in the
     # manual), both offered behind the button.
     brieven: int
+
+
+def tlv_verloopt_q(*, vandaag: date, prefix: str = "") -> Q:
+    """The condition "this TLV ends within TLV_VERLENGING_SIGNAAL_WEKEN and no renewal is under
+    way" (`prefix` to reach the TLV through a relation: "tlv__" from its Hulpvraag). A renewal is
+    a TLV of the same pupil that runs longer, or an open, submitted (not voorlopige) TLV VSO or
+    PrO hulpvraag of the pupil made after this TLV was recorded. The reminder task and the
+    loket's werkvoorraad both use it."""
+    signaal = vandaag + timedelta(weeks=settings.TLV_VERLENGING_SIGNAAL_WEKEN)
+    leerling = OuterRef(f"{prefix}leerling_id")
+    nieuwere_tlv = Toelaatbaarheidsverklaring.objects.filter(
+        leerling_id=leerling, einddatum__gt=OuterRef(f"{prefix}einddatum")
+    )
+    nieuwe_aanvraag = Hulpvraag.objects.filter(
+        open_q(),
+        leerling_id=leerling,
+        type__in=[HulpvraagType.TLV_VSO, HulpvraagType.PRO],
+        status__zichtbaar_voor_swv=True,  # submitted: a voorlopige aanvraag is no renewal yet
+        aangemaakt_op__gt=OuterRef(f"{prefix}vastgelegd_op"),
+    )
+    return (
+        Q(**{f"{prefix}einddatum__gte": vandaag, f"{prefix}einddatum__lte": signaal})
+        & ~Exists(nieuwere_tlv)
+        & ~Exists(nieuwe_aanvraag)
+    )
 
 
 def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> list[TlvRegel]:

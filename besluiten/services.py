@@ -1,6 +1,6 @@
 """Writes of besluiten: recording a decision (TLV, afwijzing, Financieel Arrangement) together with
 its status change and its letter, assigning deskundigen and recording their advice, the letter
-templates, and the FA evaluation reminder.
+templates, and the reminders to the aanvrager (FA evaluation, TLV renewal).
 
 A decision is one transaction: the record, the status change through the engine
 (hulpvragen.services.hulpvraag_change_status, whose guard checks that the record exists), and
@@ -11,11 +11,14 @@ about a second; no row stays locked meanwhile). See docs/besluiten.md.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +36,7 @@ from besluiten.models import (
     TlvSoort,
     Toelaatbaarheidsverklaring,
 )
+from besluiten.selectors import tlv_verloopt_q
 from bijlagen.models import Bijlage
 from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
 from dossiers.models import Adres
@@ -637,53 +641,99 @@ def briefsjabloon_herstellen(*, organisatie_id: int, soort: str) -> None:
     Briefsjabloon.objects.filter(organisatie_id=organisatie_id, soort=soort).delete()
 
 
-# --- FA evaluation reminder ----------------------------------------------------------------------
+# --- Reminders to the aanvrager (FA evaluation, TLV renewal) -------------------------------------
+
+
+def _herinneringen_versturen(
+    *, kandidaten: QuerySet, bericht: Callable[[Any], tuple[str, str]], wat: str
+) -> int:
+    """The one reminder mechanism: for each record in `kandidaten` (FinancieelArrangement or
+    Toelaatbaarheidsverklaring, both with `herinnering_op`) not yet reminded, write one message
+    (`bericht(record)` → onderwerp, tekst) to the aanvrager's contact address into the
+    notification outbox.
+    Idempotent: a record is claimed with SELECT … FOR UPDATE SKIP LOCKED, `kandidaten`' condition
+    is checked again under that lock, and `herinnering_op` is set in the same transaction as the
+    outbox row, so two runs never remind twice. The caller keeps pupil data out of the message."""
+    kandidaten = kandidaten.filter(herinnering_op__isnull=True)
+    verstuurd = 0
+    for pk in list(kandidaten.values_list("pk", flat=True)):
+        with transaction.atomic():
+            record = (
+                kandidaten.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+            )
+            if record is None:
+                continue
+            record.herinnering_op = timezone.now()
+            record.save(update_fields=["herinnering_op"])
+            onderwerp, tekst = bericht(record)
+            notificatie = notificatie_aan_aanvrager(
+                hulpvraag=Hulpvraag.objects.get(pk=record.hulpvraag_id),
+                onderwerp=onderwerp,
+                tekst=tekst,
+            )
+            if notificatie is None:
+                logger.warning("%s %s: geen contactadres voor de herinnering", wat, record.pk)
+                continue
+            verstuurd += 1
+    return verstuurd
 
 
 def fa_herinneringen_versturen(*, vandaag: date | None = None) -> int:
     """Beat (daily): for each Financieel Arrangement whose evaluatiedatum is within
     FA_EVALUATIE_HERINNERING_WEKEN and whose hulpvraag still waits for the evaluation (open:
-    "FA afgegeven" is final but configured for that follow-up), write one reminder to the
-    aanvrager's contact address into the notification outbox.
-    Idempotent: `herinnering_op` is set in the same transaction as the outbox row, and rows are
-    claimed with SKIP LOCKED, so two runs never remind twice. The mail has no pupil data."""
+    "FA afgegeven" is final but configured for that follow-up), one reminder to the aanvrager
+    (_herinneringen_versturen: once, no pupil data)."""
     vandaag = vandaag or timezone.localdate()
     grens = vandaag + timedelta(weeks=settings.FA_EVALUATIE_HERINNERING_WEKEN)
-    kandidaten = list(
-        FinancieelArrangement.objects.filter(
-            herinnering_op__isnull=True,
-            evaluatiedatum__lte=grens,
+
+    def bericht(fa: FinancieelArrangement) -> tuple[str, str]:
+        datum = brieven.datum(fa.evaluatiedatum)
+        # No pupil data: the mail adds only the hulpvraag type and a link.
+        return (
+            _("evaluatie uiterlijk %(datum)s") % {"datum": datum},
+            _(
+                "Het samenwerkingsverband heeft een Financieel Arrangement toegewezen. De "
+                "evaluatie daarvan moet uiterlijk %(datum)s worden toegevoegd. Voeg de "
+                "evaluatie toe als bijlage bij de hulpvraag in Kindkans; de status wijzigt "
+                "dan automatisch naar “FA evaluatie toegevoegd”."
+            )
+            % {"datum": datum},
         )
-        .filter(open_q("hulpvraag__"))
-        .values_list("pk", flat=True)
+
+    return _herinneringen_versturen(
+        kandidaten=FinancieelArrangement.objects.filter(evaluatiedatum__lte=grens).filter(
+            open_q("hulpvraag__")
+        ),
+        bericht=bericht,
+        wat="FA",
     )
-    verstuurd = 0
-    for pk in kandidaten:
-        with transaction.atomic():
-            fa = (
-                FinancieelArrangement.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, herinnering_op__isnull=True)
-                .first()
+
+
+def tlv_herinneringen_versturen(*, vandaag: date | None = None) -> int:
+    """Beat (daily): for each TLV whose einddatum is within TLV_VERLENGING_SIGNAAL_WEKEN (and not
+    past) while no renewal is under way (besluiten.selectors.tlv_verloopt_q: no newer TLV of the
+    pupil, no open TLV VSO/PrO hulpvraag made after it), one message to the aanvrager of the
+    TLV's hulpvraag that the TLV ends and a new aanvraag must be filed in time
+    (_herinneringen_versturen: once, no pupil data)."""
+    vandaag = vandaag or timezone.localdate()
+
+    def bericht(tlv: Toelaatbaarheidsverklaring) -> tuple[str, str]:
+        datum = brieven.datum(tlv.einddatum)
+        # No pupil data: the mail adds only the hulpvraag type and a link.
+        return (
+            _("TLV loopt af op %(datum)s") % {"datum": datum},
+            _(
+                "De toelaatbaarheidsverklaring (TLV) die het samenwerkingsverband bij deze "
+                "hulpvraag heeft afgegeven, loopt af op %(datum)s. Is daarna nog plaatsing in "
+                "het speciaal onderwijs of praktijkonderwijs nodig, dien dan op tijd een nieuwe "
+                "aanvraag in via Kindkans, zodat het samenwerkingsverband vóór die datum kan "
+                "besluiten."
             )
-            if fa is None:
-                continue
-            fa.herinnering_op = timezone.now()
-            fa.save(update_fields=["herinnering_op"])
-            datum = brieven.datum(fa.evaluatiedatum)
-            # No pupil data: the mail adds only the hulpvraag type and a link.
-            notificatie = notificatie_aan_aanvrager(
-                hulpvraag=Hulpvraag.objects.get(pk=fa.hulpvraag_id),
-                onderwerp=_("evaluatie uiterlijk %(datum)s") % {"datum": datum},
-                tekst=_(
-                    "Het samenwerkingsverband heeft een Financieel Arrangement toegewezen. De "
-                    "evaluatie daarvan moet uiterlijk %(datum)s worden toegevoegd. Voeg de "
-                    "evaluatie toe als bijlage bij de hulpvraag in Kindkans; de status wijzigt "
-                    "dan automatisch naar “FA evaluatie toegevoegd”."
-                )
-                % {"datum": datum},
-            )
-            if notificatie is None:
-                logger.warning("FA %s: geen contactadres voor de herinnering", fa.pk)
-                continue
-            verstuurd += 1
-    return verstuurd
+            % {"datum": datum},
+        )
+
+    return _herinneringen_versturen(
+        kandidaten=Toelaatbaarheidsverklaring.objects.filter(tlv_verloopt_q(vandaag=vandaag)),
+        bericht=bericht,
+        wat="TLV",
+    )

@@ -19,3 +19,11 @@ def fa_evaluatie_herinneren() -> int:
     from besluiten.services import fa_herinneringen_versturen
 
     return fa_herinneringen_versturen()
+
+
+@shared_task(name="besluiten.tlv_verlenging_herinneren")
+def tlv_verlenging_herinneren() -> int:
+    """Beat, daily: tell aanvragers a TLV ends soon and no renewal is under way (idempotent)."""
+    from besluiten.services import tlv_herinneringen_versturen
+
+    return tlv_herinneringen_versturen()

@@ -310,13 +310,19 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Besluiten (decision letters, reminders) -----------------------------------------------------
 # LibreOffice for the PDF of generated letters: a name on PATH or a full path; empty: no PDF.
 SOFFICE = env_str("SOFFICE", "soffice")
-# The TLV tab flags a TLV for renewal this many weeks before its einddatum.
+# The TLV tab flags a TLV for renewal this many weeks before its einddatum; from then on it is on
+# the loket's werkvoorraad ("TLV verloopt") and the aanvrager is mailed once (daily beat task),
+# unless a renewal is under way.
 TLV_VERLENGING_SIGNAAL_WEKEN = env_int("TLV_VERLENGING_SIGNAAL_WEKEN", 16)
 # The aanvrager of a Financieel Arrangement is reminded this many weeks before the evaluatiedatum.
 FA_EVALUATIE_HERINNERING_WEKEN = env_int("FA_EVALUATIE_HERINNERING_WEKEN", 4)
 CELERY_BEAT_SCHEDULE["besluiten-fa-evaluatie-herinneren"] = {
     "task": "besluiten.fa_evaluatie_herinneren",
     "schedule": crontab(hour=7, minute=15),
+}
+CELERY_BEAT_SCHEDULE["besluiten-tlv-verlenging-herinneren"] = {
+    "task": "besluiten.tlv_verlenging_herinneren",
+    "schedule": crontab(hour=7, minute=20),
 }
 
 # --- Logging --------------------------------------------------------------------------------------

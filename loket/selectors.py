@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from besluiten.models import Deskundigenadvies
+from besluiten.selectors import tlv_verloopt_q
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag
 from loket.klok import VOOR_SWV, Fase
@@ -22,7 +23,10 @@ WEERGAVEN = [
     ("besluit", _("Wacht op besluit")),
     ("te_laat", _("Termijn verstreken")),
     ("bij_school", _("Bij de school")),
+    ("tlv_verloopt", _("TLV verloopt")),
 ]
+# Views whose rows are TLVs nearing their einddatum (through their hulpvraag), not running clocks.
+TLV_WEERGAVEN = frozenset({"tlv_verloopt"})
 
 
 def _wacht_op_besluit() -> Q:
@@ -40,12 +44,34 @@ def _wacht_op_besluit() -> Q:
     return Q(termijn__fase__in=VOOR_SWV) & (Q(op_agenda) | Q(beide_adviezen))
 
 
+def _coordinator_filter(qs: QuerySet[Hulpvraag], *, user: User, coordinator: str):
+    if coordinator == "mij":
+        return qs.filter(coordinator=user)
+    if coordinator == "geen":
+        return qs.filter(coordinator__isnull=True)
+    return qs
+
+
 def werkvoorraad(
     *, user: User, weergave: str = "open", coordinator: str = ""
 ) -> QuerySet[Hulpvraag]:
     """The loket's work list: submitted hulpvragen whose decision clock runs (or is paused at the
-    school), soonest deadline first. One query for the rows (+ one for the labels)."""
+    school), soonest deadline first. One query for the rows (+ one for the labels).
+    "tlv_verloopt": hulpvragen whose TLV ends within TLV_VERLENGING_SIGNAAL_WEKEN with no renewal
+    under way (besluiten.selectors.tlv_verloopt_q), soonest einddatum first, each with its TLV
+    (einddatum, herinnering_op: when the school was mailed) joined in; one query."""
     nu = timezone.now()
+    if weergave in TLV_WEERGAVEN:
+        vandaag = timezone.localdate()
+        qs = _coordinator_filter(
+            hulpvragen_visible_to(user).filter(tlv_verloopt_q(vandaag=vandaag, prefix="tlv__")),
+            user=user,
+            coordinator=coordinator,
+        )
+        return (
+            qs.select_related("tlv", "status", "leerling", "schoolgegevens__school", "coordinator")
+            .order_by("tlv__einddatum", "pk")
+        )
     qs = hulpvragen_visible_to(user).filter(termijn__isnull=False)
     match weergave:
         case "nieuw":
@@ -66,10 +92,7 @@ def werkvoorraad(
             )
         case _:
             qs = qs.filter(termijn__fase__in=VOOR_SWV)
-    if coordinator == "mij":
-        qs = qs.filter(coordinator=user)
-    elif coordinator == "geen":
-        qs = qs.filter(coordinator__isnull=True)
+    qs = _coordinator_filter(qs, user=user, coordinator=coordinator)
     return (
         qs.select_related("termijn", "status", "leerling", "schoolgegevens__school", "coordinator")
         .prefetch_related("labels")
@@ -78,10 +101,12 @@ def werkvoorraad(
 
 
 def werkvoorraad_aantallen(*, user: User) -> dict[str, int]:
-    """How many hulpvragen each view holds (one query), for the view links."""
+    """How many hulpvragen each view holds (one query), for the view links. Every clock view's
+    condition reaches into the Termijn, so a hulpvraag without one (never submitted) counts only
+    where its TLV puts it."""
 
     nu = timezone.now()
-    qs = hulpvragen_visible_to(user).filter(termijn__isnull=False)
+    qs = hulpvragen_visible_to(user)
     return qs.aggregate(
         open=Count("pk", filter=Q(termijn__fase__in=VOOR_SWV)),
         nieuw=Count("pk", filter=Q(termijn__fase=Fase.INGEDIEND)),
@@ -97,4 +122,7 @@ def werkvoorraad_aantallen(*, user: User) -> dict[str, int]:
             ),
         ),
         bij_school=Count("pk", filter=Q(termijn__fase=Fase.BIJ_SCHOOL)),
+        tlv_verloopt=Count(
+            "pk", filter=tlv_verloopt_q(vandaag=timezone.localdate(), prefix="tlv__")
+        ),
     )

@@ -37,7 +37,7 @@ from loket.forms import (
 )
 from loket.klok import Fase
 from loket.models import Agendapunt, Uitkomst, Vergadering, VergaderingSoort
-from loket.selectors import WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
+from loket.selectors import TLV_WEERGAVEN, WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
     aanpak_plaatsen,
     agendapunt_toevoegen,
@@ -78,6 +78,9 @@ def werkvoorraad_view(request):
     nu = timezone.now()
     rijen = []
     for hulpvraag in pagina.object_list:
+        if weergave in TLV_WEERGAVEN:
+            rijen.append({"hulpvraag": hulpvraag, "tlv": hulpvraag.tlv})
+            continue
         klok = hulpvraag.termijn.klok
         rijen.append(
             {
@@ -99,6 +102,7 @@ def werkvoorraad_view(request):
             "rijen": rijen,
             "pagina": pagina,
             "weergave": weergave,
+            "tlv_weergave": weergave in TLV_WEERGAVEN,
             "coordinator": coordinator,
             "weergaven": [
                 {"slug": slug, "label": label, "aantal": aantallen[slug]}
