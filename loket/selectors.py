@@ -68,10 +68,9 @@ def werkvoorraad(
             user=user,
             coordinator=coordinator,
         )
-        return (
-            qs.select_related("tlv", "status", "leerling", "schoolgegevens__school", "coordinator")
-            .order_by("tlv__einddatum", "pk")
-        )
+        return qs.select_related(
+            "tlv", "status", "leerling", "schoolgegevens__school", "coordinator"
+        ).order_by("tlv__einddatum", "pk")
     qs = hulpvragen_visible_to(user).filter(termijn__isnull=False)
     match weergave:
         case "nieuw":
