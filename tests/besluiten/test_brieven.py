@@ -4,31 +4,22 @@ without soffice, under CI they fail); the beheerder's letter templates."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
 from besluiten.models import Briefsjabloon, Toelaatbaarheidsverklaring
 from tests.besluiten.conftest import docx_tekst, download, twee_adviezen
 from tests.besluiten.test_tlv import tlv_post
-from tests.formulieren.test_word import _soffice
 from tests.helpers import login
+from tests.libreoffice import naar_pdf, pdf_tekst, soffice
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_tekst(pad) -> str:
-    tekst = subprocess.run(
-        ["pdftotext", "-layout", str(pad), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return " ".join(tekst.split())
 
 
 def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
     client, world, compleet, kinderarts, django_capture_on_commit_callbacks, tmp_path
 ):
-    _soffice()
+    soffice()
     twee_adviezen(client, world, compleet, kinderarts)
     with django_capture_on_commit_callbacks(execute=True):
         assert tlv_post(client, compleet).status_code == 302
@@ -42,7 +33,7 @@ def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
     assert "toekenningsbrief-tlv-vso-150626.docx</a> <small>(Word)" in tab
     pad = tmp_path / "brief.pdf"
     pad.write_bytes(download(client, tlv.brieven.get(soort="pdf")))
-    tekst = _pdf_tekst(pad)
+    tekst = pdf_tekst(pad)
     assert compleet.leerling.naam in tekst
     assert "Bekostigingscategorie: midden" in tekst
     assert "Landelijke Bezwaaradviescommissie Toelaatbaarheidsverklaringen" in tekst
@@ -54,29 +45,14 @@ def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
 
 
 def test_libreoffice_converts_the_docx_letter(client, world, compleet, kinderarts, tmp_path):
-    soffice = _soffice()
+    soffice()
     twee_adviezen(client, world, compleet, kinderarts)
     tlv_post(client, compleet)
     tlv = Toelaatbaarheidsverklaring.objects.get(hulpvraag=compleet)
     pad = tmp_path / "brief.docx"
     pad.write_bytes(download(client, tlv.brieven.get()))
-    resultaat = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profiel'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(pad),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert resultaat.returncode == 0, resultaat.stderr
-    tekst = _pdf_tekst(tmp_path / "brief.pdf")
+    [pdf] = naar_pdf([pad], map=tmp_path)
+    tekst = pdf_tekst(pdf)
     assert "Geldig van 01-08-2026 tot en met 31-07-2027" in tekst
     assert "binnen zes weken" in tekst
 

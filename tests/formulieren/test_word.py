@@ -5,9 +5,6 @@ fails instead (.ci/run installs libreoffice-writer-nogui and poppler-utils)."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 import time
 
 import pytest
@@ -19,23 +16,9 @@ from hulpvragen.models import HulpvraagType
 from tests.factories import SchoolgegevensFactory, make_hulpvraag, school_voor_type
 from tests.formulieren.conftest import LASTIGE_TEKST, formulier_van, volledige_post
 from tests.helpers import login
+from tests.libreoffice import naar_pdf, pdf_tekst, soffice
 
 pytestmark = pytest.mark.django_db
-
-
-def _soffice() -> str | None:
-    gevonden = shutil.which("soffice") or shutil.which("libreoffice")
-    if gevonden is None:
-        reden = "LibreOffice (soffice) ontbreekt; installeer libreoffice-writer-nogui"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {reden}")
-        pytest.skip(reden)
-    if shutil.which("pdftotext") is None:
-        reden = "pdftotext ontbreekt; installeer poppler-utils"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {reden}")
-        pytest.skip(reden)
-    return gevonden
 
 
 def _docx_tekst(inhoud: bytes) -> str:
@@ -168,34 +151,13 @@ def test_export_of_a_fully_filled_form_takes_under_a_second(client, world):
 
 
 def test_libreoffice_converts_the_export_to_pdf_showing_the_answers(client, world, tmp_path):
-    soffice = _soffice()
+    soffice()
     formulier, data = _ingevuld(client, world, HulpvraagType.PRO)
     _sign(formulier, world)
     pad = tmp_path / "formulier.docx"
     pad.write_bytes(client.get(reverse("formulieren:word", args=[formulier.pk])).content)
-    profiel = tmp_path / "lo-profiel"
-    resultaat = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{profiel}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(pad),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    pdf = tmp_path / "formulier.pdf"
-    assert resultaat.returncode == 0, resultaat.stderr
-    assert pdf.exists(), resultaat.stdout + resultaat.stderr
-    tekst = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    platte_tekst = " ".join(tekst.split())
+    [pdf] = naar_pdf([pad], map=tmp_path)
+    platte_tekst = pdf_tekst(pdf)
     assert "Aanvraagformulier TLV PrO" in platte_tekst
     assert formulier.hulpvraag.leerling.naam in platte_tekst
     assert "digitaal ondertekend" in platte_tekst
@@ -217,7 +179,7 @@ def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp
     """Done when of issue 7: each of the five forms, filled and (where needed) signed, comes out
     as a document LibreOffice opens; its PDF text shows every typed answer, the pupil, the
     signature and the parents' section, with & < > é ë ï intact."""
-    soffice = _soffice()
+    soffice()
     verwacht = {}
     for type_ in HulpvraagType:
         formulier, data = _ingevuld(client, world, type_)
@@ -226,32 +188,9 @@ def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp
         pad = tmp_path / f"{formulier.definitie.sleutel}.docx"
         pad.write_bytes(client.get(reverse("formulieren:word", args=[formulier.pk])).content)
         verwacht[pad.with_suffix(".pdf")] = (formulier, data)
-    resultaat = subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profiel'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *sorted(str(p.with_suffix(".docx")) for p in verwacht),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert resultaat.returncode == 0, resultaat.stderr
+    naar_pdf(sorted(p.with_suffix(".docx") for p in verwacht), map=tmp_path, timeout=300)
     for pdf, (formulier, data) in verwacht.items():
-        assert pdf.exists(), resultaat.stdout + resultaat.stderr
-        tekst = subprocess.run(
-            # -raw: the order LibreOffice drew the text in, so each table cell stays together.
-            ["pdftotext", "-raw", str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        platte_tekst = " ".join(tekst.split())
+        platte_tekst = pdf_tekst(pdf, volgorde="-raw")
         naam = formulier.definitie.naam
         assert naam in platte_tekst
         assert formulier.hulpvraag.leerling.naam in platte_tekst, naam
