@@ -4,7 +4,9 @@ submitted TLV hulpvraag filed after it). Through the screens, with the time move
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import os
+import time
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -199,3 +201,74 @@ def test_each_swv_mails_only_its_own_aanvragers(
     assert ontvangers == ["zorg@elders.example", "zorg@school-a.example"]
     for notificatie in Notificatie.objects.filter(soort="bericht"):
         assert notificatie.organisatie_id == notificatie.hulpvraag.organisatie_id
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_mail_each_tlv_once(world, monkeypatch):
+    """Two beat runs by mistake (or two workers): each TLV is claimed by one run (SELECT … FOR
+    UPDATE SKIP LOCKED) and mailed once. On PostgreSQL they really overlap: writing the outbox row
+    is slowed down so one run holds its row lock while the other passes by. SQLite has no row
+    locks, so there the runs go one after the other."""
+    import threading
+
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from besluiten import services
+
+    vandaag = timezone.localdate()
+    for _ in range(6):
+        pro = make_hulpvraag(
+            schoolgegevens=SchoolgegevensFactory(
+                school=world.school_a, aanvrager=world.coordinator_a, email="zorg@school.example"
+            ),
+            door=world.coordinator_a,
+            type=HulpvraagType.PRO,
+            status="PrO aanvraag indienen",
+        )
+        tlv_vastleggen(
+            hulpvraag=pro,
+            door=world.loket,
+            soort="PRO",
+            ingangsdatum=vandaag - timedelta(days=700),
+            einddatum=vandaag + timedelta(weeks=4),
+        )
+    echt = services.notificatie_aan_aanvrager
+
+    def langzaam(**kwargs):
+        time.sleep(0.1)
+        return echt(**kwargs)
+
+    monkeypatch.setattr(services, "notificatie_aan_aanvrager", langzaam)
+    concurrent = connection.vendor == "postgresql"
+    assert concurrent or not os.environ.get("TEST_DATABASE_URL")
+    barrier = threading.Barrier(2)
+    results: dict[int, object] = {}
+
+    def run(i):
+        try:
+            if concurrent:
+                barrier.wait(timeout=10)
+            results[i] = services.tlv_herinneringen_versturen(vandaag=vandaag)
+        except Exception as error:  # noqa: BLE001 - the test inspects what happened
+            results[i] = error
+        finally:
+            if concurrent:
+                connections.close_all()
+
+    if concurrent:
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert not any(t.is_alive() for t in threads)
+    else:
+        run(0)
+        run(1)
+    assert sorted(results) == [0, 1] and all(isinstance(r, int) for r in results.values()), results
+    assert sum(results.values()) == 6
+    berichten = Notificatie.objects.filter(soort="bericht")
+    assert berichten.count() == 6
+    assert berichten.values("hulpvraag").distinct().count() == 6
+    assert not Toelaatbaarheidsverklaring.objects.filter(herinnering_op__isnull=True).exists()
