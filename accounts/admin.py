@@ -15,7 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beveiligingsgebeurtenis, InlogTeller, Rol, User
 from accounts.selectors import inlogteller_geblokkeerd
-from accounts.services import mag_tweede_factor_resetten, tweede_factor_reset_actie
+from accounts.services import (
+    blokkering_opheffen_actie,
+    mag_blokkering_opheffen,
+    mag_tweede_factor_resetten,
+    tweede_factor_reset_actie,
+)
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
     AlleenLezenAdmin,
@@ -209,6 +214,11 @@ class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
     search_fields = ("gebruikersnaam", "ip")
     date_hierarchy = "laatste"
     list_select_related = ()
+    # Read-only rows, but the loket or beheerder lifts a lockout (audited) when a user calls.
+    actions = [blokkering_opheffen_actie]
+
+    def has_blokkering_opheffen_permission(self, request) -> bool:
+        return mag_blokkering_opheffen(request.user)
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)

@@ -131,6 +131,7 @@ class Gebeurtenis(models.TextChoices):
     LOGIN_GELUKT = "login_gelukt", _("Inloggen gelukt")
     LOGIN_MISLUKT = "login_mislukt", _("Inloggen mislukt")
     GEBLOKKEERD = "geblokkeerd", _("Geblokkeerd na te veel pogingen")
+    BLOKKERING_OPGEHEVEN = "blokkering_opgeheven", _("Blokkering opgeheven")
     GEKOPPELD = "gekoppeld", _("Authenticator-app gekoppeld")
     RESERVECODE_GEBRUIKT = "reservecode_gebruikt", _("Reservecode gebruikt")
     RESERVECODES_VERNIEUWD = "reservecodes_vernieuwd", _("Reservecodes vernieuwd")

@@ -106,6 +106,46 @@ def inlogpoging_reserveer(
     return True
 
 
+def mag_blokkering_opheffen(door: User) -> bool:
+    """The loket (who gets the "ik kan niet inloggen" mails) and the beheerder of the SWV."""
+    return door.is_active and door.rol in (Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM)
+
+
+def blokkering_opheffen(*, teller: InlogTeller, door: User, ip: str | None) -> None:
+    """Lift a password lockout before it ends by itself (a user phoned the loket): the counter
+    goes, the event is in the security log. Only counters of the user's own organisation."""
+    eigen = door.rol == Rol.PLATFORM or (
+        door.organisatie is not None and teller.organisatie_code == door.organisatie.code
+    )
+    if not (mag_blokkering_opheffen(door) and eigen):
+        raise PermissionDenied(_("U mag deze blokkering niet opheffen."))
+    with transaction.atomic():
+        InlogTeller.objects.filter(pk=teller.pk).delete()
+        beveiliging_log(
+            gebeurtenis=Gebeurtenis.BLOKKERING_OPGEHEVEN,
+            gebruikersnaam=teller.gebruikersnaam,
+            organisatie=Organisatie.objects.filter(code=teller.organisatie_code).first(),
+            door=door,
+            ip=ip,
+            toelichting=_("vanaf adres %(ip)s") % {"ip": teller.ip},
+        )
+
+
+@admin.action(description=_("Blokkering opheffen"), permissions=["blokkering_opheffen"])
+def blokkering_opheffen_actie(modeladmin, request, queryset) -> None:
+    """Admin action of the lockout counters (accounts.admin.InlogTellerAdmin)."""
+    from accounts.http import client_ip
+
+    for teller in queryset:
+        blokkering_opheffen(teller=teller, door=request.user, ip=client_ip(request))
+    modeladmin.message_user(
+        request,
+        _("Blokkering opgeheven voor %(n)d inlogteller(s); de gebruiker kan meteen inloggen.")
+        % {"n": len(queryset)},
+        messages.SUCCESS,
+    )
+
+
 def inlogpoging_geslaagd(*, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None):
     InlogTeller.objects.filter(**_teller_sleutel(organisatie, gebruikersnaam, ip)).delete()
     # Counters whose lockout period is over mean nothing any more; keep the table small.

@@ -153,3 +153,55 @@ def test_loket_sees_lockouts_of_the_own_organisation_in_admin(client, world):
     url = reverse("admin:accounts_inlogteller_delete", args=[mine.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert InlogTeller.objects.filter(pk=mine.pk).exists()
+
+
+def test_loket_lifts_a_lockout_in_admin_and_it_is_logged(client, world):
+    """A user who is locked out phones the loket: "Blokkering opheffen" on the counter lets them
+    log in at once from that address; the security log says who lifted it. A counter of another
+    SWV cannot be lifted (it is not in the loket's list, a crafted id changes nothing)."""
+    from django.test import Client
+
+    from tests.helpers import login
+
+    user = world.coordinator_a
+    fail(Client(), user, IP_A, 3)
+    fail(Client(), world.outsider, IP_B, 3)
+    mine = InlogTeller.objects.get(organisatie_code="VO2505")
+    other = InlogTeller.objects.get(organisatie_code="PO2501")
+    login(client, world.loket)
+    changelist = reverse("admin:accounts_inlogteller_changelist")
+    assert "Blokkering opheffen" in client.get(changelist).content.decode()
+    response = client.post(
+        changelist,
+        {"action": "blokkering_opheffen_actie", "_selected_action": [mine.pk, other.pk]},
+        follow=True,
+    )
+    assert "Blokkering opgeheven voor 1 inlogteller(s)" in response.content.decode()
+    assert not InlogTeller.objects.filter(pk=mine.pk).exists()
+    assert InlogTeller.objects.filter(pk=other.pk, mislukt=3).exists()
+    log = Beveiligingsgebeurtenis.objects.get(gebeurtenis=Gebeurtenis.BLOKKERING_OPGEHEVEN)
+    assert (log.gebruikersnaam, log.organisatie_code, log.door) == (
+        user.username,
+        "VO2505",
+        world.loket,
+    )
+    assert IP_A in log.toelichting
+
+    device = totp_device(user)
+    response = post_login(Client(), user, code=totp_code(device), ip=IP_A)
+    assert response.status_code == 302  # in at once, from the address that was locked out
+
+
+def test_only_loket_and_beheerder_of_the_swv_may_lift_a_lockout(client, world):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.services import blokkering_opheffen
+
+    fail(client, world.coordinator_a, IP_A, 3)
+    teller = InlogTeller.objects.get()
+    for wie in (world.deskundige, world.collega_b, world.outsider):
+        with pytest.raises(PermissionDenied):
+            blokkering_opheffen(teller=teller, door=wie, ip=IP_B)
+    assert InlogTeller.objects.filter(pk=teller.pk, mislukt=3).exists()
+    blokkering_opheffen(teller=teller, door=world.beheerder, ip=IP_B)
+    assert not InlogTeller.objects.exists()
