@@ -117,6 +117,18 @@ def test_no_missing_migrations(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_makemigrations_needs_no_secret_key_but_other_commands_do(tmp_path):
+    """A bare `manage.py makemigrations --check` (a checkout without any settings, as the
+    pre-stop hook runs it) works; anything else without SECRET_KEY and DEBUG still refuses."""
+    bare = {"KINDKANS_VAR_DIR": str(tmp_path)}
+    result = run_manage("makemigrations", "--check", "--dry-run", env=bare)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+    result = run_manage("check", env=bare)
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DEBUG is off." in result.stderr
+
+
 def test_ruff_is_clean():
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
