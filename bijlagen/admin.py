@@ -80,11 +80,19 @@ class BijlageAdmin(PupilDataAdmin, admin.ModelAdmin):
 
 @admin.register(BijlageInzage)
 class BijlageInzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    """Who downloaded which bijlage, for the beheerder (own organisation)."""
+    """Who downloaded which bijlage, for the beheerder (own organisation). Ids only, like the
+    access log: a file's name often carries the pupil's ("Toestemming_ouders-Jan.pdf"), and the
+    beheerder has no pupil access."""
 
     rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
-    list_display = ("op", "gebruiker", "bijlage", "ip_adres")
-    list_select_related = ("gebruiker", "bijlage")
+    list_display = ("op", "gebruiker", "bijlage_nummer", "ip_adres")
+    list_select_related = ("gebruiker",)
     list_filter = (("gebruiker", RelatedOnly), "op")
-    search_fields = ("gebruiker__username", "gebruiker__last_name", "bijlage__naam")
+    search_fields = ("gebruiker__username", "gebruiker__last_name", "=bijlage__id")
     date_hierarchy = "op"
+    fields = ("op", "gebruiker", "bijlage_nummer", "ip_adres")
+    readonly_fields = fields
+
+    @admin.display(description=_("bijlage (nummer)"), ordering="bijlage_id")
+    def bijlage_nummer(self, inzage: BijlageInzage) -> int:
+        return inzage.bijlage_id

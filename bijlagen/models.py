@@ -181,7 +181,9 @@ class BijlageInzage(models.Model):
         ordering = ["-op"]
 
     def __str__(self) -> str:
-        return f"{self.gebruiker} · {self.bijlage} · {self.op:%d-%m-%Y %H:%M}"
+        # The bijlage by number: its name often carries the pupil's (admin shows this to the
+        # beheerder, who has no pupil access).
+        return f"{self.gebruiker} · bijlage {self.bijlage_id} · {self.op:%d-%m-%Y %H:%M}"
 
 
 class Bijlagevereiste(models.Model):

@@ -14,12 +14,11 @@ from dossiers.models import (
     IqTest,
     Leerling,
     LvsInstellingen,
-    Notitie,
     Schoolgegevens,
     SociaalEmotioneleProblematiek,
     Toets,
 )
-from hulpvragen.access import hulpvragen_visible_to, leerlingen_visible_to
+from hulpvragen.access import leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLE_RECHTEN,
@@ -181,18 +180,6 @@ class SociaalEmotioneleProblematiekAdmin(_LeerlingDataAdmin):
         "gewijzigd_op",
     )
     list_filter = ("faalangst", "prestatiemotivatie", "emotionele_instabiliteit")
-
-
-@admin.register(Notitie)
-class NotitieAdmin(PupilDataAdmin, admin.ModelAdmin):
-    list_display = ("hulpvraag", "auteur", "aangemaakt_op")
-    list_select_related = ("hulpvraag", "auteur")
-    list_filter = (("auteur", RelatedOnly), "aangemaakt_op")
-    search_fields = ("tekst", "hulpvraag__leerling__achternaam")
-    date_hierarchy = "aangemaakt_op"
-
-    def visible_queryset(self, user):
-        return Notitie.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
 
 
 @admin.register(Inzage)

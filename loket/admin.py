@@ -9,7 +9,14 @@ from django.contrib import admin
 from accounts.models import Rol
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
-from loket.models import Aanpak, Agendapunt, LoketInstellingen, Termijn, Vergadering
+from loket.models import (
+    Aanpak,
+    Agendapunt,
+    LoketInstellingen,
+    Termijn,
+    Vergadering,
+    VergaderingSoort,
+)
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
     AlleenLezenAdmin,
@@ -40,6 +47,10 @@ class VergaderingAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
     search_fields = ("plaats", "deelnemers", "school__naam")
     date_hierarchy = "datum"
 
+    def get_queryset(self, request):
+        # A school's internal overlegronde is seen by that school only, never by the SWV.
+        return super().get_queryset(request).exclude(soort=VergaderingSoort.INTERN)
+
 
 class _HulpvraagDataAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("hulpvraag__leerling__achternaam", "hulpvraag__leerling__roepnaam")
@@ -60,6 +71,11 @@ class AgendapuntAdmin(_HulpvraagDataAdmin):
     list_display = ("vergadering", "hulpvraag", "uitkomst", "afgehandeld_op")
     list_select_related = ("vergadering", "hulpvraag")
     list_filter = ("uitkomst", ("vergadering", RelatedOnly))
+
+    def visible_queryset(self, user):
+        # Not which pupil a school discussed in its own internal round (loket.services.
+        # agendapunten_voor keeps those from the loket too).
+        return super().visible_queryset(user).exclude(vergadering__soort=VergaderingSoort.INTERN)
 
 
 @admin.register(Aanpak)

@@ -32,6 +32,8 @@ from tests.helpers import login
 NIET_IN_ADMIN = {
     "dossiers.DossierConcept": "a user's unfinished new-dossier wizard, seen only by its author",
     "dossiers.LijstVoorkeur": "one user's own column, filter and sort choices",
+    "dossiers.Notitie": "Mijn notities are private to their author; an admin list would show a "
+    "school's notes to the loket",
     "bijlagen.BijlageConcept": "files one user staged before Opslaan; the wizard owns them",
     "accounts.Reservecodes": "backup codes are shown once; the beheerder resets them with the "
     "User admin's 'Tweede factor resetten' action (django-otp's device admins are unregistered)",
@@ -200,3 +202,68 @@ def test_platform_admin_sees_every_organisation_except_pupil_data(client, demo):
             continue
         assert response.status_code == 200, info
         assert response.context["cl"].queryset.count() == model.objects.count(), info
+
+
+def test_private_working_state_is_not_in_admin():
+    """What NIET_IN_ADMIN lists stays out: a private note or someone's unfinished wizard must not
+    become readable to the loket through an admin list."""
+    registered = {m._meta.label for m in admin.site._registry}
+    assert not (set(NIET_IN_ADMIN) & registered)
+
+
+def test_loket_admin_never_shows_a_schools_internal_round(client, world):
+    """The Overlegronde tab hides a school's internal rounds from the loket; the admin lists of
+    meetings and agenda items do too (which pupil a school discussed is the school's business)."""
+    import datetime as dt
+
+    from loket.models import Agendapunt, Vergadering
+    from loket.services import interne_overlegronde_create
+
+    hv = world.hv_a_ingediend
+    intern = interne_overlegronde_create(
+        hulpvraag=hv,
+        door=world.coordinator_a,
+        datum=dt.date(2026, 12, 10),
+        tijd=dt.time(9, 0),
+        plaats="Lokaal 12",
+    )
+    login(client, world.loket)
+    lijst = client.get(reverse("admin:loket_vergadering_changelist")).content.decode()
+    assert "Lokaal 12" not in lijst
+    for url in (
+        reverse("admin:loket_vergadering_change", args=[intern.vergadering_id]),
+        reverse("admin:loket_agendapunt_change", args=[intern.pk]),
+    ):
+        assert client.get(url).status_code == 404
+    agenda = client.get(reverse("admin:loket_agendapunt_changelist"))
+    assert list(agenda.context["cl"].queryset) == []
+    assert Vergadering.objects.filter(pk=intern.vergadering_id).exists()
+    assert Agendapunt.objects.filter(pk=intern.pk).exists()
+
+
+def test_download_log_in_admin_shows_no_file_names(client, world):
+    """The beheerder has no pupil access; a bijlage's name often carries the pupil's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bijlagen.models import Bijlage, BijlageInzage
+    from tests.bijlagen import bestanden
+
+    hv = world.hv_a_ingediend
+    login(client, world.coordinator_a)
+    bestand = SimpleUploadedFile(
+        "Toestemming_ouders-Jantje.pdf", bestanden.pdf(), content_type="application/pdf"
+    )
+    client.post(reverse("bijlagen:lijst", args=[hv.pk]), {"bestanden": [bestand]})
+    bijlage = Bijlage.objects.get(hulpvraag=hv)
+    login(client, world.loket)
+    assert client.get(reverse("bijlagen:download", args=[hv.pk, bijlage.pk])).status_code == 200
+    inzage = BijlageInzage.objects.get(bijlage=bijlage)
+    login(client, world.beheerder)
+    changelist = reverse("admin:bijlagen_bijlageinzage_changelist")
+    for url in (changelist, reverse("admin:bijlagen_bijlageinzage_change", args=[inzage.pk])):
+        assert "Jantje" not in client.get(url).content.decode(), url
+    # Searching a name finds nothing; the bijlage's number does.
+    assert client.get(changelist, {"q": "Jantje"}).context["cl"].result_count == 0
+    assert client.get(changelist, {"q": str(bijlage.pk)}).context["cl"].result_count == 1
+    body = client.get(changelist).content.decode()
+    assert f">{bijlage.pk}<" in body
