@@ -653,7 +653,9 @@ def _herinneringen_versturen(
     notification outbox.
     Idempotent: a record is claimed with SELECT … FOR UPDATE SKIP LOCKED, `kandidaten`' condition
     is checked again under that lock, and `herinnering_op` is set in the same transaction as the
-    outbox row, so two runs never remind twice. The caller keeps pupil data out of the message."""
+    outbox row, so two runs never remind twice. Without an address, or at a closed school,
+    nothing is written (and `herinnering_op` stays empty). The caller keeps pupil data out of
+    the message."""
     kandidaten = kandidaten.filter(herinnering_op__isnull=True)
     verstuurd = 0
     for pk in list(kandidaten.values_list("pk", flat=True)):
@@ -663,17 +665,24 @@ def _herinneringen_versturen(
             )
             if record is None:
                 continue
-            record.herinnering_op = timezone.now()
-            record.save(update_fields=["herinnering_op"])
+            hulpvraag = Hulpvraag.objects.select_related("schoolgegevens__school").get(
+                pk=record.hulpvraag_id
+            )
+            if not hulpvraag.schoolgegevens.school.actief:
+                # A closed school reads no mail; the loket's werkvoorraad shows "nog niet".
+                logger.warning("%s %s: school opgeheven, geen herinnering", wat, record.pk)
+                continue
             onderwerp, tekst = bericht(record)
             notificatie = notificatie_aan_aanvrager(
-                hulpvraag=Hulpvraag.objects.get(pk=record.hulpvraag_id),
-                onderwerp=onderwerp,
-                tekst=tekst,
+                hulpvraag=hulpvraag, onderwerp=onderwerp, tekst=tekst
             )
             if notificatie is None:
+                # Not marked as reminded, so "School gemaild" stays "nog niet" (true) and the
+                # next run tries again once the address is filled in.
                 logger.warning("%s %s: geen contactadres voor de herinnering", wat, record.pk)
                 continue
+            record.herinnering_op = timezone.now()
+            record.save(update_fields=["herinnering_op"])
             verstuurd += 1
     return verstuurd
 

@@ -272,3 +272,35 @@ def test_two_runs_at_once_mail_each_tlv_once(world, monkeypatch):
     assert berichten.count() == 6
     assert berichten.values("hulpvraag").distinct().count() == 6
     assert not Toelaatbaarheidsverklaring.objects.filter(herinnering_op__isnull=True).exists()
+
+
+def test_no_address_or_a_closed_school_is_not_marked_as_mailed(
+    client, world, tlv, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The werkvoorraad's "School gemaild" must be true: without an address, or at a school that
+    was closed, nothing is sent and nothing is marked; the next run tries again."""
+    from dossiers.models import Schoolgegevens
+
+    mailoutbox.clear()
+    Schoolgegevens.objects.filter(pk=tlv.hulpvraag.schoolgegevens_id).update(email="")
+    with op(SIGNAAL):
+        assert herinneren(django_capture_on_commit_callbacks) == 0
+    tlv.refresh_from_db()
+    assert tlv.herinnering_op is None and mailoutbox == []
+
+    Schoolgegevens.objects.filter(pk=tlv.hulpvraag.schoolgegevens_id).update(
+        email="zorg@school-a.example"
+    )
+    world.school_a.actief = False
+    world.school_a.save()
+    with op(SIGNAAL + timedelta(days=1)):
+        assert herinneren(django_capture_on_commit_callbacks) == 0
+    tlv.refresh_from_db()
+    assert tlv.herinnering_op is None and mailoutbox == []
+
+    world.school_a.actief = True
+    world.school_a.save()
+    with op(SIGNAAL + timedelta(days=2)):
+        assert herinneren(django_capture_on_commit_callbacks) == 1
+    tlv.refresh_from_db()
+    assert tlv.herinnering_op is not None and len(mailoutbox) == 1
