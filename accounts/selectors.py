@@ -71,8 +71,8 @@ def gebruikers_voor_herstel(*, organisatie: Organisatie | None, invoer: str) -> 
 
 
 def inlogteller_geblokkeerd(teller: InlogTeller) -> bool:
-    """Whether this counter refuses the next password attempt (accounts.services.
-    inlogpoging_reserveer applies the same rule)."""
+    """Whether this counter refuses the next password attempt: the lockout rule, used by
+    accounts.services.inlogpoging_reserveer and shown in admin."""
     venster = dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     return (
         teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS

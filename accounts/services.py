@@ -34,7 +34,12 @@ from accounts.models import (
     Rol,
     User,
 )
-from accounts.selectors import gebruikers_voor_herstel, reservecodes_device_van, totp_device_van
+from accounts.selectors import (
+    gebruikers_voor_herstel,
+    inlogteller_geblokkeerd,
+    reservecodes_device_van,
+    totp_device_van,
+)
 from organisaties.models import Organisatie
 
 RESERVECODES_AANTAL = 10
@@ -98,7 +103,7 @@ def inlogpoging_reserveer(
         )
         if now - teller.laatste > window:
             teller.mislukt = 0
-        if teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS:
+        if inlogteller_geblokkeerd(teller):  # the one rule, also shown in admin
             return False
         teller.mislukt += 1
         teller.laatste = now

@@ -52,8 +52,7 @@ def bijlage_upload_allowed(*, user: User, hulpvraag: Hulpvraag) -> bool:
     for a follow-up (the FA evaluation after "FA afgegeven"); the SWV loket uploads too (the
     questions document, letters), also after the decision. Deskundigen read only."""
     if user.rol in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG):
-        status = hulpvraag.status
-        return not status.eindstatus or status.vervolg_toegestaan
+        return hulpvraag.status.open
     return user.rol == Rol.SWV_LOKET
 
 

@@ -132,6 +132,12 @@ class Status(models.Model):
     def __str__(self) -> str:
         return self.naam
 
+    @property
+    def open(self) -> bool:
+        """A hulpvraag in this status is open: the one rule of hulpvragen.selectors.open_q, for a
+        status already loaded."""
+        return not self.eindstatus or self.vervolg_toegestaan
+
 
 class Overgang(models.Model):
     """A transition of a process: from one status to another, taken by one party, by hand or on

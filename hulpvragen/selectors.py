@@ -33,7 +33,8 @@ def open_q(prefix: str = "") -> Q:
     "schoolgegevens__hulpvragen__"): not (yet) in a final status of its process (the manual's
     FAQ), or in a final status that the process explicitly keeps open for a follow-up
     (`Status.vervolg_toegestaan`: after "FA afgegeven" the school still adds the evaluation, and
-    its reminder and status mails still go to the aanvrager)."""
+    its reminder and status mails still go to the aanvrager). `Status.open` is the same rule for a
+    loaded status."""
     return Q(**{f"{prefix}status__eindstatus": False}) | Q(
         **{f"{prefix}status__vervolg_toegestaan": True}
     )
