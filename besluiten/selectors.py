@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -71,7 +79,6 @@ def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> li
     """The pupil's TLVs that come with a hulpvraag this user may see, newest first, with their
     letters (3 queries however many)."""
     vandaag = vandaag or timezone.localdate()
-    signaal = vandaag + timedelta(weeks=settings.TLV_VERLENGING_SIGNAAL_WEKEN)
     tlvs = (
         Toelaatbaarheidsverklaring.objects.filter(
             leerling_id=leerling_id,
@@ -80,12 +87,18 @@ def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> li
         )
         .select_related("hulpvraag")
         .prefetch_related(_brieven())
+        # The same rule as the reminder mail and the werkvoorraad: no flag once renewed.
+        .annotate(
+            verlengen=ExpressionWrapper(
+                tlv_verloopt_q(vandaag=vandaag), output_field=BooleanField()
+            )
+        )
         .order_by("-ingangsdatum", "-id")
     )
     return [
         TlvRegel(
             tlv=t,
-            verlengen=vandaag <= t.einddatum <= signaal,
+            verlengen=t.verlengen,
             verlopen=t.einddatum < vandaag,
             brieven=len({b.naam.rsplit(".", 1)[0] for b in t.zichtbare_brieven}),
         )
