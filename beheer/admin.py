@@ -16,7 +16,6 @@ from beheer.models import (
     Schoolwijziging,
     Verwijdering,
 )
-from hulpvragen.access import leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
@@ -49,10 +48,7 @@ class PersoneelswijzigingRegelAdmin(PupilDataAdmin, admin.ModelAdmin):
     list_filter = ("teruggezet",)
     search_fields = ("oud_contactpersoon", "oud_email", "schoolgegevens__leerling__achternaam")
 
-    def visible_queryset(self, user):
-        return PersoneelswijzigingRegel.objects.filter(
-            schoolgegevens__leerling__in=leerlingen_visible_to(user)
-        )
+    via_leerling = "schoolgegevens__leerling"
 
 
 @admin.register(Schoolwijziging)

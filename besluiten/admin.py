@@ -14,7 +14,6 @@ from besluiten.models import (
     FinancieelArrangement,
     Toelaatbaarheidsverklaring,
 )
-from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
@@ -29,8 +28,7 @@ class _BesluitAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("hulpvraag__leerling__achternaam", "hulpvraag__leerling__roepnaam")
     date_hierarchy = "besluitdatum"
 
-    def visible_queryset(self, user):
-        return self.model.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"
 
 
 @admin.register(Toelaatbaarheidsverklaring)
@@ -67,8 +65,7 @@ class DeskundigenadviesAdmin(PupilDataAdmin, admin.ModelAdmin):
     list_filter = ("discipline", "toelaatbaar", ("deskundige", RelatedOnly))
     search_fields = ("deskundige__last_name", "hulpvraag__leerling__achternaam")
 
-    def visible_queryset(self, user):
-        return Deskundigenadvies.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"
 
 
 @admin.register(Briefsjabloon)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Rol
 from bijlagen.models import Bijlage, BijlageInzage, Bijlagevereiste, Documentsoort
 from bijlagen.selectors import verplichte_documentsoorten
-from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
@@ -74,8 +73,7 @@ class BijlageAdmin(PupilDataAdmin, admin.ModelAdmin):
     date_hierarchy = "geupload_op"
     exclude = ("sleutel", "upload")
 
-    def visible_queryset(self, user):
-        return Bijlage.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"
 
 
 @admin.register(BijlageInzage)

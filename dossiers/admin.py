@@ -78,8 +78,7 @@ class AdresAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("leerling__achternaam", "postcode", "woonplaats")
     list_filter = ("woonplaats",)
 
-    def visible_queryset(self, user):
-        return Adres.objects.filter(leerling__in=leerlingen_visible_to(user))
+    via_leerling = "leerling"
 
 
 @admin.register(Schoolgegevens)
@@ -89,8 +88,7 @@ class SchoolgegevensAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("leerling__achternaam", "contactpersoon", "email")
     list_filter = (("school", RelatedOnly),)
 
-    def visible_queryset(self, user):
-        return Schoolgegevens.objects.filter(leerling__in=leerlingen_visible_to(user))
+    via_leerling = "leerling"
 
 
 @admin.register(LvsInstellingen)
@@ -152,8 +150,7 @@ class _LeerlingDataAdmin(PupilDataAdmin, admin.ModelAdmin):
     list_select_related = ("leerling",)
     search_fields = ("leerling__achternaam", "leerling__roepnaam")
 
-    def visible_queryset(self, user):
-        return self.model.objects.filter(leerling__in=leerlingen_visible_to(user))
+    via_leerling = "leerling"
 
 
 @admin.register(IqTest)

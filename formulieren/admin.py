@@ -17,7 +17,6 @@ from accounts.models import Rol
 from formulieren.definities import definitie_fouten
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.services import formulierdefinitie_activate, formulierdefinitie_new_version
-from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
 
@@ -177,8 +176,7 @@ class FormulierAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("definitie__naam", "hulpvraag__leerling__achternaam")
     exclude = ("concept",)
 
-    def visible_queryset(self, user):
-        return Formulier.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"
 
 
 @admin.register(Ondertekening)
@@ -188,5 +186,4 @@ class OndertekeningAdmin(PupilDataAdmin, admin.ModelAdmin):
     list_filter = ("ondertekend_op", ("ongeldig_op", admin.EmptyFieldListFilter))
     search_fields = ("naam", "functie", "bestuur")
 
-    def visible_queryset(self, user):
-        return Ondertekening.objects.filter(formulier__hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "formulier__hulpvraag"

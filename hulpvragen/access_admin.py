@@ -19,9 +19,22 @@ from organisaties.admin_scope import ALLEEN_BEKIJKEN, OrganisatieScopedAdmin
 
 class PupilDataAdmin(OrganisatieScopedAdmin):
     rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN}
+    #: The path from the model to its Hulpvraag or Leerling (e.g. "hulpvraag",
+    #: "formulier__hulpvraag", "leerling"): the rows are those of the hulpvragen or pupils the
+    #: access module gives the user. Set one, or override visible_queryset.
+    via_hulpvraag: str | None = None
+    via_leerling: str | None = None
 
     def visible_queryset(self, user: User) -> QuerySet:
-        raise NotImplementedError
+        from hulpvragen.access import hulpvragen_visible_to, leerlingen_visible_to
+
+        if self.via_hulpvraag:
+            toegestaan = {f"{self.via_hulpvraag}__in": hulpvragen_visible_to(user)}
+        elif self.via_leerling:
+            toegestaan = {f"{self.via_leerling}__in": leerlingen_visible_to(user)}
+        else:
+            raise NotImplementedError
+        return self.model._default_manager.filter(**toegestaan)
 
     def get_queryset(self, request):
         queryset = self.visible_queryset(request.user)

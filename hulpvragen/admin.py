@@ -468,5 +468,4 @@ class StatuswijzigingAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("door_naam", "toelichting", "hulpvraag__leerling__achternaam")
     date_hierarchy = "op"
 
-    def visible_queryset(self, user):
-        return Statuswijziging.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"

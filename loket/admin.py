@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import admin
 
 from accounts.models import Rol
-from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from loket.models import (
     Aanpak,
@@ -55,8 +54,7 @@ class VergaderingAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
 class _HulpvraagDataAdmin(PupilDataAdmin, admin.ModelAdmin):
     search_fields = ("hulpvraag__leerling__achternaam", "hulpvraag__leerling__roepnaam")
 
-    def visible_queryset(self, user):
-        return self.model.objects.filter(hulpvraag__in=hulpvragen_visible_to(user))
+    via_hulpvraag = "hulpvraag"
 
 
 @admin.register(Termijn)
