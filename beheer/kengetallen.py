@@ -186,7 +186,7 @@ def kengetallen_for(*, user: User, van: date, tot: date) -> Kengetallen:
 
     # Overdue decisions are the loket's own "Termijn verstreken": the organisation's beslistermijn
     # on the decision clock, which stands still while the school is to act (loket.klok).
-    for hv in werkvoorraad(user=user, weergave="te_laat"):
+    for hv in werkvoorraad(user=user, weergave="te_laat").prefetch_related(None):
         termijn = hv.termijn
         k.te_laat.append(
             TeLaat(hv, termijn.ingediend_op, (nu - termijn.ingediend_op).days, termijn.deadline)
