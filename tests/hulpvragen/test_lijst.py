@@ -289,3 +289,70 @@ def test_coordinator_list_of_other_school_user_is_separate(client, world):
     other = UserFactory(organisatie=world.org, rol="school", scholen=[world.school_b])
     login(client, other)
     assert rows(client.get(LIJST)) == [world.hv_b_ingediend.leerling.naam]
+
+
+def test_queries_per_page_are_the_same_for_10_and_10000_hulpvragen(client, world):
+    """Issue 6: the list's SQL does not grow with the organisation's size (keyset pagination, a
+    capped count): 10 hulpvragen or 10,000, the same queries for a page of 100."""
+    voorbeeld = hv_for(world.school_a, achternaam="Voorbeeld")
+    leerling, sg = voorbeeld.leerling, voorbeeld.schoolgegevens
+
+    def erbij(n: int, start: int) -> None:
+        # Bulk copies of one real hulpvraag (its pupil and schoolgegevens too): set-up only.
+        leerlingen = Leerling.objects.bulk_create(
+            [
+                Leerling(
+                    organisatie_id=leerling.organisatie_id,
+                    voornamen="Kim",
+                    roepnaam="Kim",
+                    achternaam=f"Massa{start + i:05d}",
+                    geboortedatum=leerling.geboortedatum,
+                    geslacht=leerling.geslacht,
+                )
+                for i in range(n)
+            ]
+        )
+        sgs = SchoolgegevensFactory._meta.model.objects.bulk_create(
+            [
+                SchoolgegevensFactory._meta.model(
+                    organisatie_id=sg.organisatie_id,
+                    leerling=ll,
+                    school_id=sg.school_id,
+                    leerjaar=sg.leerjaar,
+                    aanvrager_id=sg.aanvrager_id,
+                    email=sg.email,
+                    begindatum=sg.begindatum,
+                )
+                for ll in leerlingen
+            ]
+        )
+        nu = timezone.now()
+        Hulpvraag.objects.bulk_create(
+            [
+                Hulpvraag(
+                    organisatie_id=voorbeeld.organisatie_id,
+                    leerling=s.leerling,
+                    schoolgegevens=s,
+                    type=voorbeeld.type,
+                    proces_id=voorbeeld.proces_id,
+                    status_id=voorbeeld.status_id,
+                    hulpvraagdatum=voorbeeld.hulpvraagdatum,
+                    laatste_datum=nu,
+                    aangemaakt_door_id=voorbeeld.aangemaakt_door_id,
+                )
+                for s in sgs
+            ]
+        )
+
+    erbij(7, 0)  # with the world's two and the example: 10
+    login(client, world.coordinator_a)
+    client.get(LIJST, {"per": 100})  # preferences written once
+    with CaptureQueriesContext(connection) as tien:
+        assert len(rows(client.get(LIJST, {"per": 100}))) == 10
+    erbij(9_990, 7)
+    assert Hulpvraag.objects.filter(schoolgegevens__school=world.school_a).count() == 10_000
+    with CaptureQueriesContext(connection) as tienduizend:
+        response = client.get(LIJST, {"per": 100})
+    assert len(rows(response)) == 100
+    assert "Meer dan 1000 hulpvragen" in response.content.decode()
+    assert len(tienduizend) == len(tien)
