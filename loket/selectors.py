@@ -122,9 +122,5 @@ def werkvoorraad_aantallen(*, user: User) -> dict[str, int]:
         ),
         bij_school=Count("pk", filter=Q(termijn__fase=Fase.BIJ_SCHOOL)),
     )
-    aantallen["tlv_verloopt"] = (
-        hulpvragen_visible_to(user)
-        .filter(tlv_verloopt_q(vandaag=timezone.localdate(), prefix="tlv__"))
-        .count()
-    )
+    aantallen["tlv_verloopt"] = werkvoorraad(user=user, weergave="tlv_verloopt").count()
     return aantallen
