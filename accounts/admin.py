@@ -23,6 +23,7 @@ from accounts.services import (
 )
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
+    LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
@@ -208,7 +209,7 @@ class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
     lockout ends by itself after LOGIN_LOCKOUT_SECONDS. The row has no foreign key to its
     organisation (it counts typed usernames, which may not exist), so it is scoped by code."""
 
-    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("gebruikersnaam", "organisatie_code", "ip", "mislukt", "laatste", "geblokkeerd")
     list_filter = ("organisatie_code",)
     search_fields = ("gebruikersnaam", "ip")

@@ -19,17 +19,17 @@ from beheer.models import (
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
+    LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
 )
 
-_LOKET_EN_BEHEERDER = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
 _BEHEERDER = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
 
 
 class _Beheer(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    rol_rechten = _LOKET_EN_BEHEERDER
+    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
 
 
 @admin.register(Personeelswijziging)

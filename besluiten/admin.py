@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.models import Rol
 from besluiten.models import (
     Afwijzing,
     Briefsjabloon,
@@ -16,7 +15,7 @@ from besluiten.models import (
 )
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    ALLEEN_BEKIJKEN,
+    LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
@@ -72,7 +71,7 @@ class DeskundigenadviesAdmin(PupilDataAdmin, admin.ModelAdmin):
 class BriefsjabloonAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """Shown here; edited on the loket's letter screen (which validates the placeholders)."""
 
-    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("soort", "organisatie", "gewijzigd_door", "gewijzigd_op")
     list_select_related = ("organisatie", "gewijzigd_door")
     list_filter = ("soort", ("organisatie", RelatedOnly))

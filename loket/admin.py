@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.models import Rol
 from hulpvragen.access_admin import PupilDataAdmin
 from loket.models import (
     Aanpak,
@@ -17,20 +16,18 @@ from loket.models import (
     VergaderingSoort,
 )
 from organisaties.admin_scope import (
-    ALLEEN_BEKIJKEN,
+    LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
 )
-
-_LOKET_EN_BEHEERDER = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
 
 
 @admin.register(LoketInstellingen)
 class LoketInstellingenAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """Set on the loket's settings screen."""
 
-    rol_rechten = _LOKET_EN_BEHEERDER
+    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("organisatie", "beslistermijn_weken")
     list_select_related = ("organisatie",)
     list_filter = ("beslistermijn_weken", ("organisatie", RelatedOnly))
@@ -39,7 +36,7 @@ class LoketInstellingenAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.Mod
 
 @admin.register(Vergadering)
 class VergaderingAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    rol_rechten = _LOKET_EN_BEHEERDER
+    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("__str__", "soort", "school", "datum", "plaats", "organisatie")
     list_select_related = ("school", "organisatie")
     list_filter = ("soort", ("school", RelatedOnly), "datum")

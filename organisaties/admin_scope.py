@@ -26,6 +26,8 @@ from organisaties.models import Organisatie
 
 ALLE_RECHTEN = frozenset({"view", "add", "change", "delete"})
 ALLEEN_BEKIJKEN = frozenset({"view"})
+# Read-only for the loket and the beheerder of the SWV (records kept by their own screens).
+LOKET_EN_BEHEERDER_BEKIJKEN = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
 
 
 def sees_all_organisations(user: User) -> bool:
