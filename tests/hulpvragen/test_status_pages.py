@@ -234,3 +234,22 @@ def test_board_member_sees_that_they_cannot_change_the_status(client, world, tlv
         {"naar": status(tlv, "TLV aanvraag indienen").pk, "gezien_status": tlv.status_id},
     )
     assert "Alleen de school kiest" in response.content.decode()
+
+
+def test_refusal_without_any_choice_still_shows_the_typed_toelichting(client, world, tlv):
+    """A page with no choice (here the bevoegd gezag, which chooses nothing) has no form to put
+    the toelichting back in; it is shown read-only so the typed text is not lost."""
+    login(client, world.bestuurder_a)
+    response = client.post(
+        url("status_wijzigen", tlv),
+        {
+            "naar": status(tlv, "TLV aanvraag indienen").pk,
+            "gezien_status": tlv.status_id,
+            "toelichting": "Besproken met de ouders & de mentor <op 3 juni>.",
+        },
+    )
+    body = response.content.decode()
+    assert "Alleen de school kiest" in body
+    assert "Uw toelichting (niet opgeslagen" in body
+    assert "Besproken met de ouders &amp; de mentor &lt;op 3 juni&gt;." in body
+    assert Statuswijziging.objects.filter(hulpvraag=tlv).count() == 1
