@@ -556,7 +556,9 @@ class DossierConcept(models.Model):
 
     @property
     def naam(self) -> str:
-        b = self.gegevens.get("basisgegevens", {})
+        b = self.gegevens.get("basisgegevens") or self.gegevens.get("edexml", {}).get(
+            "basisgegevens", {}
+        )
         return " ".join(
             p for p in (b.get("roepnaam"), b.get("tussenvoegsel"), b.get("achternaam")) if p
         )

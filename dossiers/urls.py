@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dossiers import views, views_toevoegen
+from dossiers import views, views_edexml, views_toevoegen
 
 app_name = "dossiers"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     # "Toevoegen": search first, then the new-dossier wizard (issue 6).
     path("hulpvragen/toevoegen/", views_toevoegen.toevoegen, name="toevoegen"),
     path("hulpvragen/toevoegen/dossier/", views_toevoegen.concept_start, name="concept_start"),
+    path("hulpvragen/toevoegen/edexml/", views_edexml.importeren, name="edexml"),
+    path("hulpvragen/toevoegen/edexml/kiezen/", views_edexml.kiezen, name="edexml_kiezen"),
     path("hulpvragen/toevoegen/concept/<int:pk>/", views_toevoegen.concept, name="concept"),
     path(
         "hulpvragen/toevoegen/concept/<int:pk>/verwijderen/",

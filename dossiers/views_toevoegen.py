@@ -141,8 +141,11 @@ HULPVRAAG_VELDEN = ["type", "omschrijving", "coordinator"]
 
 
 def _basis_form(concept, data=None):
+    # An EDEXML import prefills as initial values: nothing shows as an error before the user
+    # has had a chance to complete the step.
     return BasisgegevensForm(
-        data if data is not None else concept.gegevens.get("basisgegevens") or None
+        data if data is not None else concept.gegevens.get("basisgegevens") or None,
+        initial=concept.gegevens.get("edexml", {}).get("basisgegevens"),
     )
 
 
@@ -154,6 +157,7 @@ def _school_form(concept, user, data=None):
         scholen = list(user.scholen.all()[:2])
         if len(scholen) == 1:
             initial["school"] = scholen[0].pk
+    initial.update(concept.gegevens.get("edexml", {}).get("schoolgegevens", {}))
     return SchoolgegevensForm(bound or None, user=user, initial=initial)
 
 
