@@ -152,6 +152,17 @@ class KoppelForm(forms.Form):
     )
 
 
+class HuidigWachtwoordForm(forms.Form):
+    """Asked again before a new authenticator app replaces the old one: a session left open on
+    someone's computer is not enough to take over the second factor."""
+
+    wachtwoord = forms.CharField(
+        label=_("Uw huidige wachtwoord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class WachtwoordHerstelForm(forms.Form):
     """One field, "gebruikersnaam of e-mailadres": the manual's trap (two fields that hang when
     both are filled) cannot happen."""

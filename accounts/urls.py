@@ -12,6 +12,7 @@ urlpatterns = [
     path("uitloggen/", openbaar(auth_views.LogoutView.as_view()), name="logout"),
     path("account/", views.account, name="account"),
     path("account/reservecodes/", views.reservecodes, name="reservecodes"),
+    path("account/telefoon/", views.telefoon_koppelen, name="telefoon_koppelen"),
     path("account/wachtwoord/", views.WachtwoordWijzigenView.as_view(), name="wachtwoord_wijzigen"),
     path("wachtwoord-vergeten/", views.wachtwoord_vergeten, name="wachtwoord_vergeten"),
     path(

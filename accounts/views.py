@@ -6,6 +6,7 @@ Views only orchestrate: the work is in accounts.services, the session state in a
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +23,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import na_wachtwoord, openbaar, sessie_passief
-from accounts.forms import CodeForm, KoppelForm, LoginForm, WachtwoordHerstelForm
+from accounts.forms import (
+    CodeForm,
+    HuidigWachtwoordForm,
+    KoppelForm,
+    LoginForm,
+    WachtwoordHerstelForm,
+)
 from accounts.http import client_ip, safe_next
 from accounts.models import Gebeurtenis
 from accounts.selectors import (
@@ -34,6 +41,8 @@ from accounts.services import (
     CodeUitslag,
     beveiliging_log,
     herstelaanvraag_toegestaan,
+    inlogpoging_geslaagd,
+    inlogpoging_reserveer,
     reservecodes_create,
     totp_device_bevestig,
     totp_device_voor_koppelen,
@@ -178,6 +187,72 @@ def koppelen(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "next": next_url,
+            "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
+            "geheim": secret_grouped(device),
+            "otpauth_uri": uri,
+        },
+    )
+
+
+# How long the password asked on "Nieuwe telefoon koppelen" allows scanning and confirming.
+TELEFOON_KOPPELEN_SECONDEN = 10 * 60
+_TELEFOON_KOPPELEN_TOT = "telefoon_koppelen_tot"
+
+
+@sensitive_post_parameters("wachtwoord", "code")
+@csrf_protect
+@never_cache
+def telefoon_koppelen(request: HttpRequest) -> HttpResponse:
+    """A new phone, by the user: the current password again, then the QR code of a new app,
+    confirmed by a code from it. The old app stops working (totp_device_bevestig keeps one app),
+    new backup codes are shown once; other sessions verified with the old app need a code
+    again. A lost phone without backup codes still goes through the beheerder's reset."""
+    user = request.user
+    tot = request.session.get(_TELEFOON_KOPPELEN_TOT, 0)
+    if not (isinstance(tot, int | float) and time.time() < tot):
+        form = HuidigWachtwoordForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            ip = client_ip(request)
+            sleutel = {"organisatie": user.organisatie, "gebruikersnaam": user.username, "ip": ip}
+            # The login's lockout counts these attempts too (checked before the hash).
+            if not inlogpoging_reserveer(**sleutel):
+                form.add_error(None, _("Te veel mislukte pogingen. Probeer het later opnieuw."))
+            elif not user.check_password(form.cleaned_data["wachtwoord"]):
+                form.add_error("wachtwoord", _("Dit wachtwoord klopt niet."))
+            else:
+                inlogpoging_geslaagd(**sleutel)
+                request.session[_TELEFOON_KOPPELEN_TOT] = time.time() + TELEFOON_KOPPELEN_SECONDEN
+                return redirect("telefoon_koppelen")
+        return render(request, "accounts/telefoon.html", {"wachtwoord_form": form})
+
+    device = totp_device_voor_koppelen(gebruiker=user)
+    form = KoppelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = totp_device_bevestig(
+            device=device, code=form.cleaned_data["code"], ip=client_ip(request)
+        )
+        if codes is not None:
+            request.session.pop(_TELEFOON_KOPPELEN_TOT, None)
+            device.refresh_from_db()
+            sessie_verified(request, device)  # this session now rests on the new app
+            return render(
+                request,
+                "accounts/reservecodes_nieuw.html",
+                {"codes": codes, "next": reverse("account"), "bij_koppelen": True},
+            )
+        form.add_error(
+            "code",
+            _(
+                "Deze code klopt niet. Typ de code die de nieuwe app nu toont; staat de tijd op uw "
+                "telefoon goed?"
+            ),
+        )
+    uri = otpauth_uri(device)
+    return render(
+        request,
+        "accounts/telefoon.html",
+        {
+            "form": form,
             "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
             "geheim": secret_grouped(device),
             "otpauth_uri": uri,

@@ -134,3 +134,49 @@ def test_helper_code_is_fresh_even_twice_in_one_time_step(client, world):
         response = post_login(client, world.coordinator_a, code=totp_code(device))
         assert response["Location"] == reverse("start")
         client.post(reverse("logout"))
+
+
+def test_user_links_a_new_phone_from_mijn_account(client, world):
+    """ "Nieuwe telefoon koppelen": the current password again, then the new app's QR code and a
+    code from it. The old app stops working, ten new backup codes are shown once, the session
+    stays in, and it is in the security log. Without the password step no code is accepted."""
+    from tests.factories import TEST_PASSWORD
+
+    user = world.coordinator_a
+    login(client, user)
+    oud = totp_device(user)
+    oude_code = totp_code(oud)
+    url = reverse("telefoon_koppelen")
+    assert "Nieuwe telefoon koppelen" in client.get(reverse("account")).content.decode()
+
+    body = client.get(url).content.decode()
+    assert "Uw huidige wachtwoord" in body and "koppelen__geheim" not in body
+    # A code before the password step is not even looked at.
+    client.post(url, {"code": "123456"})
+    assert TOTPDevice.objects.filter(user=user, confirmed=False).count() == 0
+    fout = client.post(url, {"wachtwoord": "verkeerd"}).content.decode()
+    assert "Dit wachtwoord klopt niet." in fout
+    response = client.post(url, {"wachtwoord": TEST_PASSWORD})
+    assert response.status_code == 302
+    secret = secret_from(client.get(url).content.decode())
+    assert secret != secret_b32(oud)
+    response = client.post(url, {"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+    assert len(codes) == 10
+    assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [True]
+    assert not TOTPDevice.objects.filter(pk=oud.pk).exists()
+    assert client.get(reverse("start")).status_code == 200  # still logged in, on the new app
+    assert Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.GEKOPPELD, gebruiker=user
+    ).exists()
+
+    # The old phone's code no longer logs in; the new app's does.
+    from django.test import Client
+
+    # (The new phone first: a wrong code throttles the next attempt, as it should.)
+    nieuwe_telefoon = Client()
+    post_login(nieuwe_telefoon, user, code=totp_code(TOTPDevice.objects.get(user=user)))
+    assert nieuwe_telefoon.get(reverse("start")).status_code == 200
+    oude_telefoon = Client()
+    post_login(oude_telefoon, user, code=oude_code)
+    assert oude_telefoon.get(reverse("start")).status_code != 200
