@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from access_queries import PREFIX, seed  # noqa: E402  (sets Django up)
+from access_queries import PREFIX, seed, timed  # noqa: E402  (sets Django up)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -60,15 +58,6 @@ def tlvs_vullen(orgs, aandeel: float) -> None:
             )
         )
     Toelaatbaarheidsverklaring.objects.bulk_create(rows, batch_size=5000)
-
-
-def timed(fn, runs: int) -> tuple[float, float]:
-    tijden = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        tijden.append((time.perf_counter() - start) * 1000)
-    return statistics.median(tijden), max(tijden)
 
 
 def main() -> None:
