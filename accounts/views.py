@@ -17,6 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -144,6 +145,22 @@ def code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/code.html", {"form": form, "next": next_url})
 
 
+FOUTE_KOPPELCODE = _lazy(
+    "Deze code klopt niet. Typ de code die de app nu toont; staat de tijd op uw telefoon goed?"
+)
+
+
+def koppel_context(device) -> dict:
+    """What the scan step shows (templates/accounts/_koppelen_qr.html): the QR code, rendered by
+    our own server, and the same secret as text for typing over."""
+    uri = otpauth_uri(device)
+    return {
+        "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
+        "geheim": secret_grouped(device),
+        "otpauth_uri": uri,
+    }
+
+
 @na_wachtwoord
 @sensitive_post_parameters("code")
 @csrf_protect
@@ -173,24 +190,11 @@ def koppelen(request: HttpRequest) -> HttpResponse:
                 "accounts/reservecodes_nieuw.html",
                 {"codes": codes, "next": next_url, "bij_koppelen": True},
             )
-        form.add_error(
-            "code",
-            _(
-                "Deze code klopt niet. Typ de code die de app nu toont; staat de tijd op uw "
-                "telefoon goed?"
-            ),
-        )
-    uri = otpauth_uri(device)
+        form.add_error("code", FOUTE_KOPPELCODE)
     return render(
         request,
         "accounts/koppelen.html",
-        {
-            "form": form,
-            "next": next_url,
-            "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
-            "geheim": secret_grouped(device),
-            "otpauth_uri": uri,
-        },
+        {"form": form, "next": next_url, **koppel_context(device)},
     )
 
 
@@ -240,24 +244,8 @@ def telefoon_koppelen(request: HttpRequest) -> HttpResponse:
                 "accounts/reservecodes_nieuw.html",
                 {"codes": codes, "next": reverse("account"), "bij_koppelen": True},
             )
-        form.add_error(
-            "code",
-            _(
-                "Deze code klopt niet. Typ de code die de nieuwe app nu toont; staat de tijd op uw "
-                "telefoon goed?"
-            ),
-        )
-    uri = otpauth_uri(device)
-    return render(
-        request,
-        "accounts/telefoon.html",
-        {
-            "form": form,
-            "qr": qr_svg(uri, label=_("QR-code om te scannen met uw authenticator-app")),
-            "geheim": secret_grouped(device),
-            "otpauth_uri": uri,
-        },
-    )
+        form.add_error("code", FOUTE_KOPPELCODE)
+    return render(request, "accounts/telefoon.html", {"form": form, **koppel_context(device)})
 
 
 @never_cache
