@@ -173,7 +173,7 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(Beveiligingsgebeurtenis)
-class BeveiligingsgebeurtenisAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+class BeveiligingsgebeurtenisAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """The security log, read-only: the beheerder sees the events of the own organisation."""
 
     rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
@@ -190,15 +190,6 @@ class BeveiligingsgebeurtenisAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     search_fields = ("gebruikersnaam", "ip", "toelichting")
     date_hierarchy = "tijdstip"
     list_select_related = ("door",)
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InlogTeller)
