@@ -3,7 +3,6 @@ another organisation's loket), like the rest of the application."""
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -75,6 +74,7 @@ from hulpvragen.access import (
     leerling_get_for_inzage,
     leerlingen_for_inzage,
 )
+from kindkans.spreadsheet import csv_schrijver
 from loket.services import loket_instellingen_voor
 from organisaties.models import School
 
@@ -715,7 +715,7 @@ def kengetallen(request):
             f'attachment; filename="kengetallen-{tabel}-{van:%d-%m-%Y}-{tot:%d-%m-%Y}.csv"'
         )
         response.write("\ufeff")  # so Excel reads UTF-8
-        schrijver = csv.writer(response, delimiter=";")
+        schrijver = csv_schrijver(response, delimiter=";")
         schrijver.writerow(CSV_TABELLEN[tabel])
         schrijver.writerows(_csv_rijen(k, tabel))
         return response

