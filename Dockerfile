@@ -14,11 +14,10 @@ WORKDIR /app
 RUN groupadd --system kindkans \
     && useradd --system --gid kindkans --home-dir /app --shell /usr/sbin/nologin kindkans
 
-# Dependencies first (from pyproject.toml), so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first (the hash-pinned runtime lock, `make lock`), so a code change does not
+# reinstall them; any file whose hash differs from the lock stops the build.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
 
 COPY . .
 # Editable install: settings find templates/ and static/ next to the kindkans package in /app.

@@ -3,19 +3,33 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate demo worker clean
+.PHONY: run test lint format migrate demo worker clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Dependencies come from the hash-pinned lock files (requirements/, refreshed by `make lock`);
+# the project itself is installed editable without dependencies on top. A changed lock file or
+# pyproject.toml reinstalls.
+$(VENV)/.installed: pyproject.toml requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml requirements/base.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Re-resolve the lock files from pyproject.toml: for Python 3.11 on Linux (the image's and CI's
+# platform) whatever machine runs it, every pin with the hashes of all its published files.
+# base.txt is what the image installs; dev.txt adds the development tools with the same pins.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock"
+lock: $(VENV)/.installed-dev
+	$(LOCK) $(LOCK_ARGS) -o requirements/base.txt
+	$(LOCK) $(LOCK_ARGS) --extra dev -c requirements/base.txt -o requirements/dev.txt
 
 # The demo on the embedded defaults: SQLite under var/, tasks in-process (or a Celery worker and
 # beat when REDIS_URL is set), e-mail as files under var/mail/. The worker stops with the server
