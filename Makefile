@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format migrate demo worker clean lock
+.PHONY: run test smoke lint format migrate demo worker clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production smoke (deploy/smoke/smoke.py): nginx + TLS, gunicorn, PostgreSQL, Redis, a Celery
+# worker and beat, S3 (moto) and SMTP (aiosmtpd) started as processes with production settings,
+# then a school's and the loket's steps over HTTPS. Needs PostgreSQL on 127.0.0.1:5432 and Redis
+# on 127.0.0.1:6379 (SMOKE_POSTGRES_URL, SMOKE_REDIS_URL), nginx, openssl and LibreOffice.
+smoke: $(VENV)/.installed-dev
+	$(BIN)/python deploy/smoke/smoke.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
