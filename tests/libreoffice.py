@@ -5,6 +5,7 @@ is absent; in CI they fail instead (.ci/run installs libreoffice-writer-nogui an
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -58,3 +59,39 @@ def pdf_tekst(pdf: Path, *, volgorde: str = "-layout") -> str:
         ["pdftotext", volgorde, str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     return " ".join(tekst.split())
+
+
+def pdf_paginas(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext -raw, whitespace made single spaces), in page order."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    aantal = xhtml.count("<page ")
+    return [
+        " ".join(
+            subprocess.run(
+                ["pdftotext", "-raw", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()
+        )
+        for n in range(1, aantal + 1)
+    ]
+
+
+WOORD_Y = re.compile(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"')
+
+
+def pdf_vulling(pdf: Path) -> list[float]:
+    """Per page, how far down the page its text reaches: the lowest word's bottom as a fraction
+    of the height between the highest and the lowest text of the whole document (1.0 = a full page,
+    0.1 = a page with a few lines at the top)."""
+    xhtml = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    paginas = xhtml.split("<page ")[1:]
+    alle_y = [[(float(a), float(b)) for a, b in WOORD_Y.findall(p)] for p in paginas]
+    boven = min(y for p in alle_y for y, _ in p)
+    onder = max(y for p in alle_y for _, y in p)
+    return [(max(y for _, y in p) - boven) / (onder - boven) if p else 0.0 for p in alle_y]

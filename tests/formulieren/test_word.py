@@ -10,13 +10,16 @@ import time
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 
 from formulieren.definities import vragen
+from formulieren.views import _weergave
+from formulieren.word import _lang as _lang_antwoord
 from hulpvragen.models import HulpvraagType
 from tests.factories import SchoolgegevensFactory, make_hulpvraag, school_voor_type
 from tests.formulieren.conftest import LASTIGE_TEKST, formulier_van, volledige_post
 from tests.helpers import login
-from tests.libreoffice import naar_pdf, pdf_tekst, soffice
+from tests.libreoffice import naar_pdf, pdf_paginas, pdf_tekst, pdf_vulling, soffice
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +205,80 @@ def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp
         assert ("digitaal ondertekend" in platte_tekst) == (
             formulier.definitie.ondertekening_vereist
         ), naam
+
+
+LANG = (
+    "De leerling heeft behoefte aan een kleine, rustige groep met een vaste mentor & korte "
+    "instructie; geëvalueerd met ouders, naïef <geen> opmaak. "
+)
+
+
+def _lange_antwoorden(client, world, type_):
+    """Every long answer near its maximum length, with a few line breaks (as the benchmark)."""
+    formulier, data = _ingevuld(client, world, type_)
+    for _s, vraag in vragen(formulier.definitie.inhoud):
+        if vraag["type"] == "lange_tekst" and not vraag.get("bron"):
+            lengte = vraag.get("max_lengte", 5000)
+            tekst = (LANG * (lengte // len(LANG) + 1))[: lengte - 20]
+            data[vraag["sleutel"]] = tekst.replace("; ", ";\n", 3)
+    data["revisie"] = str(formulier.revisie)
+    response = client.post(reverse("formulieren:bewerken", args=[formulier.pk]), data)
+    assert response.status_code == 302
+    formulier.refresh_from_db()
+    return formulier
+
+
+def test_word_rows_never_split_and_no_near_empty_page_in_libreoffice(client, world, tmp_path):
+    """Print layout of all five forms, with the test answers and with every long answer at its
+    maximum length: every table row carries w:cantSplit; in the PDF each question label is
+    whole on one page together with the start of its answer; the parents' part (contact check,
+    zienswijze, "Voor gezien") is one page, the last; no page but the last is near-empty."""
+    soffice()
+    documenten = {}
+    for type_ in HulpvraagType:
+        for variant in ("kort", "lang"):
+            if variant == "kort":
+                formulier, _data = _ingevuld(client, world, type_)
+            else:
+                formulier = _lange_antwoorden(client, world, type_)
+            if formulier.definitie.ondertekening_vereist:
+                _sign(formulier, world)
+            inhoud = client.get(reverse("formulieren:word", args=[formulier.pk])).content
+            rijen = Document(io.BytesIO(inhoud)).element.body.iter(qn("w:tr"))
+            for rij in rijen:
+                assert rij.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+            pad = tmp_path / f"{formulier.definitie.sleutel}-{variant}.docx"
+            pad.write_bytes(inhoud)
+            documenten[pad] = formulier
+    pdfs = naar_pdf(list(documenten), map=tmp_path, timeout=300)
+    for pdf, formulier in zip(pdfs, documenten.values(), strict=True):
+        paginas = pdf_paginas(pdf)
+        weergave = _weergave(formulier)
+        zonder_spaties = ["".join(p.split()) for p in paginas]
+        for sectie in weergave.secties:
+            for vraag in sectie.vragen:
+                if not vraag.in_export:
+                    continue
+                # compared without spaces: a label wraps at "BAG-|overleg" in its cell
+                label = "".join((vraag.label + (" ^" if vraag.optioneel else "")).split())
+                begin = "".join((vraag.tekst or "-").split()[:3])
+                assert any(label in p and begin in p.split(label, 1)[1] for p in zonder_spaties), (
+                    pdf.name,
+                    label,
+                )
+
+        def pagina_van(tekst, paginas=paginas):
+            return [n for n, p in enumerate(paginas) if tekst in p]
+
+        laatste = len(paginas) - 1
+        # the lines the parents write on, "Voor gezien" and its table: together, last
+        for tekst in ("Uw zienswijze:", "Voor gezien", "Handtekening"):
+            assert pagina_van(tekst) == [laatste], (pdf.name, tekst)
+        # the check of their data sits with the part's heading; with a short note of the school
+        # the whole part is that last page
+        assert pagina_van("Voor ouders/verzorgers") == pagina_van("Klopt dit? Zo niet: juist")
+        if not _lang_antwoord(weergave.ouders.zienswijze):
+            assert pagina_van("Voor ouders/verzorgers") == [laatste], pdf.name
+        vulling = pdf_vulling(pdf)
+        assert all(v > 0.15 for v in vulling[:-1]), (pdf.name, vulling)
+        print(pdf.name, len(paginas), "pagina's, vulling", [round(v, 2) for v in vulling])
