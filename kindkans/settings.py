@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on every response to a logged-in session.
+    "kindkans.middleware.GeenCacheMiddleware",
     # The client address for the access audit log (dossiers.Inzage.ip_adres).
     "dossiers.middleware.InzageIPMiddleware",
     "django_otp.middleware.OTPMiddleware",
