@@ -1,6 +1,7 @@
 # Kindkans production image: gunicorn serving Django, static files through whitenoise.
-# The same image runs the Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+# The same image runs the Celery worker and beat (see docker-compose.yml). Debian 12 (bookworm),
+# the release CI tests LibreOffice on.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -11,8 +12,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# LibreOffice Writer, headless, for the PDF of the generated letters and the Word export (the
+# worker renders them; `check --deploy` fails without it), with the fonts the letters name.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+# The unprivileged user everything runs as; its own writable home (LibreOffice and fontconfig
+# keep caches there).
 RUN groupadd --system kindkans \
-    && useradd --system --gid kindkans --home-dir /app --shell /usr/sbin/nologin kindkans
+    && useradd --system --gid kindkans --create-home --home-dir /home/kindkans \
+       --shell /usr/sbin/nologin kindkans
 
 # Dependencies first (the hash-pinned runtime lock, `make lock`), so a code change does not
 # reinstall them; any file whose hash differs from the lock stops the build.

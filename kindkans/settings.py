@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The project package: deploy checks (kindkans/checks.py).
+    "kindkans",
     "organisaties",
     "accounts",
     "dossiers",
@@ -176,6 +178,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 S3_BUCKET = env_str("S3_BUCKET")
+# The folder for attachments on local disk, as set in the environment (None: not chosen, the
+# default under VAR_DIR; `check --deploy` refuses that in production: kindkans/checks.py).
+BIJLAGEN_DIR = env_str("BIJLAGEN_DIR") or None
 if S3_BUCKET:
     _bijlagen_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -198,7 +203,7 @@ else:
     _bijlagen_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
-            "location": env_str("BIJLAGEN_DIR", str(VAR_DIR / "bijlagen")),
+            "location": BIJLAGEN_DIR or str(VAR_DIR / "bijlagen"),
             "base_url": "/nooit-publiek/",
             "directory_permissions_mode": 0o700,
             "file_permissions_mode": 0o600,

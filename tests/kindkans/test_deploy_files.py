@@ -66,20 +66,148 @@ def test_compose_passes_only_variables_the_settings_read(compose):
     assert set(env) <= settings_variables(), set(env) - settings_variables()
 
 
-def test_dockerfile_is_slim_non_root_collects_static_and_runs_gunicorn():
-    text = (ROOT / "Dockerfile").read_text()
+def dockerfile() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions in order: (INSTRUCTION, arguments), continuation lines
+    joined, comment lines dropped (as Docker reads it)."""
     lines = [
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if not line.strip().startswith("#")
     ]
-    assert lines[0] == "FROM python:3.11-slim"
-    user_at = next(i for i, line in enumerate(lines) if line.startswith("USER "))
-    assert lines[user_at] == "USER kindkans"
-    collect_at = next(i for i, line in enumerate(lines) if "collectstatic" in line)
-    assert collect_at > user_at, "static files are collected as the unprivileged user"
-    assert lines[-1] == 'CMD ["gunicorn", "kindkans.wsgi:application"]'
-    assert any(line.startswith("HEALTHCHECK") for line in lines)
-    ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".git", ".venv", "var", ".env"} <= set(ignored)
+    instructions = []
+    for line in re.sub(r"\\\n", " ", "\n".join(lines)).splitlines():
+        if line.strip():
+            word, _, arguments = line.strip().partition(" ")
+            instructions.append((word.upper(), " ".join(arguments.split())))
+    return instructions
+
+
+def dockerignore_pattern(pattern: str) -> re.Pattern:
+    """A .dockerignore pattern as Docker matches it: path segments with * and ?, ** for any
+    number of folders, after cleaning the path (a leading / or ./ means the context root)."""
+    pattern = os.path.normpath(pattern).lstrip("/")
+    regex, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            regex, i = regex + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            regex, i = regex + ".*", i + 2
+        elif pattern[i] == "*":
+            regex, i = regex + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            regex, i = regex + "[^/]", i + 1
+        else:
+            regex, i = regex + re.escape(pattern[i]), i + 1
+    return re.compile(regex + r"\Z")
+
+
+def build_context() -> set[str]:
+    """The files `docker build .` sends: every file under the checkout, less what .dockerignore
+    excludes (a pattern that matches a folder excludes everything in it; the last matching
+    pattern wins, `!` re-includes)."""
+    rules = []
+    for line in (ROOT / ".dockerignore").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            negate = line.startswith("!")
+            rules.append((negate, dockerignore_pattern(line.lstrip("!"))))
+    assert not any(negate for negate, _ in rules), "the walk below prunes excluded folders"
+
+    def excluded(path: str) -> bool:
+        parts = path.split("/")
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        result = False
+        for negate, regex in rules:
+            if any(regex.match(prefix) for prefix in prefixes):
+                result = not negate
+        return result
+
+    context = set()
+    for folder, dirs, files in os.walk(ROOT):
+        relative = Path(folder).relative_to(ROOT).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        dirs[:] = [d for d in dirs if not excluded(prefix + d)]
+        context.update(prefix + f for f in files if not excluded(prefix + f))
+    return context
+
+
+def test_build_context_holds_the_application_but_no_tests_benchmarks_or_secrets():
+    context = build_context()
+    assert (ROOT / "tests" / "conftest.py").exists() and (ROOT / "benchmarks").is_dir()
+    for folder in ("tests/", "benchmarks/", ".git/", ".venv/", "var/", ".ci/"):
+        assert not [path for path in context if path.startswith(folder)], folder
+    assert ".env" not in context
+    assert not [path for path in context if "__pycache__" in path or path.endswith(".pyc")]
+    for needed in (
+        "manage.py",
+        "pyproject.toml",
+        "README.md",  # pyproject's readme: the editable install reads it
+        "requirements/base.txt",
+        "kindkans/settings.py",
+        "besluiten/brieven.py",
+        "templates/base.html",
+        "static/css/kindkans.css",
+    ):
+        assert needed in context, needed
+    # Whatever the Dockerfile copies by name is in the context.
+    for instruction, arguments in dockerfile():
+        if instruction == "COPY" and not arguments.startswith("."):
+            assert arguments.split()[0] in context, arguments
+
+
+def test_the_image_runs_as_an_unprivileged_user():
+    instructions = dockerfile()
+    users = [(i, arguments) for i, (word, arguments) in enumerate(instructions) if word == "USER"]
+    assert users, "no USER: the image would run as root"
+    last_user_at, user = users[-1]
+    assert user.split(":")[0] not in ("root", "0"), user
+    created = [a for w, a in instructions[:last_user_at] if w == "RUN" and "useradd" in a]
+    assert created and f" {user}" in created[0] and "--system" in created[0]
+    commands = [word for word, _ in instructions[last_user_at + 1 :]]
+    assert "CMD" in commands, "the server starts as the unprivileged user"
+    collect = next(i for i, (w, a) in enumerate(instructions) if "collectstatic" in a)
+    assert collect > last_user_at, "static files are collected as the unprivileged user"
+    assert instructions[-1] == ("CMD", '["gunicorn", "kindkans.wsgi:application"]')
+    assert any(word == "HEALTHCHECK" for word, _ in instructions)
+
+
+def test_dependencies_install_from_the_lock_with_hashes_only():
+    instructions = dockerfile()
+    installs = [
+        (i, command.strip())
+        for i, (word, arguments) in enumerate(instructions)
+        if word == "RUN"
+        for command in arguments.split("&&")
+        if "pip install" in command
+    ]
+    from_lock = [(i, c) for i, c in installs if "-r requirements/base.txt" in c]
+    assert len(from_lock) == 1, installs
+    at, command = from_lock[0]
+    assert "--require-hashes" in command.split()
+    copied = [i for i, (w, a) in enumerate(instructions[:at]) if w == "COPY" and "base.txt" in a]
+    assert copied, "the lock is copied in before it is installed"
+    for _, command in installs:
+        if command != from_lock[0][1]:
+            # Anything else is the project itself, without resolving dependencies again.
+            assert command.split()[-3:] == ["--no-deps", "-e", "."], command
+
+
+def test_the_image_has_libreoffice_writer_and_the_fonts_the_letters_name():
+    instructions = dockerfile()
+    assert instructions[0] == ("FROM", "python:3.11-slim-bookworm"), "Debian release pinned"
+    packages = set()
+    for word, arguments in instructions:
+        if word == "RUN" and "apt-get install" in arguments:
+            install = arguments.split("apt-get install", 1)[1].split("&&")[0].split()
+            packages.update(p for p in install if not p.startswith("-"))
+    assert "libreoffice-writer-nogui" in packages
+    font_packages = {"Liberation Sans": "fonts-liberation2", "DejaVu Sans": "fonts-dejavu-core"}
+    named = set()
+    for module in ("besluiten/brieven.py", "formulieren/word.py"):
+        named.update(re.findall(r'font\.name = "([^"]+)"', (ROOT / module).read_text()))
+    assert named, "the letters name their font"
+    for font in named:
+        assert font_packages.get(font) in packages, f"no package for the font {font!r}"
 
 
 def test_compose_environment_passes_check_deploy(compose, tmp_path):
@@ -95,6 +223,8 @@ def test_compose_environment_passes_check_deploy(compose, tmp_path):
                 return "kindkans.example.nl"
             if name == "POSTGRES_PASSWORD":
                 return "geheim"
+            if name == "EMAIL_HOST":
+                return "smtp.example.nl"
             return rest if op == ":-" else ""
 
         env[key] = re.sub(r"\$\{([A-Z0-9_]+)(:[-?])([^}]*)\}", resolve, str(value))

@@ -66,6 +66,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://kindkans@db.invalid/kindkans",
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "EMAIL_HOST": "smtp.invalid",
+    # Attachments on local disk: in a folder chosen to be kept (kindkans.E003).
+    "BIJLAGEN_DIR": "/srv/kindkans/bijlagen",
 }
 #: Everything a production installation behind a TLS proxy with S3 and clamd sets on top.
 PRODUCTION_FULL = {
