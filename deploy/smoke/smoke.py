@@ -494,7 +494,20 @@ def run(omgeving: Omgeving) -> dict:
     cert, key = self_signed_certificate(tmp)
     https_port, web_port = free_port(), free_port()
     base = f"https://localhost:{https_port}"
-    env = app_env(tmp=tmp, database=naam, https_port=https_port, extra={})
+    mailbox = Mailbox()
+    omgeving.opruimen.append(mailbox.stop)
+    env = app_env(
+        tmp=tmp,
+        database=naam,
+        https_port=https_port,
+        # check --deploy requires real mail and a chosen attachment folder (kindkans/checks.py).
+        extra={
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(mailbox.port),
+            "EMAIL_USE_TLS": "false",
+            "BIJLAGEN_DIR": str(tmp / "var" / "bijlagen"),
+        },
+    )
     (tmp / "var").mkdir()
 
     manage(env, "check", "--deploy", "--fail-level", "ERROR")
