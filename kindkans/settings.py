@@ -105,9 +105,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3's pool replaces persistent connections (CONN_MAX_AGE must then stay 0).
     if env_bool("DATABASE_POOL", True):
-        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 10}}
+        # Options from DATABASE_URL (?sslmode=…) are kept.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10}
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    # A connection is checked (a quick round trip) before a request uses it: with the pool,
+    # Django passes psycopg_pool's ConnectionPool.check_connection as the pool's `check`, so a
+    # connection is checked as the pool hands it out; with persistent connections, at the start
+    # of each request. After a PostgreSQL restart the dead connections are replaced instead of
+    # failing the requests that get them (tests/kindkans/test_db_restart.py).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------------
