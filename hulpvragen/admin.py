@@ -32,6 +32,7 @@ from hulpvragen.process_validation import (
     StatusSpec,
     proces_problems,
     proces_validate,
+    vereiste_statussen,
 )
 from hulpvragen.services import proces_activate, proces_new_version
 from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
@@ -208,6 +209,7 @@ class OvergangFormSet(_ProcesFormSet):
         statussen_fs = self.gedeeld.get("statussen")
         if statussen_fs is None or not statussen_fs.is_valid() or any(self.errors):
             return
+        self._weiger_verwijderen(statussen_fs)
         statussen = [
             StatusSpec(
                 form.instance.pk or f"nieuw-{i}",
@@ -229,12 +231,50 @@ class OvergangFormSet(_ProcesFormSet):
             )
             for _i, form in self.blijvend()
         ]
-        problems = proces_problems(statussen, overgangen)
+        problems = proces_problems(
+            statussen, overgangen, vereist=vereiste_statussen(self.instance.type)
+        )
         self.gedeeld["problemen"] = problems
         if problems and self.instance.actief:
             # New hulpvragen start in an active process: it must stay valid. A draft (inactive
             # version) may be saved half-done; activating it checks again.
             raise ValidationError(problems)
+
+    def _weiger_verwijderen(self, statussen_fs) -> None:
+        """A status ticked for deletion is refused, with the real cause, when the manual
+        prescribes it or when transitions that stay use it (name them: the beheerder ticks
+        those too to remove them along, knowingly). Before, the database silently dropped the
+        transitions with it and the page blamed "a status of another process"."""
+        fouten = []
+        for form in statussen_fs.deleted_forms:
+            status = form.instance
+            if status.pk is None:
+                continue
+            if status.vereist:
+                fouten.append(
+                    _(
+                        "De status “%(s)s” kan niet worden verwijderd: de handleiding schrijft "
+                        "haar voor."
+                    )
+                    % {"s": status.naam}
+                )
+                continue
+            gebruikt = [
+                f"{f.cleaned_data['van'].naam} → {f.cleaned_data['naar'].naam}"
+                for _i, f in self.blijvend()
+                if status.pk in (f.cleaned_data["van"].pk, f.cleaned_data["naar"].pk)
+            ]
+            if gebruikt:
+                fouten.append(
+                    _(
+                        "De status “%(s)s” kan niet worden verwijderd: %(n)d overgang(en) "
+                        "gebruiken haar (%(lijst)s). Wilt u die overgangen ook kwijt, vink dan "
+                        "bij elk daarvan “Verwijderen?” aan en sla opnieuw op."
+                    )
+                    % {"s": status.naam, "n": len(gebruikt), "lijst": "; ".join(gebruikt)}
+                )
+        if fouten:
+            raise ValidationError(fouten)
 
 
 class OvergangForm(forms.ModelForm):
@@ -296,8 +336,10 @@ class StatusInline(_ProcesInline, admin.TabularInline):
         "zichtbaar_voor_swv",
         "kiezen_door",
         "swv_informeren",
+        "vereist",
         "volgorde",
     )
+    readonly_fields = ("vereist",)
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
@@ -421,7 +463,7 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
             nieuw = proces_new_version(proces=proces)
             messages.success(
                 request,
-                _("Versie %(v)d van %(type)s gemaakt (nog niet actief).")
+                _("Versie %(v)d van het proces %(type)s is gemaakt (nog niet actief).")
                 % {"v": nieuw.versie, "type": nieuw.get_type_display()},
             )
 
@@ -435,11 +477,13 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
             except ValidationError as invalid:
                 messages.error(
                     request,
-                    _("%(proces)s is niet geactiveerd: %(fouten)s")
+                    _("Het proces %(proces)s is niet geactiveerd: %(fouten)s")
                     % {"proces": proces, "fouten": " ".join(invalid.messages)},
                 )
             else:
-                messages.success(request, _("%(proces)s is nu actief.") % {"proces": proces})
+                messages.success(
+                    request, _("Het proces %(proces)s is nu actief.") % {"proces": proces}
+                )
 
 
 @admin.register(TypePerSector)

@@ -116,6 +116,14 @@ class Status(models.Model):
             "wanneer een hulpvraag deze status krijgt, bijvoorbeeld bij indienen."
         ),
     )
+    vereist = models.BooleanField(
+        _("vereist"),
+        default=False,
+        help_text=_(
+            "De handleiding schrijft deze status voor: zij kan niet worden verwijderd, en een "
+            "versie zonder haar kan niet actief worden."
+        ),
+    )
     volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -146,6 +154,8 @@ class Overgang(models.Model):
     proces = models.ForeignKey(
         Proces, on_delete=models.CASCADE, related_name="overgangen", verbose_name=_("proces")
     )
+    # CASCADE in the database; the admin refuses removing a status that transitions use unless
+    # those are ticked for deletion too (OvergangFormSet._weiger_verwijderen).
     van = models.ForeignKey(
         Status, on_delete=models.CASCADE, related_name="uitgaand", verbose_name=_("van")
     )

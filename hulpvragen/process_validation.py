@@ -7,9 +7,12 @@ what is in the database, with the same code.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -38,14 +41,44 @@ class OvergangSpec:
     controles: tuple[str, ...] = field(default_factory=tuple)
 
 
+PROCESSEN_DIR = Path(__file__).resolve().parent / "processen"
+
+
+@cache
+def vereiste_statussen(type_: str) -> tuple[str, ...]:
+    """The statuses the manual prescribes for this type (`"vereist": true` in the shipped data
+    file): every version of the type must have them to become active. Read from the file, not
+    from the rows, so a deleted or renamed status cannot take its own requirement along."""
+    for path in sorted(PROCESSEN_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["type"] == type_:
+            return tuple(s["naam"] for s in data["statussen"] if s.get("vereist"))
+    return ()
+
+
 def proces_problems(
-    statussen: Iterable[StatusSpec], overgangen: Iterable[OvergangSpec]
+    statussen: Iterable[StatusSpec],
+    overgangen: Iterable[OvergangSpec],
+    *,
+    vereist: Iterable[str] = (),
 ) -> list[str]:
-    """Everything wrong with this process, in Dutch, as the beheerder reads it; [] when valid."""
+    """Everything wrong with this process, in Dutch, as the beheerder reads it; [] when valid.
+    `vereist`: status names the process must have (vereiste_statussen of its type)."""
     statussen = list(statussen)
     overgangen = list(overgangen)
     by_key = {s.key: s for s in statussen}
     problems: list[str] = []
+
+    namen = {s.naam for s in statussen}
+    for naam in vereist:
+        if naam not in namen:
+            problems.append(
+                _(
+                    "De status “%(s)s” ontbreekt. De handleiding schrijft haar voor; zonder haar "
+                    "kan deze versie niet actief worden."
+                )
+                % {"s": naam}
+            )
 
     initieel = [s for s in statussen if s.initieel]
     if len(initieel) != 1:
@@ -59,7 +92,8 @@ def proces_problems(
     uitgaand: dict[Hashable, list[OvergangSpec]] = defaultdict(list)
     for o in overgangen:
         if o.van not in by_key or o.naar not in by_key:
-            problems.append(_("Een overgang verwijst naar een status van een ander proces."))
+            # The admin refuses removing a status that transitions use before it gets here.
+            problems.append(_("Een overgang verwijst naar een status die niet in dit proces zit."))
             continue
         uitgaand[o.van].append(o)
         van, naar = by_key[o.van], by_key[o.naar]
@@ -167,4 +201,4 @@ def proces_specs(proces: Proces) -> tuple[list[StatusSpec], list[OvergangSpec]]:
 
 def proces_validate(proces: Proces) -> list[str]:
     """The problems of a process as stored."""
-    return proces_problems(*proces_specs(proces))
+    return proces_problems(*proces_specs(proces), vereist=vereiste_statussen(proces.type))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -34,14 +33,11 @@ from hulpvragen.models import (
     Trigger,
     TypePerSector,
 )
-from hulpvragen.process_validation import proces_validate
+from hulpvragen.process_validation import PROCESSEN_DIR, proces_validate
 from hulpvragen.selectors import actor_for, hulpvraag_types_for_school, overgang_mogelijk_q
 from hulpvragen.signals import status_gewijzigd
 from meldingen.services import notificaties_enqueue
 from organisaties.models import Organisatie
-
-PROCESSEN_DIR = Path(__file__).resolve().parent / "processen"
-
 
 # --- Refusals ------------------------------------------------------------------------------------
 

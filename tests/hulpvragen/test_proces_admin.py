@@ -3,11 +3,17 @@ versioned when in use, shown as an SVG diagram; only the own organisation."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import escape
 
 from hulpvragen.diagram import proces_svg
 from hulpvragen.models import Proces, Status, TypePerSector
+from hulpvragen.process_validation import vereiste_statussen
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +126,10 @@ def test_process_in_use_is_read_only_and_changes_through_a_new_version(
     response = client.post(
         changelist_url(), {"action": "nieuwe_versie", "_selected_action": [v1.pk]}, follow=True
     )
-    assert "Versie 2 van Schakelvoorziening gemaakt (nog niet actief)." in response.content.decode()
+    assert (
+        "Versie 2 van het proces Schakelvoorziening is gemaakt (nog niet actief)."
+        in response.content.decode()
+    )
     v2 = Proces.objects.get(organisatie=world.org, type="SV", versie=2)
     assert not v2.actief
 
@@ -221,3 +230,135 @@ def test_each_process_is_drawn_with_every_status_and_transition(client, world, t
         volgorde = [s.naam for s in proces.statussen.all()]
         rect = root.findall(f"{ns}rect")[volgorde.index("FA afgegeven")]
         assert rect.get("stroke-width") == "3"  # final
+
+
+# --- Removing a status: refused with the real cause; required statuses ------------------------
+
+
+def _index(data, prefix, pk) -> str:
+    return next(
+        k.split("-")[1]
+        for k, v in data.items()
+        if k.startswith(f"{prefix}-") and k.endswith("-id") and str(v) == str(pk)
+    )
+
+
+def _nieuwe_versie(client, proces) -> Proces:
+    client.post(changelist_url(), {"action": "nieuwe_versie", "_selected_action": [proces.pk]})
+    return Proces.objects.get(
+        organisatie=proces.organisatie, type=proces.type, versie=proces.versie + 1
+    )
+
+
+def _pijlen(proces) -> int:
+    return proces_svg(proces).count('marker-end="url(#pijl)"')
+
+
+def test_removing_a_status_that_transitions_use_is_refused_naming_them(client, world):
+    """A draft version: before, the status went and silently took its transitions along (the
+    diagram lost 5 arrows). Now the page refuses and names every transition that uses it; the
+    beheerder ticks those too to remove them knowingly."""
+    login(client, world.beheerder)
+    v1 = Proces.objects.get(organisatie=world.org, type="TLV_VSO", actief=True)
+    v2 = _nieuwe_versie(client, v1)
+    compleet = v2.statussen.get(naam="TLV aanvraag compleet")
+    assert not compleet.vereist  # our reading, not named in the manual
+    overgangen_voor = v2.overgangen.count()
+    gebruikt = list(
+        v2.overgangen.filter(Q(van=compleet) | Q(naar=compleet)).select_related("van", "naar")
+    )
+    assert len(gebruikt) >= 3
+
+    data = form_data(client.get(change_url(v2)))
+    data[f"statussen-{_index(data, 'statussen', compleet.pk)}-DELETE"] = "on"
+    response = client.post(change_url(v2), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "De status “TLV aanvraag compleet” kan niet worden verwijderd" in body
+    for o in gebruikt:
+        assert escape(f"{o.van.naam} → {o.naar.naam}") in body
+    assert "ander proces" not in body
+    assert v2.statussen.filter(pk=compleet.pk).exists()
+    assert v2.overgangen.count() == overgangen_voor
+
+    # Ticked together with its transitions: it goes, and exactly those transitions with it.
+    for o in gebruikt:
+        data[f"overgangen-{_index(data, 'overgangen', o.pk)}-DELETE"] = "on"
+    response = client.post(change_url(v2), data, follow=True)
+    assert response.status_code == 200
+    assert not v2.statussen.filter(pk=compleet.pk).exists()
+    assert v2.overgangen.count() == overgangen_voor - len(gebruikt)
+
+
+def test_a_required_status_cannot_be_removed_even_with_its_transitions(client, world):
+    login(client, world.beheerder)
+    v2 = _nieuwe_versie(client, Proces.objects.get(organisatie=world.org, type="FA", actief=True))
+    ingetrokken = v2.statussen.get(naam="FA aanvraag ingetrokken")
+    assert ingetrokken.vereist
+    data = form_data(client.get(change_url(v2)))
+    data[f"statussen-{_index(data, 'statussen', ingetrokken.pk)}-DELETE"] = "on"
+    for o in v2.overgangen.filter(naar=ingetrokken):
+        data[f"overgangen-{_index(data, 'overgangen', o.pk)}-DELETE"] = "on"
+    pijlen = _pijlen(v2)
+    body = client.post(change_url(v2), data).content.decode()
+    assert "De status “FA aanvraag ingetrokken” kan niet worden verwijderd: de handleiding" in body
+    assert v2.statussen.filter(pk=ingetrokken.pk).exists()
+    assert _pijlen(v2) == pijlen
+    # the page shows which statuses are required
+    assert "vereist" in client.get(change_url(v2)).content.decode()
+
+
+def test_on_an_active_version_the_refusal_names_the_real_cause(client, world):
+    login(client, world.beheerder)
+    proces = bag(world)  # active, no hulpvraag uses it: editable
+    advies = proces.statussen.get(naam="BAG advies uitgebracht")
+    data = form_data(client.get(change_url(proces)))
+    data[f"statussen-{_index(data, 'statussen', advies.pk)}-DELETE"] = "on"
+    body = client.post(change_url(proces), data).content.decode()
+    assert "De status “BAG advies uitgebracht” kan niet worden verwijderd" in body
+    assert "BAG geagendeerd → BAG advies uitgebracht" in body
+    assert "ander proces" not in body
+    assert proces.statussen.filter(pk=advies.pk).exists()
+
+
+def test_a_version_without_a_required_status_is_refused_at_activation(client, world):
+    """Renaming is the other way to lose a status the manual prescribes: the draft saves with a
+    warning, activation refuses it and says which status is missing, in a Dutch sentence."""
+    login(client, world.beheerder)
+    v1 = Proces.objects.get(organisatie=world.org, type="PRO", actief=True)
+    v2 = _nieuwe_versie(client, v1)
+    afwijzing = v2.statussen.get(naam="PrO afwijzing")
+    data = form_data(client.get(change_url(v2)))
+    data[f"statussen-{_index(data, 'statussen', afwijzing.pk)}-naam"] = "PrO niet toegelaten"
+    body = client.post(change_url(v2), data, follow=True).content.decode()
+    assert "nog niet geldig" in body
+    assert "De status “PrO afwijzing” ontbreekt." in body
+
+    response = client.post(
+        changelist_url(), {"action": "activeren", "_selected_action": [v2.pk]}, follow=True
+    )
+    body = response.content.decode()
+    assert "Het proces Praktijkonderwijs v2 is niet geactiveerd" in body
+    assert "De status “PrO afwijzing” ontbreekt." in body
+    v1.refresh_from_db()
+    assert v1.actief
+
+
+def test_every_shipped_process_marks_the_statuses_the_manual_names_as_required(world):
+    for proces in Proces.objects.filter(organisatie=world.org):
+        vereist = set(proces.statussen.filter(vereist=True).values_list("naam", flat=True))
+        assert vereist == set(vereiste_statussen(proces.type)), proces.type
+        assert proces.statussen.get(initieel=True).vereist
+        assert any(n.endswith("aanvraag indienen") for n in vereist)
+
+
+def test_migration_marks_existing_statuses_required(world):
+    migratie = importlib.import_module("hulpvragen.migrations.0007_status_vereist")
+    Status.objects.update(vereist=False)
+    migratie.markeer_vereist(django_apps, None)
+    tlv = Proces.objects.get(organisatie=world.other_org, type="TLV_VSO")
+    assert tlv.statussen.get(naam="TLV afgegeven").vereist
+    assert not tlv.statussen.get(naam="TLV aanvraag compleet").vereist
+    assert Status.objects.filter(vereist=True).count() == 2 * sum(
+        len(vereiste_statussen(t)) for t in ("TLV_VSO", "FA", "PRO", "SV", "BAG")
+    )
