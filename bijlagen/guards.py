@@ -6,48 +6,68 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from bijlagen.models import Documentsoort
-from bijlagen.selectors import aanwezige_documentsoorten, verplichte_documentsoorten
+from bijlagen.selectors import aanwezige_documentsoorten, bijlagen_vereisten
 from hulpvragen.guards import GuardContext, register_guard
 
-# How the check names a missing kind; a kind without a sentence here gets the generic one.
+# How the check names a missing kind, in the manual's words ("Stap voor stap", step 7 of TLV VSO
+# and FA: "het door ouders ondertekende aanvraagformulier en het OPP"); a kind without a sentence
+# here gets the generic one.
 ONTBREEKT = {
     Documentsoort.OPP: _("Het OPP ontbreekt."),
-    Documentsoort.OUDERFORMULIER: _(
-        "Het door de ouders ondertekende aanvraagformulier (toestemming ouders) ontbreekt."
-    ),
+    Documentsoort.OUDERFORMULIER: _("Het door ouders ondertekende aanvraagformulier ontbreekt."),
     Documentsoort.ONDERZOEKSVERSLAG: _("Het onderzoeksverslag ontbreekt."),
     Documentsoort.EVALUATIE: _("De evaluatie ontbreekt."),
     Documentsoort.BEANTWOORDING_VRAGEN: _("De beantwoording van de vragen ontbreekt."),
 }
+# Where one type's manual names the kind differently (BAG, step 7).
+ONTBREEKT_PER_TYPE = {
+    ("BAG", Documentsoort.OPP): _(
+        "Het recente, geëvalueerde OPP met instemming van ouders op het handelingsdeel ontbreekt "
+        "(niet verplicht als alleen wordt getwijfeld over het onderwijsniveau: geef dat aan op "
+        "het formulier)."
+    ),
+}
+
+
+def ontbreekt_zin(*, type: str, soort: str, label: str | None = None) -> str:
+    """The sentence naming one missing kind."""
+    if label:
+        return _gettext(
+            "Aangevinkt op de checklist van het formulier, maar nog niet toegevoegd: %(label)s."
+        ) % {"label": label}
+    zin = ONTBREEKT_PER_TYPE.get((type, soort)) or ONTBREEKT.get(soort)
+    if zin is None:
+        naam = Documentsoort(soort).label if soort in Documentsoort.values else soort
+        return _gettext("Een bijlage “%(soort)s” ontbreekt.") % {"soort": naam}
+    return str(zin)
 
 
 @register_guard("bijlagen_aanwezig", label=_("Verplichte bijlagen toegevoegd"))
 def bijlagen_aanwezig(ctx: GuardContext) -> list[str]:
-    """The manual (step 7): add at least the form signed by the parents and the OPP before
-    indienen. Which kinds a type requires is data (bijlagen.selectors.verplichte_documentsoorten);
-    each missing kind is named. Withdrawn and quarantined bijlagen do not count. With no kind
-    required, any bijlage will do."""
+    """The manual's "Stap voor stap": the documents to add before indienen. Which kinds a type
+    requires is data (bijlagen.selectors.bijlagen_vereisten: the organisation's list with the
+    manual's conditions on the form's answers); each missing kind is named. Withdrawn and
+    quarantined bijlagen do not count. With no kind required any bijlage will do, unless the
+    manual waives them all (a BAG that only reserves a date) or a condition made the only
+    required kind optional (a BAG about the level only)."""
     hv = ctx.hulpvraag
+    vereisten = bijlagen_vereisten(hulpvraag=hv)
+    if vereisten.geen:
+        return []
     aanwezig = aanwezige_documentsoorten(hulpvraag=hv)
-    verplicht = verplichte_documentsoorten(organisatie_id=hv.organisatie_id, type=hv.type)
-    if not verplicht:
-        if aanwezig:
+    if not vereisten.soorten:
+        if aanwezig or vereisten.vervallen:
             return []
         return [
             _gettext(
                 "Er is nog geen bijlage toegevoegd. Voeg via de knop “Bijlagen” de stukken toe."
             )
         ]
-    ontbrekend = []
-    for soort in verplicht:
-        if soort in aanwezig:
-            continue
-        zin = ONTBREEKT.get(soort)
-        if zin is None:
-            label = Documentsoort(soort).label if soort in Documentsoort.values else soort
-            ontbrekend.append(_gettext("Een bijlage “%(soort)s” ontbreekt.") % {"soort": label})
-        else:
-            ontbrekend.append(str(zin))
+    ontbrekend = [
+        ontbreekt_zin(type=hv.type, soort=soort, label=vereisten.labels.get(soort))
+        for soort in vereisten.soorten
+        if soort not in aanwezig
+    ]
     if ontbrekend:
         ontbrekend.append(
             _gettext(

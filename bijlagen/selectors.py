@@ -4,6 +4,7 @@ access rules are applied once, in that module; a bijlage is only ever looked up 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from django.http import Http404
 
 from accounts.models import Rol, User
 from bijlagen.models import Bijlage, BijlageConcept, Bijlagevereiste, Documentsoort, ScanStatus
+from formulieren.definities import vragen
+from formulieren.selectors import formulier_opgeslagen
 from hulpvragen.models import Hulpvraag
 
 
@@ -68,20 +71,88 @@ def vragen_gesteld(hulpvraag: Hulpvraag) -> bool:
 
 
 @cache
+def _vereisten_bestand() -> dict:
+    return json.loads((Path(__file__).with_name("vereisten.json")).read_text(encoding="utf-8"))
+
+
 def _standaard_vereisten() -> dict[str, list[str]]:
-    data = json.loads((Path(__file__).with_name("vereisten.json")).read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    return {k: v for k, v in _vereisten_bestand().items() if not k.startswith("_")}
 
 
 def verplichte_documentsoorten(*, organisatie_id: int, type: str) -> list[str]:
     """The kinds this organisation requires for this hulpvraag type, in a stable order: its own
-    Bijlagevereiste row, else the defaults of bijlagen/vereisten.json."""
+    Bijlagevereiste row, else the defaults of bijlagen/vereisten.json. Before the manual's
+    conditions (bijlagen_vereisten applies those to one hulpvraag)."""
     eigen = (
         Bijlagevereiste.objects.filter(organisatie_id=organisatie_id, type=type)
         .values_list("documentsoorten", flat=True)
         .first()
     )
     return list(eigen if eigen is not None else _standaard_vereisten().get(type, []))
+
+
+@dataclass(frozen=True)
+class Vereisten:
+    """What one hulpvraag must have before indienen. `soorten`: the required kinds in order;
+    `labels`: for a kind required because the school ticked it on the form's checklist, that
+    option's words; `geen`: the manual waives every document (BAG: only reserving a date);
+    `vervallen`: kinds the manual's condition made optional (BAG: only the level in doubt)."""
+
+    soorten: tuple[str, ...]
+    labels: dict[str, str] = field(default_factory=dict)
+    geen: bool = False
+    vervallen: tuple[str, ...] = ()
+
+
+def _keuze_label(inhoud: dict, vraag: str, optie: str) -> str:
+    for _sectie, v in vragen(inhoud):
+        if v.get("sleutel") == vraag:
+            for waarde, label in v.get("opties", []):
+                if waarde == optie:
+                    return label
+    return optie
+
+
+def bijlagen_vereisten(*, hulpvraag: Hulpvraag) -> Vereisten:
+    """The required kinds for this hulpvraag: the organisation's list for its type
+    (verplichte_documentsoorten) with the manual's conditions of vereisten.json ("_voorwaarden")
+    applied to the answers saved on its form. A condition on a form the hulpvraag does not have,
+    or on a question not answered yet, does not apply."""
+    soorten = verplichte_documentsoorten(
+        organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
+    )
+    voorwaarden = _vereisten_bestand().get("_voorwaarden", {}).get(hulpvraag.type, [])
+    labels: dict[str, str] = {}
+    vervallen: list[str] = []
+    formulieren: dict[str, tuple[dict, dict] | None] = {}
+    for voorwaarde in voorwaarden:
+        sleutel = voorwaarde["formulier"]
+        if sleutel not in formulieren:
+            formulieren[sleutel] = formulier_opgeslagen(hulpvraag=hulpvraag, sleutel=sleutel)
+        if formulieren[sleutel] is None:
+            continue
+        antwoorden, inhoud = formulieren[sleutel]
+        antwoord = antwoorden.get(voorwaarde["vraag"])
+        if "is" in voorwaarde:
+            geldt = antwoord == voorwaarde["is"]
+        else:
+            geldt = isinstance(antwoord, list) and voorwaarde["bevat"] in antwoord
+        if not geldt:
+            continue
+        if voorwaarde.get("vervalt") == "alles":
+            return Vereisten(soorten=(), geen=True, vervallen=tuple(soorten))
+        for soort in voorwaarde.get("vervalt", []):
+            if soort in soorten:
+                soorten.remove(soort)
+                vervallen.append(soort)
+        if soort := voorwaarde.get("vereist"):
+            label = _keuze_label(inhoud, voorwaarde["vraag"], voorwaarde["bevat"])
+            if soort not in soorten:
+                soorten.append(soort)
+                labels[soort] = label
+            elif soort in labels:
+                labels[soort] = f"{labels[soort]}; {label}"
+    return Vereisten(soorten=tuple(soorten), labels=labels, vervallen=tuple(vervallen))
 
 
 def aanwezige_documentsoorten(*, hulpvraag: Hulpvraag) -> set[str]:

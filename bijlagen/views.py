@@ -21,9 +21,9 @@ from bijlagen.selectors import (
     bijlage_soort_change_allowed,
     bijlage_upload_allowed,
     bijlagen_list_for,
+    bijlagen_vereisten,
     documentsoort_raden_toegestaan,
     documentsoort_standaard,
-    verplichte_documentsoorten,
     vragen_gesteld,
 )
 from bijlagen.services import (
@@ -43,9 +43,7 @@ from hulpvragen.access import hulpvraag_get_for
 def bijlagen_lijst(request, hulpvraag_pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
     mag_uploaden = bijlage_upload_allowed(user=request.user, hulpvraag=hulpvraag)
-    verplicht = verplichte_documentsoorten(
-        organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
-    )
+    verplicht = list(bijlagen_vereisten(hulpvraag=hulpvraag).soorten)
     standaard_soort = (
         documentsoort_standaard(user=request.user, hulpvraag=hulpvraag, verplicht=verplicht)
         if mag_uploaden

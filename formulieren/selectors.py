@@ -265,3 +265,18 @@ def formulier_ondertekening_ontbreekt(*, hulpvraag: Hulpvraag) -> str | None:
                 "naam": naam
             }
     return None
+
+
+def formulier_opgeslagen(*, hulpvraag: Hulpvraag, sleutel: str) -> tuple[dict, dict] | None:
+    """The answers saved with "Opslaan" (not the draft) of this hulpvraag's form `sleutel`, with
+    its definition's content; None when the hulpvraag has no such form. One query. Callers pass
+    a hulpvraag they obtained through the access module."""
+    formulier = (
+        hulpvraag.formulieren.filter(definitie__sleutel=sleutel)
+        .select_related("definitie")
+        .only("antwoorden", "definitie__inhoud")
+        .first()
+    )
+    if formulier is None:
+        return None
+    return dict(formulier.antwoorden or {}), formulier.definitie.inhoud

@@ -16,6 +16,7 @@ from accounts.models import Rol
 from besluiten.models import Toelaatbaarheidsverklaring
 from besluiten.services import tlv_vastleggen
 from besluiten.tasks import tlv_verlenging_herinneren
+from bijlagen.demo import verplichte_bijlagen_toevoegen
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.models import Hulpvraag, HulpvraagType, Notificatie
 from tests.besluiten.conftest import hulpvraag_in, twee_adviezen
@@ -119,6 +120,7 @@ def test_a_submitted_renewal_stops_the_mail_a_voorlopige_does_not(
     tlv.save(update_fields=["herinnering_op"])
     with op(SIGNAAL):
         formulier_invullen_en_ondertekenen(hulpvraag=nieuw)
+        verplichte_bijlagen_toevoegen(hulpvraag=nieuw)
         login(client, world.coordinator_a)
         response = client.post(
             reverse("hulpvragen:status_wijzigen", args=[nieuw.pk]),

@@ -46,6 +46,7 @@ def advies_uitbrengen(page, live_server, deskundige, hulpvraag, categorie, motiv
 
 
 def test_tlv_vso_from_submission_to_the_letter_on_the_tlv_tab(page, live_server, world):
+    from bijlagen.demo import verplichte_bijlagen_toevoegen
     from formulieren.demo import formulier_invullen_en_ondertekenen
     from tests.factories import AdresFactory, SchoolgegevensFactory, UserFactory, make_hulpvraag
 
@@ -63,6 +64,7 @@ def test_tlv_vso_from_submission_to_the_letter_on_the_tlv_tab(page, live_server,
     AdresFactory(leerling=sg.leerling, straat="Loolaan", huisnummer="12")
     hulpvraag = make_hulpvraag(schoolgegevens=sg, door=world.coordinator_a)
     formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)  # signed by the bestuurder
+    verplichte_bijlagen_toevoegen(hulpvraag=hulpvraag)
 
     # 1. The school submits.
     browser_login(page, live_server, world.coordinator_a)

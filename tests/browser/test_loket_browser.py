@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_loket_assigns_and_asks_questions_from_the_werkvoorraad(page, live_server, world):
+    from bijlagen.demo import verplichte_bijlagen_toevoegen
     from bijlagen.models import Bijlage
     from formulieren.demo import formulier_invullen_en_ondertekenen
     from hulpvragen.models import Label
@@ -23,6 +24,7 @@ def test_loket_assigns_and_asks_questions_from_the_werkvoorraad(page, live_serve
     AdresFactory(leerling=sg.leerling)
     tlv = make_hulpvraag(schoolgegevens=sg, door=world.coordinator_a)
     formulier_invullen_en_ondertekenen(hulpvraag=tlv)
+    verplichte_bijlagen_toevoegen(hulpvraag=tlv)
     hulpvraag_change_status(
         hulpvraag=tlv,
         naar=tlv.proces.statussen.get(naam="TLV aanvraag indienen"),
@@ -51,4 +53,4 @@ def test_loket_assigns_and_asks_questions_from_the_werkvoorraad(page, live_serve
     page.get_by_text("De status is gewijzigd naar “TLV vragen gesteld”").wait_for()
     tlv.refresh_from_db()
     assert tlv.status.naam == "TLV vragen gesteld"
-    assert Bijlage.objects.get(hulpvraag=tlv).naam.startswith("vragen")
+    assert Bijlage.objects.get(hulpvraag=tlv, documentsoort="vragen").naam.startswith("vragen")

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from bijlagen.demo import verplichte_bijlagen_toevoegen
 from dossiers.models import IqTest, Toets
 from hulpvragen.models import HulpvraagType
 from tests.dossiers.conftest import form_data
@@ -49,6 +50,8 @@ def _opslaan(client, world, formulier, **wijzigingen):
 def _indienen(client, world, hulpvraag):
     login(client, world.coordinator_a)
     hulpvraag.refresh_from_db()
+    # These tests are about the form; the documents the manual requires are there.
+    verplichte_bijlagen_toevoegen(hulpvraag=hulpvraag)
     naar = hulpvraag.proces.statussen.get(naam=INDIENEN[hulpvraag.type])
     return client.post(
         reverse("hulpvragen:status_wijzigen", args=[hulpvraag.pk]),

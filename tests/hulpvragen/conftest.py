@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Rol
+from bijlagen.demo import verplichte_bijlagen_toevoegen
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from organisaties.models import Sector
 from tests.factories import (
@@ -34,9 +35,10 @@ def ib_basisschool(world, basisschool):
 @pytest.fixture
 def new_hulpvraag(world, basisschool, ib_basisschool):
     """A fresh hulpvraag of `type` at school A (BAG: at the basisschool) whose pupil has an
-    address, made through hulpvraag_create, its form filled and signed (ondertekend=False: not)."""
+    address, made through hulpvraag_create, its form filled and signed (ondertekend=False: not)
+    and the required bijlagen added (bijlagen=False: not)."""
 
-    def make(type="TLV_VSO", *, adres=True, ondertekend=True, **sg_kwargs):
+    def make(type="TLV_VSO", *, adres=True, ondertekend=True, bijlagen=True, **sg_kwargs):
         if type == "BAG":
             school, aanvrager = basisschool, ib_basisschool
             sg_kwargs.setdefault("leerjaar", None)
@@ -52,6 +54,9 @@ def new_hulpvraag(world, basisschool, ib_basisschool):
             # Indienen of TLV VSO, FA and PrO waits for the form signed by the bevoegd gezag
             # (the formulieren check "formulier_ondertekend"); these tests are about the engine.
             formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
+        if bijlagen:
+            # ... and for the documents the manual requires (the bijlagen check).
+            verplichte_bijlagen_toevoegen(hulpvraag=hulpvraag)
         return hulpvraag
 
     return make

@@ -42,8 +42,9 @@ def test_board_member_gets_only_the_history_button(client, world, tlv):
 
 def test_school_submits_through_the_page(client, world, tlv, django_assert_max_num_queries):
     login(client, world.coordinator_a)
-    # 10 of the page itself and one for the "formulier ondertekend" check of indienen.
-    with django_assert_max_num_queries(11):
+    # 10 of the page itself, one for the "formulier ondertekend" check of indienen and two for
+    # the bijlagen check (the organisation's required kinds, the kinds present).
+    with django_assert_max_num_queries(13):
         page = client.get(url("status_wijzigen", tlv))
     body = page.content.decode()
     assert page.status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Rol
+from bijlagen.demo import verplichte_bijlagen_toevoegen
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.services import hulpvraag_change_status
 from organisaties.models import Sector
@@ -58,6 +59,7 @@ def ingediend(world, request):
         AdresFactory(leerling=sg.leerling)
         hulpvraag = make_hulpvraag(schoolgegevens=sg, type=type, door=aanvrager)
         formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
+        verplichte_bijlagen_toevoegen(hulpvraag=hulpvraag)
         hulpvraag_change_status(
             hulpvraag=hulpvraag, naar=status(hulpvraag, INDIENEN[type]), door=aanvrager
         )

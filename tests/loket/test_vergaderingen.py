@@ -88,7 +88,7 @@ def test_bag_round_from_agenda_to_advice(client, world, ingediend):
     assert response.status_code == 302
     bag.refresh_from_db()
     assert bag.status.naam == "BAG advies uitgebracht"
-    assert Bijlage.objects.get(hulpvraag=bag).naam == "bag-advies.pdf"
+    assert Bijlage.objects.get(hulpvraag=bag, geupload_door=world.loket).naam == "bag-advies.pdf"
     punt.refresh_from_db()
     assert punt.uitkomst == "advies"
     assert "advies uitgebracht" in client.get(tab(bag)).content.decode()

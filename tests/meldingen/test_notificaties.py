@@ -192,12 +192,14 @@ def test_after_the_last_attempt_the_row_is_failed_and_left_alone(
 def test_submission_tells_the_swv_and_not_the_aanvrager_who_made_it(
     world, smtp_settings, django_capture_on_commit_callbacks
 ):
+    from bijlagen.demo import verplichte_bijlagen_toevoegen
     from formulieren.demo import formulier_invullen_en_ondertekenen
     from tests.factories import AdresFactory
 
     hv = world.hv_a_voorlopig
     AdresFactory(leerling=hv.leerling, organisatie=hv.organisatie)
     formulier_invullen_en_ondertekenen(hulpvraag=hv)  # indienen waits for the signed form
+    verplichte_bijlagen_toevoegen(hulpvraag=hv)
     with django_capture_on_commit_callbacks(execute=True):
         hulpvraag_change_status(
             hulpvraag=hv, naar=status(hv, "TLV aanvraag indienen"), door=world.coordinator_a

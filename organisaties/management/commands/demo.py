@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Rol, User
+from bijlagen.demo import verplichte_bijlagen_toevoegen
 from dossiers.models import Adres, Leerling, Schoolgegevens
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from formulieren.services import formulierdefinities_load_defaults
@@ -324,6 +325,7 @@ class Command(BaseCommand):
             if type_ in indienen:
                 # Indienen waits for the form, signed by the bevoegd gezag where the type needs it.
                 formulier_invullen_en_ondertekenen(hulpvraag=hulpvraag)
+                verplichte_bijlagen_toevoegen(hulpvraag=hulpvraag)
                 # Through the engine, like the school's "Status wijzigen": checks, history, outbox.
                 ingediend = hulpvraag.proces.statussen.get(naam__endswith="aanvraag indienen")
                 hulpvraag_change_status(
