@@ -223,6 +223,36 @@ def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) ->
     return sorted(codes)
 
 
+def reservecodes_vernieuwen(*, gebruiker: User, ip: str | None) -> list[str]:
+    """New backup codes asked for on "Mijn account" (after the password again): the codes, the
+    security log, and a mail to the user that new codes were issued, so someone who took over a
+    session cannot quietly give themselves a way back in. The mail carries no code and no pupil
+    data; it goes out after the commit (accounts.tasks)."""
+    from accounts.tasks import reservecodes_vernieuwd_mailen
+    from kindkans.tasks import enqueue_on_commit
+
+    with transaction.atomic():
+        codes = reservecodes_create(gebruiker=gebruiker, ip=ip)
+        enqueue_on_commit(reservecodes_vernieuwd_mailen, gebruiker_id=gebruiker.pk)
+    return codes
+
+
+def reservecodes_vernieuwd_mailen(*, gebruiker_id: int) -> bool:
+    """The mail "er zijn nieuwe reservecodes gemaakt" (no codes in it). False without address."""
+    gebruiker = User.objects.select_related("organisatie").filter(pk=gebruiker_id).first()
+    if gebruiker is None or not gebruiker.email:
+        return False
+    context = {
+        "gebruiker": gebruiker,
+        "moment": timezone.localtime(),
+        "link": settings.SITE_URL.rstrip("/") + reverse("account"),
+    }
+    subject = render_to_string("emails/reservecodes_vernieuwd_onderwerp.txt", context).strip()
+    body = render_to_string("emails/reservecodes_vernieuwd.txt", context)
+    EmailMessage(subject=subject, body=body, to=[gebruiker.email]).send()
+    return True
+
+
 @dataclass(frozen=True)
 class CodeUitslag:
     device: Device | None

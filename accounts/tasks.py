@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from accounts import services
@@ -16,3 +18,16 @@ def wachtwoord_herstel_verzenden(*, organisatie_id: int | None, invoer: str, ip:
     return services.wachtwoord_herstel_verzenden(
         organisatie_id=organisatie_id, invoer=invoer, ip=ip
     )
+
+
+@shared_task(
+    name="accounts.reservecodes_vernieuwd_mailen",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    max_retries=8,
+)
+def reservecodes_vernieuwd_mailen(*, gebruiker_id: int) -> bool:
+    """Tell the user that new backup codes were made. One recipient, so a retry after a failed
+    SMTP call cannot mail anyone twice but that user."""
+    return services.reservecodes_vernieuwd_mailen(gebruiker_id=gebruiker_id)

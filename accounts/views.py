@@ -44,7 +44,7 @@ from accounts.services import (
     herstelaanvraag_toegestaan,
     inlogpoging_geslaagd,
     inlogpoging_reserveer,
-    reservecodes_create,
+    reservecodes_vernieuwen,
     totp_device_bevestig,
     totp_device_voor_koppelen,
     tweede_factor_verify,
@@ -198,6 +198,28 @@ def koppelen(request: HttpRequest) -> HttpResponse:
     )
 
 
+def wachtwoord_opnieuw_klopt(request: HttpRequest, form: HuidigWachtwoordForm) -> bool:
+    """The current password asked again before a change to the second factor ("Nieuwe telefoon
+    koppelen", new backup codes): a session left open on someone's computer is not enough.
+    Counted in the login's lockout (checked before the hash); errors go onto the form."""
+    if not form.is_valid():
+        return False
+    user = request.user
+    sleutel = {
+        "organisatie": user.organisatie,
+        "gebruikersnaam": user.username,
+        "ip": client_ip(request),
+    }
+    if not inlogpoging_reserveer(**sleutel):
+        form.add_error(None, _("Te veel mislukte pogingen. Probeer het later opnieuw."))
+        return False
+    if not user.check_password(form.cleaned_data["wachtwoord"]):
+        form.add_error("wachtwoord", _("Dit wachtwoord klopt niet."))
+        return False
+    inlogpoging_geslaagd(**sleutel)
+    return True
+
+
 # How long the password asked on "Nieuwe telefoon koppelen" allows scanning and confirming.
 TELEFOON_KOPPELEN_SECONDEN = 10 * 60
 _TELEFOON_KOPPELEN_TOT = "telefoon_koppelen_tot"
@@ -215,18 +237,9 @@ def telefoon_koppelen(request: HttpRequest) -> HttpResponse:
     tot = request.session.get(_TELEFOON_KOPPELEN_TOT, 0)
     if not (isinstance(tot, int | float) and time.time() < tot):
         form = HuidigWachtwoordForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            ip = client_ip(request)
-            sleutel = {"organisatie": user.organisatie, "gebruikersnaam": user.username, "ip": ip}
-            # The login's lockout counts these attempts too (checked before the hash).
-            if not inlogpoging_reserveer(**sleutel):
-                form.add_error(None, _("Te veel mislukte pogingen. Probeer het later opnieuw."))
-            elif not user.check_password(form.cleaned_data["wachtwoord"]):
-                form.add_error("wachtwoord", _("Dit wachtwoord klopt niet."))
-            else:
-                inlogpoging_geslaagd(**sleutel)
-                request.session[_TELEFOON_KOPPELEN_TOT] = time.time() + TELEFOON_KOPPELEN_SECONDEN
-                return redirect("telefoon_koppelen")
+        if request.method == "POST" and wachtwoord_opnieuw_klopt(request, form):
+            request.session[_TELEFOON_KOPPELEN_TOT] = time.time() + TELEFOON_KOPPELEN_SECONDEN
+            return redirect("telefoon_koppelen")
         return render(request, "accounts/telefoon.html", {"wachtwoord_form": form})
 
     device = totp_device_voor_koppelen(gebruiker=user)
@@ -257,12 +270,15 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("wachtwoord")
 @csrf_protect
 @never_cache
 def reservecodes(request: HttpRequest) -> HttpResponse:
-    """Make ten new backup codes (the old ones stop working); they are shown this once."""
-    if request.method == "POST":
-        codes = reservecodes_create(gebruiker=request.user, ip=client_ip(request))
+    """Make ten new backup codes (the old ones stop working) after the current password again;
+    they are shown this once, the security log records it and the user gets a mail."""
+    form = HuidigWachtwoordForm(request.POST or None)
+    if request.method == "POST" and wachtwoord_opnieuw_klopt(request, form):
+        codes = reservecodes_vernieuwen(gebruiker=request.user, ip=client_ip(request))
         return render(
             request,
             "accounts/reservecodes_nieuw.html",
@@ -271,7 +287,7 @@ def reservecodes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/reservecodes.html",
-        {"reservecodes_over": reservecodes_over(gebruiker=request.user)},
+        {"reservecodes_over": reservecodes_over(gebruiker=request.user), "form": form},
     )
 
 

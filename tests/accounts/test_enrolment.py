@@ -108,8 +108,10 @@ def test_backup_code_logs_in_once(client, world):
 
 
 def test_backup_codes_can_be_regenerated_and_old_ones_stop_working(client, world):
+    from tests.factories import TEST_PASSWORD
+
     _secret, old = enrol(client, world.coordinator_a)
-    response = client.post(reverse("reservecodes"))
+    response = client.post(reverse("reservecodes"), {"wachtwoord": TEST_PASSWORD})
     new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
     assert Beveiligingsgebeurtenis.objects.filter(
@@ -180,3 +182,73 @@ def test_user_links_a_new_phone_from_mijn_account(client, world):
     oude_telefoon = Client()
     post_login(oude_telefoon, user, code=oude_code)
     assert oude_telefoon.get(reverse("start")).status_code != 200
+
+
+def test_new_backup_codes_ask_the_password_again_and_mail_the_user(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Like "Nieuwe telefoon koppelen": a session left open is not enough to make new codes.
+    Made: logged in the security log, and the user gets a mail without codes or pupil data."""
+    from tests.factories import TEST_PASSWORD
+
+    user = world.coordinator_a
+    login(client, user)
+    url = reverse("reservecodes")
+    oud = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+    oud = set(oud)
+    assert "Uw huidige wachtwoord" in client.get(url).content.decode()
+
+    # Without the password, or with a wrong one: nothing changes, nothing mailed or logged.
+    for data in ({}, {"wachtwoord": "verkeerd"}):
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert not re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+    assert "Dit wachtwoord klopt niet." in response.content.decode()
+    assert set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == oud
+    assert not Beveiligingsgebeurtenis.objects.filter(
+        gebeurtenis=Gebeurtenis.RESERVECODES_VERNIEUWD
+    ).exists()
+    assert mailoutbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"wachtwoord": TEST_PASSWORD})
+    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
+    assert len(codes) == 10
+    assert (
+        Beveiligingsgebeurtenis.objects.filter(
+            gebeurtenis=Gebeurtenis.RESERVECODES_VERNIEUWD, gebruiker=user
+        ).count()
+        == 1
+    )
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == [user.email]
+    assert mail.subject == "Kindkans: nieuwe reservecodes gemaakt"
+    assert "nieuwe reservecodes gemaakt" in mail.body and user.username in mail.body
+    assert "/account/" in mail.body
+    for code in codes:
+        assert code not in mail.body
+    leerling = world.hv_a_ingediend.leerling
+    assert leerling.achternaam not in mail.body and leerling.roepnaam not in mail.body
+
+
+def test_wrong_passwords_for_new_backup_codes_count_in_the_lockout(client, world, settings):
+    """Guessing the password on "Mijn account" locks out like the login does, and the lockout
+    also stops the login itself."""
+    from tests.factories import TEST_PASSWORD
+
+    user = world.coordinator_a
+    login(client, user)
+    url = reverse("reservecodes")
+    for _ in range(settings.LOGIN_LOCKOUT_ATTEMPTS):
+        assert (
+            "Dit wachtwoord klopt niet."
+            in client.post(url, {"wachtwoord": "verkeerd"}).content.decode()
+        )
+    geblokkeerd = client.post(url, {"wachtwoord": TEST_PASSWORD}).content.decode()
+    assert "Te veel mislukte pogingen" in geblokkeerd
+    assert "<li><code>" not in geblokkeerd
+    from django.test import Client
+
+    anders = Client()
+    assert "Te veel mislukte pogingen" in post_login(anders, user).content.decode()
