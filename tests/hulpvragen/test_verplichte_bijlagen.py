@@ -170,7 +170,7 @@ def test_the_upload_page_lists_what_this_hulpvraag_still_needs(
 
 # --- Migration for organisations loaded before ----------------------------------------------
 
-migratie = importlib.import_module("hulpvragen.migrations.0007_indienen_verplichte_bijlagen")
+migratie = importlib.import_module("hulpvragen.migrations.0008_indienen_verplichte_bijlagen")
 
 
 def zonder_controle(proces):

@@ -101,6 +101,6 @@ def terug(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("hulpvragen", "0006_fa_afgegeven_eindstatus")]
+    dependencies = [("hulpvragen", "0007_status_vereist")]
 
     operations = [migrations.RunPython(vooruit, terug)]
