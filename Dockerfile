@@ -7,8 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    KINDKANS_VAR_DIR=/app/var \
-    GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --workers 3 --timeout 60 --access-logfile -"
+    KINDKANS_VAR_DIR=/app/var
 
 WORKDIR /app
 
@@ -21,8 +20,10 @@ RUN apt-get update \
 
 # The unprivileged user everything runs as; its own writable home (LibreOffice and fontconfig
 # keep caches there).
-RUN groupadd --system kindkans \
-    && useradd --system --gid kindkans --create-home --home-dir /home/kindkans \
+# Fixed ids: the proxy service in docker-compose.yml runs nginx in this group (gid 10001) to read
+# the attachment volume for X-Accel-Redirect.
+RUN groupadd --system --gid 10001 kindkans \
+    && useradd --system --uid 10001 --gid kindkans --create-home --home-dir /home/kindkans \
        --shell /usr/sbin/nologin kindkans
 
 # Dependencies first (the hash-pinned runtime lock, `make lock`), so a code change does not
@@ -45,4 +46,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/gezond/', timeout=4).status == 200 else 1)"]
 
-CMD ["gunicorn", "kindkans.wsgi:application"]
+# Workers, timeouts, max_requests, forwarded_allow_ips: deploy/gunicorn.conf.py.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "kindkans.wsgi:application"]

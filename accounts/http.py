@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind TRUSTED_PROXY_HOPS proxies the address the outermost trusted
-    proxy saw, counted from the right of X-Forwarded-For (the left part is client-controlled)."""
+    proxy saw, counted from the right of X-Forwarded-For (the left part is client-controlled).
+    X-Forwarded-For is there only when the request came from a proxy in TRUSTED_PROXY_IPS:
+    kindkans.proxy.TrustedProxyMiddleware drops it from anyone else."""
     hops = settings.TRUSTED_PROXY_HOPS
     if hops > 0:
         forwarded = [

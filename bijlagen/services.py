@@ -346,9 +346,10 @@ def bijlage_soort_change(*, bijlage: Bijlage, documentsoort: str, door: User) ->
     return bijlage
 
 
-def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:
-    """Record the access, then open the stored file for streaming. Callers check
-    `bijlage.downloadbaar` first (a file waiting for its scan or in quarantine never leaves)."""
+def bijlage_download_record(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> None:
+    """Record a download before the file leaves (streamed, handed to nginx, or a presigned S3
+    URL: bijlagen.views.bijlage_download). Callers check `bijlage.downloadbaar` first (a file
+    waiting for its scan or in quarantine never leaves)."""
     if not bijlage.downloadbaar:
         raise ValueError("Deze bijlage is (nog) niet te downloaden.")
     BijlageInzage.objects.create(
@@ -363,6 +364,11 @@ def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | N
         details=f"bijlage {bijlage.pk} gedownload",
         ip_adres=ip_adres,
     )
+
+
+def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:
+    """Record the access, then open the stored file for streaming."""
+    bijlage_download_record(bijlage=bijlage, door=door, ip_adres=ip_adres)
     return default_storage.open(bijlage.sleutel, "rb")
 
 

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from storages.backends.s3 import S3Storage
 
 from accounts.http import client_ip
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.forms import VOORSTEL, DocumentsoortForm, UploadForm, documentsoorten_bepalen
 from bijlagen.models import Documentsoort
-from bijlagen.names import DOCUMENTSOORT_TREFWOORDEN
+from bijlagen.names import DOCUMENTSOORT_TREFWOORDEN, extensie_van
 from bijlagen.selectors import (
     bijlage_concepten_for,
     bijlage_get_in,
@@ -31,6 +37,7 @@ from bijlagen.services import (
     bestanden_check,
     bijlage_concepten_soort_bewaren,
     bijlage_concepten_store,
+    bijlage_download_record,
     bijlage_open_for_download,
     bijlage_remove,
     bijlage_soort_change,
@@ -142,12 +149,44 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
             {"hulpvraag": hulpvraag, "bijlage": bijlage},
             status=409,
         )
-    bestand = bijlage_open_for_download(
-        bijlage=bijlage, door=request.user, ip_adres=client_ip(request)
-    )
-    response = FileResponse(
-        bestand, as_attachment=True, filename=bijlage.naam, content_type=bijlage.content_type
-    )
+    if isinstance(default_storage, S3Storage):
+        # Off the workers: the browser fetches the object from S3 with a URL valid for a
+        # minute, made after the record. The URL names the file by its number, not its own
+        # name: a query string ends up in the storage provider's logs, and names of bijlagen
+        # carry pupils' names.
+        bijlage_download_record(bijlage=bijlage, door=request.user, ip_adres=client_ip(request))
+        extensie = extensie_van(bijlage.naam)
+        url = default_storage.url(
+            bijlage.sleutel,
+            parameters={
+                "ResponseContentDisposition": content_disposition_header(
+                    True, f"bijlage-{bijlage.pk}{extensie}"
+                ),
+                "ResponseContentType": bijlage.content_type,
+            },
+            expire=settings.BIJLAGEN_DOWNLOAD_URL_SECONDEN,
+        )
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    if settings.DOWNLOADS_X_ACCEL_PREFIX:
+        # Off the workers: nginx sends the file from its internal location
+        # (deploy/nginx/kindkans.conf.template) and keeps these headers.
+        bijlage_download_record(bijlage=bijlage, door=request.user, ip_adres=client_ip(request))
+        response = HttpResponse(content_type=bijlage.content_type)
+        response["X-Accel-Redirect"] = (
+            settings.DOWNLOADS_X_ACCEL_PREFIX.rstrip("/") + "/" + (quote(bijlage.sleutel))
+        )
+        response["Content-Disposition"] = content_disposition_header(True, bijlage.naam)
+    else:
+        # The development server: the application streams the file itself.
+        bestand = bijlage_open_for_download(
+            bijlage=bijlage, door=request.user, ip_adres=client_ip(request)
+        )
+        response = FileResponse(
+            bestand, as_attachment=True, filename=bijlage.naam, content_type=bijlage.content_type
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     # Should a browser render it anyway, it may run nothing and load nothing.

@@ -8,4 +8,5 @@ class KindkansConfig(AppConfig):
     verbose_name = "Kindkans"
 
     def ready(self) -> None:
-        from kindkans import checks  # noqa: F401 - registers the checks
+        # Importing registers the checks (kindkans/checks.py, and the proxy settings' check).
+        from kindkans import checks, proxy  # noqa: F401

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Forwarded headers from anyone but the trusted proxy are dropped before anything reads them.
+    "kindkans.proxy.TrustedProxyMiddleware",
     # First: answers /gezond/ before the HTTPS redirect and the host check (kindkans/health.py).
     "kindkans.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -148,6 +150,10 @@ LOGIN_LOCKOUT_ATTEMPTS = env_int("LOGIN_LOCKOUT_ATTEMPTS", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0 = use REMOTE_ADDR).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+# The proxies' own addresses (or networks, CIDR). X-Forwarded-For and X-Forwarded-Proto count
+# only on a request that comes from one of them; from anyone else they are dropped
+# (kindkans.proxy). gunicorn's forwarded_allow_ips reads the same variable.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", ["127.0.0.1", "::1"])
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 
 # --- Sessions and security headers ---------------------------------------------------------------
@@ -184,10 +190,18 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# How attachments leave, after the download view's access check and audit record: on S3 a
+# presigned URL valid this many seconds; on local disk, with nginx in front, an X-Accel-Redirect
+# to this internal location (deploy/nginx/kindkans.conf.template). Empty: the application
+# streams the file itself (development server, no nginx).
+BIJLAGEN_DOWNLOAD_URL_SECONDEN = 60
+DOWNLOADS_X_ACCEL_PREFIX = env_str("DOWNLOADS_X_ACCEL_PREFIX", "")
 S3_BUCKET = env_str("S3_BUCKET")
 # The folder for attachments on local disk, as set in the environment (None: not chosen, the
 # default under VAR_DIR; `check --deploy` refuses that in production: kindkans/checks.py).
 BIJLAGEN_DIR = env_str("BIJLAGEN_DIR") or None
+# Server-side encryption of every object: SSE-S3 (AES256) unless a KMS key is named.
+S3_KMS_KEY_ID = env_str("S3_KMS_KEY_ID") or None
 if S3_BUCKET:
     _bijlagen_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -201,7 +215,16 @@ if S3_BUCKET:
             "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": BIJLAGEN_DOWNLOAD_URL_SECONDEN,
+            # Presigned URLs with Signature Version 4 (X-Amz-Expires); v2 is deprecated.
+            "signature_version": "s3v4",
+            # A new upload never replaces an object: a taken key gets a suffix.
             "file_overwrite": False,
+            "object_parameters": (
+                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": S3_KMS_KEY_ID}
+                if S3_KMS_KEY_ID
+                else {"ServerSideEncryption": "AES256"}
+            ),
         },
     }
 else:
@@ -212,8 +235,10 @@ else:
         "OPTIONS": {
             "location": BIJLAGEN_DIR or str(VAR_DIR / "bijlagen"),
             "base_url": "/nooit-publiek/",
-            "directory_permissions_mode": 0o700,
-            "file_permissions_mode": 0o600,
+            # Behind nginx with X-Accel-Redirect, nginx (a member of the application's group)
+            # reads the files; otherwise only the application's user.
+            "directory_permissions_mode": 0o750 if DOWNLOADS_X_ACCEL_PREFIX else 0o700,
+            "file_permissions_mode": 0o640 if DOWNLOADS_X_ACCEL_PREFIX else 0o600,
         },
     }
 STORAGES = {

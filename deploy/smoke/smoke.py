@@ -42,6 +42,18 @@ from email import message_from_bytes
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+NGINX_TEMPLATE = "deploy/nginx/kindkans.conf.template"
+GUNICORN_CONFIG = "deploy/gunicorn.conf.py"
+#: The topology this smoke starts, by the service names of docker-compose.yml: what each runs.
+#: tests/kindkans/test_deploy_files.py checks the compose file against it.
+TOPOLOGIE = {
+    "proxy": "nginx",
+    "web": f"gunicorn -c {GUNICORN_CONFIG} kindkans.wsgi:application",
+    "worker": "celery -A kindkans worker",
+    "beat": "celery -A kindkans beat",
+    "postgres": "postgres",
+    "redis": "redis",
+}
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("SMOKE_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -219,7 +231,7 @@ def self_signed_certificate(tmp: Path) -> tuple[Path, Path]:
 def render_template(values: dict[str, str]) -> str:
     """deploy/nginx/kindkans.conf.template with ${KINDKANS_*} filled in, as envsubst does in
     the nginx image; nginx's own $variables stay."""
-    text = (ROOT / "deploy" / "nginx" / "kindkans.conf.template").read_text()
+    text = (ROOT / NGINX_TEMPLATE).read_text()
 
     def vervang(match: re.Match) -> str:
         return values[match.group(1)]
@@ -454,12 +466,7 @@ def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
 def start_web(omgeving: Omgeving, naam: str, env: dict[str, str], port: int) -> Proces:
     return omgeving.start(
         naam,
-        [
-            str(BIN / "gunicorn"),
-            "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
-            "kindkans.wsgi:application",
-        ],
+        [str(BIN / "python"), "-m", *TOPOLOGIE["web"].split()],
         {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "3"},
     )
 

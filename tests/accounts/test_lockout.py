@@ -100,6 +100,7 @@ def test_lockout_ends_after_the_period(client, world):
 
 def test_address_behind_trusted_proxy_is_taken_from_forwarded_for(client, world, settings):
     settings.TRUSTED_PROXY_HOPS = 1
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.0/8"]
     user = world.coordinator_a
     for _ in range(3):
         post_login(

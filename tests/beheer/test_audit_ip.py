@@ -49,6 +49,7 @@ def test_screens_record_the_address(client, world):
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_recorded(client, world, settings):
     settings.TRUSTED_PROXY_HOPS = 1
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.0/8"]
     login(client, world.loket)
     voor = laatste_id()
     client.get(

@@ -4,6 +4,7 @@ settings accept in production (`check --deploy`) and that docs/configuration.md 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -27,9 +28,18 @@ def settings_variables() -> set[str]:
     return set(re.findall(r'env_(?:str|bool|int|list)\(\s*"([A-Z0-9_]+)"', source))
 
 
-def test_compose_has_the_five_services_each_with_a_healthcheck(compose):
+def smoke_module():
+    """deploy/smoke/smoke.py (not a package; importing it starts nothing)."""
+    spec = importlib.util.spec_from_file_location("smoke", ROOT / "deploy" / "smoke" / "smoke.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("smoke", module)  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_compose_has_the_six_services_each_with_a_healthcheck(compose):
     services = compose["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"proxy", "web", "worker", "beat", "postgres", "redis"}
     for name, service in services.items():
         check = service.get("healthcheck")
         assert check and check["test"], f"{name} has no healthcheck"
@@ -51,7 +61,9 @@ def test_app_services_share_the_image_and_wait_for_healthy_backends(compose):
         assert env["SECRET_KEY"].startswith("${SECRET_KEY:?"), "SECRET_KEY must be required"
         assert "@postgres:5432/" in env["DATABASE_URL"]
         assert env["REDIS_URL"] == "redis://redis:6379/0"
-    assert "gunicorn kindkans.wsgi:application" in " ".join(services["web"]["command"])
+    assert "gunicorn -c deploy/gunicorn.conf.py kindkans.wsgi:application" in " ".join(
+        services["web"]["command"]
+    )
     assert "migrate" in " ".join(services["web"]["command"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "kindkans", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "kindkans", "beat"]
@@ -59,6 +71,52 @@ def test_app_services_share_the_image_and_wait_for_healthy_backends(compose):
     # Attachments survive a container rebuild and are shared by web and worker.
     assert "bijlagen:/app/var/bijlagen" in services["web"]["volumes"]
     assert "bijlagen:/app/var/bijlagen" in services["worker"]["volumes"]
+
+
+def test_compose_services_are_the_smokes_topology(compose):
+    """The production smoke starts as processes what compose starts as containers: the same
+    services running the same commands, the same nginx template and gunicorn configuration."""
+    smoke = smoke_module()
+    services = compose["services"]
+    assert set(services) == set(smoke.TOPOLOGIE)
+    for name in ("web", "worker", "beat"):
+        assert smoke.TOPOLOGIE[name] in " ".join(services[name]["command"]), name
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["redis"]["image"].startswith("redis:")
+    proxy = services["proxy"]
+    assert "nginx" in proxy["image"]
+    template = f"./{smoke.NGINX_TEMPLATE}:/etc/nginx/templates/default.conf.template:ro"
+    assert template in proxy["volumes"]
+    # Every variable of the template is given, and no other.
+    used = set(re.findall(r"\$\{(KINDKANS_[A-Z_]+)\}", (ROOT / smoke.NGINX_TEMPLATE).read_text()))
+    assert set(proxy["environment"]) == used
+    assert proxy["environment"]["KINDKANS_UPSTREAM"] == "web:8000"
+    # The proxy reads the attachment volume (X-Accel-Redirect) where the application writes it.
+    assert f"bijlagen:{proxy['environment']['KINDKANS_BIJLAGEN_DIR']}:ro" in proxy["volumes"]
+    assert services["web"]["environment"]["DOWNLOADS_X_ACCEL_PREFIX"] == "/_bijlagen/"
+    assert "location /_bijlagen/ {" in (ROOT / smoke.NGINX_TEMPLATE).read_text()
+
+
+def test_only_the_proxy_is_published_and_only_it_is_trusted(compose):
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["ports"] == ["${HTTPS_PORT:-443}:8443"]
+    assert services["web"]["expose"] == ["8000"]
+    proxy_ip = services["proxy"]["networks"]["kindkans"]["ipv4_address"]
+    subnet = compose["networks"]["kindkans"]["ipam"]["config"][0]["subnet"]
+    import ipaddress
+
+    assert ipaddress.ip_address(proxy_ip) in ipaddress.ip_network(subnet)
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert env["BEHIND_TLS_PROXY"] == "true"
+        assert env["TRUSTED_PROXY_HOPS"] == "1"
+        assert env["TRUSTED_PROXY_IPS"] == proxy_ip
+    # nginx runs unprivileged, in the image's kindkans group (to read files of mode 0640).
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "--gid 10001 kindkans" in dockerfile
+    assert services["proxy"]["user"] == "101:10001"
 
 
 def test_compose_passes_only_variables_the_settings_read(compose):
@@ -167,7 +225,10 @@ def test_the_image_runs_as_an_unprivileged_user():
     assert "CMD" in commands, "the server starts as the unprivileged user"
     collect = next(i for i, (w, a) in enumerate(instructions) if "collectstatic" in a)
     assert collect > last_user_at, "static files are collected as the unprivileged user"
-    assert instructions[-1] == ("CMD", '["gunicorn", "kindkans.wsgi:application"]')
+    assert instructions[-1] == (
+        "CMD",
+        '["gunicorn", "-c", "deploy/gunicorn.conf.py", "kindkans.wsgi:application"]',
+    )
     assert any(word == "HEALTHCHECK" for word, _ in instructions)
 
 
@@ -219,7 +280,7 @@ def test_compose_environment_passes_check_deploy(compose, tmp_path):
             name, op, rest = match.group(1), match.group(2), match.group(3)
             if name == "SECRET_KEY":
                 return "compose-test-" + "Zq8!x7@Lm#4vR2$kN9&wT5^bH3*yF6(" + "s" * 20
-            if name == "ALLOWED_HOSTS":
+            if name in ("ALLOWED_HOSTS", "SERVER_NAME"):
                 return "kindkans.example.nl"
             if name == "POSTGRES_PASSWORD":
                 return "geheim"

@@ -148,3 +148,36 @@ def test_file_mail_backend_writes_one_file_per_message(settings, tmp_path):
     files = sorted(tmp_path.iterdir())
     assert len(files) == 3
     assert {f.read_text().count("Subject:") for f in files} == {1}
+
+
+@pytest.mark.parametrize(
+    "kms, expected",
+    [
+        ("", {"ServerSideEncryption": "AES256"}),
+        (
+            "arn:aws:kms:eu-west-1:1:key/k",
+            {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "arn:aws:kms:eu-west-1:1:key/k"},
+        ),
+    ],
+    ids=["sse-s3", "sse-kms"],
+)
+def test_s3_objects_are_encrypted_private_and_never_overwritten(tmp_path, kms, expected):
+    import json
+
+    env = {**PRODUCTION_FULL, "KINDKANS_VAR_DIR": str(tmp_path), "S3_KMS_KEY_ID": kms}
+    result = run_manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = storage["OPTIONS"]
+    assert options["object_parameters"] == expected
+    assert options["default_acl"] == "private"
+    assert options["file_overwrite"] is False
+    assert options["querystring_auth"] is True
+    assert 0 < options["querystring_expire"] <= 60
