@@ -173,6 +173,8 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form in Dutch with a reference, like the other error pages (kindkans/errors.py).
+CSRF_FAILURE_VIEW = "kindkans.errors.csrf_failure"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -368,6 +370,10 @@ CELERY_BEAT_SCHEDULE["besluiten-tlv-verlenging-herinneren"] = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The reference shown on an error page is appended to that error's log line(s).
+    "filters": {"error_reference": {"()": "kindkans.errors.ErrorReferenceFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["error_reference"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

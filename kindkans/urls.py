@@ -20,3 +20,9 @@ urlpatterns = [
     path("loket/", include("loket.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+# Dutch error pages with a reference the user can quote (kindkans/errors.py).
+handler400 = "kindkans.errors.bad_request"
+handler403 = "kindkans.errors.permission_denied"
+handler404 = "kindkans.errors.page_not_found"
+handler500 = "kindkans.errors.server_error"
