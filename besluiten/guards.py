@@ -22,6 +22,7 @@ def _besluit_url(hulpvraag) -> str:
     "tlv_vastgelegd",
     label=_("TLV vastgelegd (soort, bekostigingscategorie, periode, besluitdatum) met brief"),
     actie=(_("TLV vastleggen"), _besluit_url),
+    pagina=(_("Deskundigen en besluit"), _besluit_url),
 )
 def tlv_vastgelegd(ctx: GuardContext) -> list[str]:
     if Toelaatbaarheidsverklaring.objects.filter(hulpvraag_id=ctx.hulpvraag.pk).exists():
@@ -55,6 +56,7 @@ def tlv_pro_vastgelegd(ctx: GuardContext) -> list[str]:
     "afwijzing_vastgelegd",
     label=_("Afwijzing vastgelegd met motivering en brief"),
     actie=(_("Afwijzing vastleggen"), _besluit_url),
+    pagina=(_("Besluit"), _besluit_url),
 )
 def afwijzing_vastgelegd(ctx: GuardContext) -> list[str]:
     if Afwijzing.objects.filter(hulpvraag_id=ctx.hulpvraag.pk).exists():
@@ -72,6 +74,7 @@ def afwijzing_vastgelegd(ctx: GuardContext) -> list[str]:
     "fa_vastgelegd",
     label=_("Financieel arrangement vastgelegd (bedrag, periode, evaluatiedatum) met brief"),
     actie=(_("Arrangement vastleggen"), _besluit_url),
+    pagina=(_("Besluit"), _besluit_url),
 )
 def fa_vastgelegd(ctx: GuardContext) -> list[str]:
     if FinancieelArrangement.objects.filter(hulpvraag_id=ctx.hulpvraag.pk).exists():

@@ -55,13 +55,21 @@ class Guard:
     # Where the user goes to make the check pass (label, function hulpvraag -> URL), e.g. the
     # besluit form for "tlv_vastgelegd"; Status wijzigen shows it next to what is missing.
     actie: tuple[str, Callable] | None = None
+    # The page where the step guarded by this check is taken (label, function hulpvraag -> URL),
+    # e.g. the Besluit page for "tlv_vastgelegd": the Hulpvraag tab offers it next to Status
+    # wijzigen to the party of a transition naming the check, whatever the current status.
+    pagina: tuple[str, Callable] | None = None
 
 
 _REGISTRY: dict[str, Guard] = {}
 
 
 def register_guard(
-    name: str, *, label: str, actie: tuple[str, Callable] | None = None
+    name: str,
+    *,
+    label: str,
+    actie: tuple[str, Callable] | None = None,
+    pagina: tuple[str, Callable] | None = None,
 ) -> Callable[[Check], Check]:
     """Decorator: register `check` under `name`. Registering a name twice is a programming error
     (two apps would silently shadow each other)."""
@@ -70,7 +78,7 @@ def register_guard(
         existing = _REGISTRY.get(name)
         if existing is not None and existing.check is not check:
             raise ValueError(f"Controle {name!r} is al geregistreerd.")
-        _REGISTRY[name] = Guard(name=name, label=label, check=check, actie=actie)
+        _REGISTRY[name] = Guard(name=name, label=label, check=check, actie=actie, pagina=pagina)
         return check
 
     return decorator
@@ -94,6 +102,17 @@ def guard_acties(names: list[str], hulpvraag: Hulpvraag) -> list[tuple[str, str]
             label, url = guard.actie
             acties.append((str(label), url(hulpvraag)))
     return acties
+
+
+def guard_paginas(names: list[str], hulpvraag: Hulpvraag) -> list[tuple[str, str]]:
+    """(label, url) of the pages of these checks' steps (Guard.pagina), once per URL, in order."""
+    paginas: dict[str, str] = {}
+    for name in names:
+        guard = _REGISTRY.get(name)
+        if guard is not None and guard.pagina is not None:
+            label, url = guard.pagina
+            paginas.setdefault(url(hulpvraag), str(label))
+    return [(label, url) for url, label in paginas.items()]
 
 
 def guards_missing(names: list[str], ctx: GuardContext) -> list[str]:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from hulpvragen.guards import guard_paginas
 from hulpvragen.models import Overgang, Trigger
 from hulpvragen.selectors import actor_for
 
@@ -24,3 +25,21 @@ def status_kan_wijzigen(hulpvraag, user) -> bool:
         status.vervolg_toegestaan
         and Overgang.objects.filter(van=status, trigger=Trigger.HANDMATIG, door=actor).exists()
     )
+
+
+@register.simple_tag
+def status_paginas(hulpvraag, user) -> list[tuple[str, str]]:
+    """(label, url) of the pages where this user's party takes a step of the hulpvraag's process
+    (a check with a page, e.g. the loket's "Besluit"), offered next to Status wijzigen. One
+    query; none for a user who takes no transitions."""
+    actor = actor_for(user)
+    if actor is None:
+        return []
+    namen = [
+        naam
+        for controles in Overgang.objects.filter(
+            proces_id=hulpvraag.proces_id, door=actor, trigger=Trigger.HANDMATIG
+        ).values_list("controles", flat=True)
+        for naam in controles
+    ]
+    return guard_paginas(namen, hulpvraag)

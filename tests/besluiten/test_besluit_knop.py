@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from hulpvragen.models import HulpvraagType
 from tests.besluiten.conftest import hulpvraag_in
+from tests.factories import SchoolgegevensFactory, make_hulpvraag, school_voor_type
 from tests.helpers import login
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,15 @@ def test_loket_finds_the_besluit_button_on_the_hulpvraag_tab(client, world, type
     ],
 )
 def test_no_button_without_a_decision_step(client, world, type_, status):
-    hulpvraag = hulpvraag_in(world, status, type_)
+    school = school_voor_type(type_, school=world.school_a, gebruiker=world.coordinator_a)
+    sg = SchoolgegevensFactory(
+        school=school,
+        aanvrager=world.coordinator_a,
+        **({"leerjaar": None, "groep": 8} if school.sector == "PO" else {}),
+    )
+    hulpvraag = make_hulpvraag(
+        schoolgegevens=sg, door=world.coordinator_a, type=type_, status=status
+    )
     login(client, world.loket)
     assert reverse("besluiten:besluit", args=[hulpvraag.pk]) not in detail(client, hulpvraag)
 
