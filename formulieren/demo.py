@@ -3,7 +3,10 @@ same form the school uses (so demo data can never be something the page would re
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from accounts.models import User
 from formulieren.definities import vragen
@@ -70,7 +73,6 @@ VOORBEELD: dict[str, Any] = {
     "alleen_reserveren": "nee",
     "vraagstelling": "Welk onderwijsniveau en welke ondersteuning passen na groep 8?",
     "twijfel_niveau": "nee",
-    "voorkeursdatum": "2026-03-12",
 }
 
 # Where one form needs a different example: a schakelvoorziening is a placement of weeks.
@@ -90,7 +92,12 @@ _PER_TYPE: dict[str, Any] = {
 def formulier_demo_antwoorden(*, formulier: Formulier, ondertekenaar_id: int | None) -> dict:
     """Validated answers for every typed question (raises ValueError when invalid)."""
     data: dict[str, Any] = {}
-    voorbeeld = {**VOORBEELD, **VOORBEELD_PER_FORMULIER.get(formulier.definitie.sleutel, {})}
+    voorbeeld = {
+        **VOORBEELD,
+        # a preferred meeting date may not have passed: four weeks from today
+        "voorkeursdatum": (timezone.localdate() + dt.timedelta(weeks=4)).isoformat(),
+        **VOORBEELD_PER_FORMULIER.get(formulier.definitie.sleutel, {}),
+    }
     for _sectie, vraag in vragen(formulier.definitie.inhoud):
         if vraag.get("bron"):
             continue

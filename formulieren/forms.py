@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from formulieren.definities import is_verplicht, vragen
@@ -91,11 +92,13 @@ class FormulierForm(forms.Form):
         inhoud: Mapping,
         context: Mapping[str, Any],
         ondertekenaars: Mapping[str, str],
+        opgeslagen: Mapping[str, Any] | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.inhoud = inhoud
         self.context = context
+        self.opgeslagen = opgeslagen or {}
         self._vragen = [(s, v) for s, v in vragen(inhoud) if not v.get("bron")]
         for _sectie, vraag in self._vragen:
             veld = _veld(vraag, ondertekenaars)
@@ -116,6 +119,17 @@ class FormulierForm(forms.Form):
             leeg = data.get(sleutel) in (None, "", [])
             if leeg and is_verplicht(sectie, vraag, antwoorden, self.context):
                 self.add_error(sleutel, _("Dit veld is verplicht."))
+            elif (
+                vraag.get("niet_in_verleden")
+                and not leeg
+                and data[sleutel] < timezone.localdate()
+                and _json(data[sleutel]) != self.opgeslagen.get(sleutel)
+            ):
+                # A date saved earlier stays as it was; a newly typed one may not have passed.
+                self.add_error(
+                    sleutel,
+                    _("Deze datum ligt in het verleden; kies vandaag of een latere datum."),
+                )
             elif vraag.get("na") and not leeg:
                 eerder = data.get(vraag["na"])
                 if isinstance(eerder, dt.date) and data[sleutel] <= eerder:

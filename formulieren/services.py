@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
-from formulieren.definities import definitie_fouten, shipped_definities
+from formulieren.definities import definitie_fouten, shipped_definities, vragen
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.selectors import (
     formulier_aangewezen_ondertekenaar_id,
@@ -22,7 +22,11 @@ from formulieren.selectors import (
     formulieren_visible_to,
 )
 from hulpvragen.models import Hulpvraag
+from hulpvragen.signals import reservering_gewijzigd
 from organisaties.models import Organisatie
+
+# The BAG form's question "Wilt u nu alleen een datum voor een BAG-overleg reserveren?"
+RESERVEREN_VRAAG = "alleen_reserveren"
 
 
 class VerouderdFormulier(Exception):
@@ -206,7 +210,29 @@ def formulier_save(
             % {"datum": timezone.localtime(nu).strftime("%d-%m-%Y %H:%M"), "naam": user},
         )
     formulier.refresh_from_db()
+    _reservering_bijwerken(formulier=formulier, nu=nu)
     return formulier
+
+
+def _reservering_bijwerken(*, formulier: Formulier, nu) -> None:
+    """A form with the question "alleen een datum reserveren" (BAG) keeps the hulpvraag's
+    `alleen_datum_gereserveerd` in step with its saved answer. When a reservation becomes a
+    complete request (Opslaan with "nee" validates every question that is then required), the
+    moment is `aanvraag_compleet_op`: the decision clock starts there (loket.klok)."""
+    if not any(v["sleutel"] == RESERVEREN_VRAAG for _s, v in vragen(formulier.definitie.inhoud)):
+        return
+    reservering = formulier.antwoorden.get(RESERVEREN_VRAAG) == "ja"
+    hulpvraag = Hulpvraag.objects.only("pk", "alleen_datum_gereserveerd").get(
+        pk=formulier.hulpvraag_id
+    )
+    if hulpvraag.alleen_datum_gereserveerd == reservering:
+        return
+    velden = {"alleen_datum_gereserveerd": reservering}
+    if not reservering:
+        velden["aanvraag_compleet_op"] = nu
+    Hulpvraag.objects.filter(pk=hulpvraag.pk).update(**velden)
+    hulpvraag = Hulpvraag.objects.get(pk=hulpvraag.pk)
+    reservering_gewijzigd.send(sender=Hulpvraag, hulpvraag=hulpvraag)
 
 
 def totp_code_verify(user: User, code: str) -> bool:

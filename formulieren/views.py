@@ -144,6 +144,7 @@ def formulier_bewerken(request, pk: int):
         "inhoud": formulier.definitie.inhoud,
         "context": formulier_context(hulpvraag=hulpvraag),
         "ondertekenaars": ondertekenaars,
+        "opgeslagen": formulier.antwoorden,
     }
     revisie = formulier.revisie
     bron = formulier.concept if formulier.concept is not None else formulier.antwoorden

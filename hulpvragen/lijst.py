@@ -57,6 +57,13 @@ class Kolom:
     sorteer: Any = None
 
 
+def _status(h: Hulpvraag) -> str:
+    """The status, and for a BAG that only reserves a date (manual, BAG step 4) those words."""
+    if h.alleen_datum_gereserveerd:
+        return f"{h.status.naam} — {_('Alleen datum gereserveerd')}"
+    return h.status.naam
+
+
 KOLOMMEN: dict[str, Kolom] = {
     k.key: k
     for k in [
@@ -69,7 +76,7 @@ KOLOMMEN: dict[str, Kolom] = {
             "leerling__geboortedatum",
         ),
         Kolom("type", _("Type"), lambda h: h.get_type_display(), "type"),
-        Kolom("status", _("Status"), lambda h: h.status.naam, "status__naam"),
+        Kolom("status", _("Status"), lambda h: _status(h), "status__naam"),
         Kolom(
             "school",
             _("School"),

@@ -295,6 +295,16 @@ class Hulpvraag(models.Model):
         db_index=True,
         help_text=_("Laatste wijziging; de lijst Hulpvragen sorteert hierop."),
     )
+    # The manual's BAG step 4: "Indien u alleen vast een datum voor een BAG overleg wil
+    # reserveren geeft u dat aan op het formulier". Kept in step with the saved form
+    # (hulpvraag_reservering_zetten); the decision clock does not run while it is set.
+    alleen_datum_gereserveerd = models.BooleanField(_("alleen datum gereserveerd"), default=False)
+    aanvraag_compleet_op = models.DateTimeField(
+        _("aanvraag compleet op"),
+        null=True,
+        blank=True,
+        help_text=_("Wanneer een datumreservering tot een volledige aanvraag is aangevuld."),
+    )
 
     class Meta:
         verbose_name = _("hulpvraag")

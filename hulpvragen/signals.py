@@ -3,8 +3,13 @@
 `status_gewijzigd` is sent by `hulpvragen.services._apply`, the one write of a status change,
 inside the change's transaction (kwargs `hulpvraag`, `wijziging`): a receiver's writes commit or
 roll back with the change. Receivers must not call the engine again.
+
+`reservering_gewijzigd` is sent by `hulpvragen.services.hulpvraag_reservering_zetten` when a
+hulpvraag becomes or stops being a date reservation only (kwarg `hulpvraag`), inside the
+transaction of the form's Opslaan: the decision clock starts when the request is completed.
 """
 
 from django.dispatch import Signal
 
 status_gewijzigd = Signal()
+reservering_gewijzigd = Signal()

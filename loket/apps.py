@@ -6,11 +6,15 @@ class LoketConfig(AppConfig):
     verbose_name = "Loket"
 
     def ready(self) -> None:
-        from hulpvragen.signals import status_gewijzigd
-        from loket.services import status_gewijzigd_ontvangen
+        from hulpvragen.signals import reservering_gewijzigd, status_gewijzigd
+        from loket.services import reservering_gewijzigd_ontvangen, status_gewijzigd_ontvangen
 
-        # The decision clock follows every status change, in the change's own transaction.
+        # The decision clock follows every status change, in the change's own transaction, and
+        # a BAG date reservation completed to a request.
         status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="loket_termijn")
+        reservering_gewijzigd.connect(
+            reservering_gewijzigd_ontvangen, dispatch_uid="loket_termijn_reservering"
+        )
 
         from accounts.models import Rol
         from hulpvragen.tabs import register

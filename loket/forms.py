@@ -88,6 +88,10 @@ class VerplaatsenForm(VergaderingForm):
     deelnemers = None
 
 
+# The words the loket reads wherever a BAG only reserves a date (manual, BAG step 4).
+RESERVERING_LABEL = _("Alleen datum gereserveerd")
+
+
 class AgendaForm(forms.Form):
     hulpvraag = forms.TypedChoiceField(coerce=int, label=_("Hulpvraag"))
 
@@ -97,7 +101,9 @@ class AgendaForm(forms.Form):
             (
                 h.pk,
                 f"{h.get_type_display()} {h.pk} — {h.leerling.naam} "
-                f"({h.schoolgegevens.school.naam}, {h.status.naam})",
+                f"({h.schoolgegevens.school.naam}, {h.status.naam}"
+                + (f"; {RESERVERING_LABEL}" if h.alleen_datum_gereserveerd else "")
+                + ")",
             )
             for h in kandidaten
         ]

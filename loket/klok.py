@@ -16,7 +16,9 @@ as beheer.kengetallen), so a beheerder's renamed or new statuses keep working:
   deskundigen are working on it.
 
 The clock starts at the first change into an *ingediend* status, pauses while the hulpvraag is
-*bij_school*, and stops at the first *besloten* or *ingetrokken*. Deadline = start + termijn +
+*bij_school*, and stops at the first *besloten* or *ingetrokken*. A BAG that only reserves a date
+(the manual's step 4) has no running clock; once the school completes the request the clock
+starts at that moment. Deadline = start + termijn +
 every closed pause; while paused the deadline moves with the pause (`deadline_op(nu)`).
 """
 
@@ -104,9 +106,17 @@ class Klok:
         return (nu - self.ingediend_op).days
 
 
-def klok_bereken(wijzigingen: Iterable[tuple[datetime, Fase]], *, termijn: timedelta) -> Klok:
+def klok_bereken(
+    wijzigingen: Iterable[tuple[datetime, Fase]],
+    *,
+    termijn: timedelta,
+    alleen_reservering: bool = False,
+    start_niet_voor: datetime | None = None,
+) -> Klok:
     """The clock after these changes (oldest first; each the moment and the phase of the status
-    it went to)."""
+    it went to). A hulpvraag that only reserves a date (BAG) has no running clock at all; one
+    completed after it was submitted starts its clock at `start_niet_voor` (the moment it was
+    completed), not at indienen."""
     fase = Fase.VOORLOPIG
     ingediend_op = pauze_sinds = gestopt_op = None
     gepauzeerd = timedelta(0)
@@ -125,6 +135,11 @@ def klok_bereken(wijzigingen: Iterable[tuple[datetime, Fase]], *, termijn: timed
             gestopt_op = op
         elif fase == Fase.BIJ_SCHOOL and pauze_sinds is None:
             pauze_sinds = op
+    if alleen_reservering:
+        ingediend_op = pauze_sinds = None
+        gepauzeerd = timedelta(0)
+    elif ingediend_op is not None and start_niet_voor is not None:
+        ingediend_op = max(ingediend_op, start_niet_voor)
     deadline = ingediend_op + termijn + gepauzeerd if ingediend_op is not None else None
     return Klok(
         fase=fase,

@@ -113,6 +113,8 @@ def termijn_bijwerken(*, hulpvraag: Hulpvraag) -> Termijn:
     klok = klok_bereken(
         ((op, fasen[naar_id]) for op, naar_id in historie.values_list("op", "naar_id")),
         termijn=loket_instellingen_voor(organisatie_id=hulpvraag.organisatie_id).beslistermijn,
+        alleen_reservering=hulpvraag.alleen_datum_gereserveerd,
+        start_niet_voor=hulpvraag.aanvraag_compleet_op,
     )
     termijn, _created = Termijn.objects.update_or_create(
         hulpvraag_id=hulpvraag.pk,
@@ -131,7 +133,9 @@ def termijn_bijwerken(*, hulpvraag: Hulpvraag) -> Termijn:
 
 def termijnen_herberekenen(*, organisatie: Organisatie | None = None) -> int:
     """Recompute every stored clock (after an upgrade, or when in doubt); returns how many."""
-    hulpvragen = Hulpvraag.objects.only("pk", "proces_id", "organisatie_id").order_by("pk")
+    hulpvragen = Hulpvraag.objects.only(
+        "pk", "proces_id", "organisatie_id", "alleen_datum_gereserveerd", "aanvraag_compleet_op"
+    ).order_by("pk")
     if organisatie is not None:
         hulpvragen = hulpvragen.filter(organisatie=organisatie)
     n = 0
@@ -143,6 +147,11 @@ def termijnen_herberekenen(*, organisatie: Organisatie | None = None) -> int:
 
 
 def status_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, wijziging, **kwargs) -> None:
+    termijn_bijwerken(hulpvraag=hulpvraag)
+
+
+def reservering_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
+    # A date reservation completed (or made): the clock starts (or stops running).
     termijn_bijwerken(hulpvraag=hulpvraag)
 
 

@@ -10,7 +10,8 @@ A definition is plain JSON (one file per form in this folder, loaded for each or
     question: {"sleutel", "label", "type", "help"?, "optioneel"? (the manual's "^"),
                "bron"? (prefilled from the dossier, read-only), "opties"? [[waarde, label]],
                "meerdere"?, "min"?, "max"?, "decimalen"?, "max_lengte"?, "na"? (a date question
-               this date must come after), "vereist_als"? (condition)}
+               this date must come after), "niet_in_verleden"? (a date typed on or after
+               today; a date saved earlier stays valid), "vereist_als"? (condition)}
 
     condition: {"vraag": key, "in": [values]} | {"context": name, "niet": value}
 
@@ -65,6 +66,7 @@ _VRAAG_VELDEN = frozenset(
         "decimalen",
         "max_lengte",
         "na",
+        "niet_in_verleden",
         "vereist_als",
     }
 )
@@ -144,6 +146,10 @@ def definitie_fouten(inhoud: Any) -> list[str]:
             fouten.extend(_conditie_fouten(vraag.get("sleutel"), conditie, sleutels))
         if vraag.get("na") and sleutels.get(vraag["na"], {}).get("type") != "datum":
             fouten.append(f"Vraag “{vraag.get('sleutel')}”: “na” moet een datumvraag noemen.")
+        if vraag.get("niet_in_verleden") and vraag.get("type") != "datum":
+            fouten.append(
+                f"Vraag “{vraag.get('sleutel')}”: “niet_in_verleden” hoort bij een datumvraag."
+            )
     ouders = inhoud.get("ouders", {})
     for sleutel in [*ouders.get("contact", []), ouders.get("gezagssituatie")]:
         if sleutel and sleutel not in sleutels:

@@ -4,6 +4,7 @@ way the browser posts them, and an authenticator device for the board member."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pyotp
 import pytest
@@ -32,6 +33,8 @@ def volledige_post(formulier: Formulier, *, ondertekenaar=None, revisie=None) ->
                 "startdatum": "01-08-2026",
                 "einddatum": "31-07-2027",
                 "evaluatiedatum": "15-01-2027",
+                # may not have passed (the BAG's preferred meeting date)
+                "voorkeursdatum": (dt.date.today() + dt.timedelta(days=28)).strftime("%d-%m-%Y"),
             }.get(sleutel, "15-03-2026")
         elif type_ == "keuze" and vraag.get("meerdere"):
             data[sleutel] = [w for w, _label in vraag["opties"]]

@@ -3,8 +3,11 @@ validation in Dutch, help behind a "?", and 404 for whoever may not see the hulp
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Rol
 from hulpvragen.models import HulpvraagType
@@ -171,11 +174,16 @@ def test_bag_can_only_reserve_a_meeting_date_and_be_completed_later(client, worl
     )
     formulier = formulier_van(hv)
     login(client, world.coordinator_a)
-    reserveren = {"revisie": "0", "alleen_reserveren": "ja", "voorkeursdatum": "12-02-2026"}
+    datum = timezone.localdate() + dt.timedelta(days=30)
+    reserveren = {
+        "revisie": "0",
+        "alleen_reserveren": "ja",
+        "voorkeursdatum": datum.strftime("%d-%m-%Y"),
+    }
     response = client.post(_bewerken(formulier), reserveren)
     assert response.status_code == 302
     formulier.refresh_from_db()
-    assert formulier.antwoorden == {"alleen_reserveren": "ja", "voorkeursdatum": "2026-02-12"}
+    assert formulier.antwoorden == {"alleen_reserveren": "ja", "voorkeursdatum": datum.isoformat()}
     # Completing it later: now the rest is required.
     response = client.post(_bewerken(formulier), {**reserveren, "alleen_reserveren": "nee"})
     assert 'href="#vraag-vraagstelling"' in response.content.decode()
