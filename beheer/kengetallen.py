@@ -1,5 +1,7 @@
-"""Kengetallen (reports) for the loket: reads only, always over the hulpvragen the user may see
-(hulpvragen.access), so the figures never include what the SWV cannot see (voorlopige aanvragen).
+"""Kengetallen (reports) for the loket and the beheerder: reads only, always over the hulpvragen
+the SWV's loket sees (hulpvragen.access.hulpvragen_geteld_voor), so the figures never include
+what the SWV cannot see (voorlopige aanvragen). The beheerder gets the aggregates only; the
+overdue list, which names hulpvragen, is the loket's.
 
 Which status counts as "ingediend" and which as "besluit" is read from the process data, not from
 status names (docs/beheer-en-privacy.md):
@@ -19,9 +21,9 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Rol, User
 from besluiten.models import Bekostigingscategorie, TlvSoort, Toelaatbaarheidsverklaring
-from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access import hulpvragen_geteld_voor
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
@@ -117,10 +119,10 @@ def _momenten(
 
 
 def kengetallen_for(*, user: User, van: date, tot: date) -> Kengetallen:
-    """Figures over the hulpvragen the user may see with a hulpvraagdatum in [van, tot]; the
-    overdue list is about now, over every open hulpvraag the user may see."""
+    """Figures over the hulpvragen the SWV sees with a hulpvraagdatum in [van, tot]; the overdue
+    list (the loket's only) is about now, over every open hulpvraag the loket sees."""
     nu = timezone.now()
-    zichtbaar = hulpvragen_visible_to(user)
+    zichtbaar = hulpvragen_geteld_voor(user)
     periode = zichtbaar.filter(hulpvraagdatum__gte=van, hulpvraagdatum__lte=tot)
     k = Kengetallen(van=van, tot=tot)
 
@@ -186,6 +188,8 @@ def kengetallen_for(*, user: User, van: date, tot: date) -> Kengetallen:
 
     # Overdue decisions are the loket's own "Termijn verstreken": the organisation's beslistermijn
     # on the decision clock, which stands still while the school is to act (loket.klok).
+    if user.rol != Rol.SWV_LOKET:
+        return k
     for hv in werkvoorraad(user=user, weergave="te_laat").prefetch_related(None):
         termijn = hv.termijn
         k.te_laat.append(

@@ -103,19 +103,6 @@ def beheerder_vereist(view):
     return wrapper
 
 
-def loket_vereist(view):
-    """Kengetallen are counted over the hulpvragen the SWV sees, which the loket does."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_swv_beheer(request.user) or request.user.rol != Rol.SWV_LOKET:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _fouten(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -684,8 +671,14 @@ def _csv_rijen(k, tabel: str):
     ]
 
 
-@loket_vereist
+@swv_beheer_vereist
 def kengetallen(request):
+    """The loket's and the beheerder's reports. The overdue list names hulpvragen: it, its export
+    and the "te laat" chart are the loket's only (the beheerder sees no pupil data)."""
+    is_loket = request.user.rol == Rol.SWV_LOKET
+    tabellen = [t for t in CSV_TABELLEN if is_loket or t != "te_laat"]
+    if not is_loket and "te_laat" in (request.GET.get("csv"), request.GET.get("xlsx")):
+        raise Http404
     vandaag = timezone.localdate()
     form = PeriodeForm(request.GET or {"van": vandaag.replace(month=1, day=1), "tot": vandaag})
     if not form.is_valid():
@@ -698,8 +691,8 @@ def kengetallen(request):
             user=request.user, onderdeel="kengetallen", details=f"{len(k.te_laat)} te laat, export"
         )
     tabel = request.GET.get("xlsx")
-    if tabel in CSV_TABELLEN or tabel == "alle":
-        namen = list(CSV_TABELLEN) if tabel == "alle" else [tabel]
+    if tabel in tabellen or tabel == "alle":
+        namen = tabellen if tabel == "alle" else [tabel]
         response = HttpResponse(
             werkmap((XLSX_TITELS[naam], CSV_TABELLEN[naam], _csv_rijen(k, naam)) for naam in namen),
             content_type=XLSX_CONTENT_TYPE,
@@ -709,7 +702,7 @@ def kengetallen(request):
         )
         return response
     tabel = request.GET.get("csv")
-    if tabel in CSV_TABELLEN:
+    if tabel in tabellen:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="kengetallen-{tabel}-{van:%d-%m-%Y}-{tot:%d-%m-%Y}.csv"'
@@ -748,6 +741,7 @@ def kengetallen(request):
         {
             "form": form,
             "k": k,
+            "is_loket": is_loket,
             "grafieken": grafieken,
             "querystring": querystring,
             "beslistermijn_weken": loket_instellingen_voor(

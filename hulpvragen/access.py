@@ -10,7 +10,8 @@ elsewhere). Rules (docs/architecture.md, "Access"):
 - SWV loket: every hulpvraag whose current status is visible to the SWV;
 - deskundige and genodigde (an invited outsider): only hulpvragen granted on the Toegang tab,
   until the grant is revoked or its end date (geldig_tot) has passed;
-- beheerder and platform admin: no pupil data through these screens.
+- beheerder and platform admin: no pupil data through these screens (the beheerder's
+  kengetallen count the loket's set without showing a row: hulpvragen_geteld_voor).
 """
 
 from __future__ import annotations
@@ -59,6 +60,23 @@ def hulpvragen_visible_to(user: User) -> QuerySet[Hulpvraag]:
     if rule is None:
         return Hulpvraag.objects.none()
     return Hulpvraag.objects.filter(rule)
+
+
+def hulpvragen_geteld_voor(user: User) -> QuerySet[Hulpvraag]:
+    """The hulpvragen an SWV's aggregate reports (kengetallen) count: exactly the set its loket
+    sees. For the loket that is hulpvragen_visible_to. The beheerder, who may see no pupil data,
+    gets the same set for counting only: callers aggregate it (counts per type, status, school,
+    days) and never show or export a row, a name or a dossier number of it. Every other role:
+    nothing."""
+    if not user.is_authenticated or not user.is_active or user.organisatie_id is None:
+        return Hulpvraag.objects.none()
+    if user.rol == Rol.SWV_LOKET:
+        return hulpvragen_visible_to(user)
+    if user.rol == Rol.BEHEERDER:
+        return Hulpvraag.objects.filter(
+            organisatie_id=user.organisatie_id, status__zichtbaar_voor_swv=True
+        )
+    return Hulpvraag.objects.none()
 
 
 def leerlingen_visible_to(user: User) -> QuerySet[Leerling]:

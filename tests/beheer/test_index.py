@@ -20,8 +20,15 @@ pytestmark = pytest.mark.django_db
         ),
         (
             "beheerder",
-            ["Personeelswijzigingen", "Scholen", "Gebruikers", "Bewaartermijnen", "Inzage (AVG)"],
-            ["Kengetallen"],
+            [
+                "Personeelswijzigingen",
+                "Scholen",
+                "Gebruikers",
+                "Bewaartermijnen",
+                "Inzage (AVG)",
+                "Kengetallen",
+            ],
+            [],
         ),
     ],
 )

@@ -182,8 +182,8 @@ def test_invalid_period_shows_the_error(client, world):
     assert "De begindatum ligt na de einddatum." in html
 
 
-@pytest.mark.parametrize("persona", ["beheerder", "coordinator_a", "deskundige", "outsider"])
-def test_only_the_loket(client, world, persona):
+@pytest.mark.parametrize("persona", ["coordinator_a", "deskundige", "outsider"])
+def test_only_the_loket_and_the_beheerder(client, world, persona):
     login(client, getattr(world, persona))
     assert client.get(URL).status_code == 404
 
@@ -307,8 +307,8 @@ def test_xlsx_status_and_school_stay_text(client, world, cijfers):
     assert "HYPERLINK" in xml and "@SUM(1+1)" in xml
 
 
-@pytest.mark.parametrize("persona", ["beheerder", "coordinator_a", "deskundige", "outsider"])
-def test_xlsx_export_is_the_lokets_only(client, world, persona):
+@pytest.mark.parametrize("persona", ["coordinator_a", "deskundige", "outsider"])
+def test_xlsx_export_is_not_for_other_roles(client, world, persona):
     login(client, getattr(world, persona))
     assert client.get(URL, {**_periode(), "xlsx": "alle"}).status_code == 404
 
@@ -363,3 +363,48 @@ def test_tlvs_per_bekostigingscategorie_hand_counted(client, world):
     )
     blad = _xlsx(client, "tlv")["TLV per bekostiging"]
     assert [list(r) for r in blad.iter_rows(values_only=True)][1] == ["VSO", "laag (L)", 2]
+
+
+# --- The beheerder: the same figures, no pupil ----------------------------------------------------
+
+
+def test_the_beheerder_sees_the_same_figures_without_any_pupil(
+    client, world, cijfers, django_assert_max_num_queries
+):
+    from dossiers.models import Leerling
+
+    login(client, world.loket)
+    van_loket = {t: _csv(client, t) for t in ("type", "status", "school", "doorlooptijd", "tlv")}
+    login(client, world.beheerder)
+    start = client.get(reverse("beheer:index")).content.decode()
+    assert f'href="{URL}"' in start  # the start of Beheer links them
+    with django_assert_max_num_queries(20):
+        response = client.get(URL, _periode())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "9 hulpvragen" in html
+    for tabel, rijen in van_loket.items():
+        assert _csv(client, tabel) == rijen
+    # No pupil: no name, no link to a hulpvraag, no overdue list (it names hulpvragen).
+    for leerling in Leerling.objects.filter(organisatie=world.org):
+        assert leerling.achternaam not in html and leerling.naam not in html
+    assert "/hulpvragen/" not in html
+    assert "Besluit te laat" not in html
+    assert client.get(URL, {**_periode(), "csv": "te_laat"}).status_code == 404
+    assert client.get(URL, {**_periode(), "xlsx": "te_laat"}).status_code == 404
+    werkmap = _xlsx(client, "alle")
+    assert "Besluit te laat" not in werkmap.sheetnames and "Per type" in werkmap.sheetnames
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("loket:werkvoorraad"),
+        reverse("hulpvragen:lijst"),
+        reverse("loket:vergaderingen"),
+    ],
+)
+def test_the_lists_that_name_pupils_stay_closed_to_the_beheerder(client, world, cijfers, url):
+    login(client, world.beheerder)
+    assert client.get(url).status_code in (403, 404)
+    assert client.get(reverse("hulpvragen:detail", args=[cijfers.pk])).status_code == 404
