@@ -1,4 +1,7 @@
-"""Response headers that hold for the whole site.
+"""Response headers that hold for the whole site (Content-Security-Policy: django-csp, settings).
+
+``PermissionsPolicyMiddleware``: ``Permissions-Policy`` from settings.PERMISSIONS_POLICY on every
+response (browser features no page uses, such as camera and geolocation, are off).
 
 ``GeenCacheMiddleware``: a response to a logged-in session (a page, a tab, a partial update, an
 export, a download; the code step after the password too) may hold pupil data, so no browser or
@@ -9,6 +12,7 @@ from its cache. Static files (whitenoise answers them before this middleware) st
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
 
@@ -29,4 +33,14 @@ class GeenCacheMiddleware:
             # Expires from never_cache would only confuse old proxies next to no-store.
             if "Expires" in response:
                 del response["Expires"]
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
