@@ -6,6 +6,8 @@ set-up (files for mail, a folder under var/) is right for development and wrong 
 
 from __future__ import annotations
 
+import subprocess
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.files.storage import FileSystemStorage
@@ -14,16 +16,40 @@ from django.utils.module_loading import import_string
 
 @register(Tags.compatibility, deploy=True)
 def libreoffice_installed(app_configs, **kwargs) -> list[Error]:
+    """LibreOffice is there and starts (`soffice --version`, a tenth of a second): a binary
+    that cannot run (missing libraries, the wrong program) would fail every letter's PDF too."""
     from formulieren.word import soffice_path
 
-    if settings.DEBUG or soffice_path():
+    if settings.DEBUG:
+        return []
+    hint = (
+        "Install LibreOffice Writer headless (Debian: libreoffice-writer-nogui) where the worker "
+        "runs, or set SOFFICE to the full path of its soffice binary."
+    )
+    soffice = soffice_path()
+    if soffice is None:
+        return [
+            Error(
+                f"LibreOffice is not found (SOFFICE={settings.SOFFICE!r}): decision letters and "
+                "the Word export would be made without their PDF.",
+                hint=hint,
+                id="kindkans.E001",
+            )
+        ]
+    try:
+        result = subprocess.run(  # noqa: S603 - the configured binary, fixed arguments
+            [soffice, "--headless", "--version"], capture_output=True, text=True, timeout=60
+        )
+        runs = result.returncode == 0 and "LibreOffice" in result.stdout
+    except (OSError, subprocess.TimeoutExpired):
+        runs = False
+    if runs:
         return []
     return [
         Error(
-            f"LibreOffice is not found (SOFFICE={settings.SOFFICE!r}): decision letters and the "
-            "Word export would be made without their PDF.",
-            hint="Install LibreOffice Writer headless (Debian: libreoffice-writer-nogui) where "
-            "the worker runs, or set SOFFICE to the full path of its soffice binary.",
+            f"{soffice} does not run as LibreOffice (soffice --version failed): decision letters "
+            "and the Word export would be made without their PDF.",
+            hint=hint,
             id="kindkans.E001",
         )
     ]

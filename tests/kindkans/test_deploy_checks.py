@@ -30,6 +30,12 @@ def test_missing_libreoffice_is_an_error(tmp_path):
     assert "LibreOffice is not found" in output
 
 
+def test_a_soffice_that_does_not_run_as_libreoffice_is_an_error(tmp_path):
+    code, output = check_deploy(tmp_path, SOFFICE="/bin/false")
+    assert code == 1 and "kindkans.E001" in output, output
+    assert "/bin/false does not run as LibreOffice" in output
+
+
 def test_libreoffice_switched_off_is_an_error_too(tmp_path):
     code, output = check_deploy(tmp_path, SOFFICE="")
     assert code == 1 and "kindkans.E001" in output, output

@@ -8,6 +8,8 @@ the remedy in the message."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -97,3 +99,23 @@ def test_the_check_notices_a_dependency_added_without_make_lock(locks):
     assert unpinned([f"Django>{django}"], locks["base"]) == [
         f"Django=={django} does not satisfy 'Django>{django}'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("target", "lock"),
+    [
+        (".venv/.installed", "requirements/base.txt"),
+        (".venv/.installed-dev", "requirements/dev.txt"),
+    ],
+)
+def test_a_changed_lock_reinstalls_the_venv_from_it(target, lock):
+    """`make -n -W <lock>`: what make would do were the lock file just changed."""
+    make = shutil.which("make")
+    assert make, "make is one of the two things README asks for"
+    result = subprocess.run(
+        [make, "-n", "-W", lock, target], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    commands = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    assert any(f"pip install --quiet --require-hashes -r {lock}" in c for c in commands), commands
+    assert any(c.endswith("pip install --quiet --no-deps -e .") for c in commands), commands
