@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Rol, User
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
 from dossiers.models import Schoolgegevens
-from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.access import hulpvragen_beheer_feiten_voor, hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
 from hulpvragen.selectors import hulpvragen_open, open_q
 from organisaties.models import School
@@ -47,15 +47,31 @@ def schoolgegevens_van_vertrekkende(
     return Schoolgegevens.objects.filter(wie, school=school, pk__in=open_ids).order_by("pk")
 
 
+@dataclass(frozen=True)
+class VoorbeeldRegel:
+    """One open hulpvraag that moves to the successor: its administrative facts, and the pupil's
+    name only when the viewer may see the hulpvraag (never for the beheerder)."""
+
+    dossiernummer: int
+    type: str
+    status: str
+    aanvrager: str
+    leerling_naam: str | None
+
+
 @dataclass
 class Voorbeeld:
     """The preview of a personeelswijziging: how many Schoolgegevens change, and the open
-    hulpvragen behind them, split in those the viewer may see (listed) and the rest (counted:
-    e.g. voorlopige aanvragen, which only the school sees)."""
+    hulpvragen behind them, split in those the viewer may see (listed by name) and the rest
+    (counted: e.g. voorlopige aanvragen, which only the school sees; for the beheerder all of
+    them). `regels` lists every one of them by dossiernummer, type, status and current
+    aanvrager, ordered by status; `per_status` counts them per (type, status)."""
 
     schoolgegevens_ids: list[int]
     zichtbaar: list[Hulpvraag]
     niet_zichtbaar: int
+    regels: list[VoorbeeldRegel] = field(default_factory=list)
+    per_status: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def personeelswijziging_voorbeeld(
@@ -66,16 +82,40 @@ def personeelswijziging_voorbeeld(
             school=school, vertrekkend=vertrekkend, vertrekkend_email=vertrekkend_email
         ).values_list("pk", flat=True)
     )
-    open_hv = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens_id__in=ids))
+    open_hv = list(
+        hulpvragen_open(hulpvragen_beheer_feiten_voor(user).filter(schoolgegevens_id__in=ids))
+        .select_related("status", "schoolgegevens__aanvrager")
+        .order_by("type", "status__volgorde", "leerling_id", "pk")
+    )
     zichtbaar = list(
         hulpvragen_open(hulpvragen_visible_to(user).filter(schoolgegevens_id__in=ids))
         .select_related("leerling", "status")
         .order_by("leerling__achternaam", "pk")
     )
+    namen = {hv.pk: hv.leerling.naam for hv in zichtbaar}
+    regels = []
+    per_status: dict[tuple[str, str], int] = {}
+    for hv in open_hv:
+        sg = hv.schoolgegevens
+        aanvrager = (sg.aanvrager.get_full_name() or sg.aanvrager.username) if sg.aanvrager else ""
+        aanvrager = " · ".join(x for x in (aanvrager or sg.contactpersoon, sg.email) if x)
+        regels.append(
+            VoorbeeldRegel(
+                dossiernummer=hv.leerling_id,
+                type=hv.get_type_display(),
+                status=hv.status.naam,
+                aanvrager=aanvrager,
+                leerling_naam=namen.get(hv.pk),
+            )
+        )
+        sleutel = (hv.get_type_display(), hv.status.naam)
+        per_status[sleutel] = per_status.get(sleutel, 0) + 1
     return Voorbeeld(
         schoolgegevens_ids=ids,
         zichtbaar=zichtbaar,
-        niet_zichtbaar=open_hv.count() - len(zichtbaar),
+        niet_zichtbaar=len(open_hv) - len(zichtbaar),
+        regels=regels,
+        per_status=[(t, st, n) for (t, st), n in per_status.items()],
     )
 
 

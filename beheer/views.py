@@ -161,7 +161,13 @@ def personeelswijziging_nieuw(request):
             details=f"voorbeeld, {len(voorbeeld.zichtbaar)} hulpvragen",
         )
     return render(
-        request, "beheer/personeelswijziging_nieuw.html", {"form": form, "voorbeeld": voorbeeld}
+        request,
+        "beheer/personeelswijziging_nieuw.html",
+        {
+            "form": form,
+            "voorbeeld": voorbeeld,
+            "voorbeeld_school": form.cleaned_data["school"] if voorbeeld is not None else None,
+        },
     )
 
 
@@ -229,6 +235,7 @@ def personeelswijziging_detail(request, pk: int):
             "goedkeuren": goedkeuren,
             "afwijzen": afwijzen,
             "voorbeeld": voorbeeld,
+            "voorbeeld_school": pw.school,
         },
     )
 

@@ -79,6 +79,22 @@ def hulpvragen_geteld_voor(user: User) -> QuerySet[Hulpvraag]:
     return Hulpvraag.objects.none()
 
 
+def hulpvragen_beheer_feiten_voor(user: User) -> QuerySet[Hulpvraag]:
+    """Every hulpvraag of the organisation, for the SWV's beheer actions on the routing of mail
+    (personeelswijziging): the loket and the beheerder may list their administrative facts only
+    — dossiernummer, type, status, the current aanvrager on the Schoolgegevens — never the
+    pupil's name or any content; for a name, callers check hulpvragen_visible_to. Every other
+    role: nothing."""
+    if (
+        not user.is_authenticated
+        or not user.is_active
+        or user.organisatie_id is None
+        or user.rol not in (Rol.SWV_LOKET, Rol.BEHEERDER)
+    ):
+        return Hulpvraag.objects.none()
+    return Hulpvraag.objects.filter(organisatie_id=user.organisatie_id)
+
+
 def leerlingen_visible_to(user: User) -> QuerySet[Leerling]:
     """Dossiers the user may open. A school also sees the dossiers of pupils enrolled at its
     schools that have no hulpvraag yet (the wizard's pupil, the search before

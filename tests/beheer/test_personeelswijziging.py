@@ -45,11 +45,37 @@ def test_preview_lists_visible_open_hulpvragen_and_counts_the_rest(
     assert escape(world.hv_a_ingediend.leerling.naam) in html
     assert escape(world.hv_a_voorlopig.leerling.naam) not in html
     assert "2 schoolgegevens" in html
-    assert "1 open hulpvraag die u niet kunt inzien" in html
+    assert "Van 1 open hulpvraag ziet u alleen het dossiernummer, het type en de status" in html
     assert 'value="toepassen"' in html
     # A preview changes nothing.
     assert Personeelswijziging.objects.count() == 0
     assert Schoolgegevens.objects.filter(aanvrager=opvolger).count() == 0
+
+
+def test_the_beheerder_previews_what_moves_without_pupil_names(
+    client, world, opvolger, django_assert_max_num_queries
+):
+    from dossiers.models import Leerling
+
+    login(client, world.beheerder)
+    with django_assert_max_num_queries(18):
+        response = client.post(NIEUW, {**_form(world, opvolger), "actie": "voorbeeld"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    # Per school and status what moves, each by dossiernummer, type, status, current aanvrager.
+    assert "Open hulpvragen per status · School A" in html
+    rijen = html[html.index('class="tabel voorbeeld-regels"') :]
+    rijen = rijen[: rijen.index("</table>")]
+    aanvrager = world.coordinator_a.get_full_name()
+    for hv in (world.hv_a_ingediend, world.hv_a_voorlopig):
+        rij = f"<td>{hv.leerling_id}</td><td>{hv.get_type_display()}</td><td>{hv.status.naam}</td>"
+        assert rij in rijen
+    assert rijen.count(aanvrager) == 2
+    assert "Van 2 open hulpvragen ziet u alleen het dossiernummer" in html
+    for leerling in Leerling.objects.filter(organisatie=world.org):
+        assert escape(leerling.achternaam) not in html
+    assert ">Leerling</th>" not in html
+    assert Personeelswijziging.objects.count() == 0
 
 
 def test_apply_reroutes_the_next_notification_to_the_successor(client, world, opvolger):

@@ -53,7 +53,7 @@ def test_loket_previews_and_applies_a_personeelswijziging(page, live_server, wor
     assert "2 schoolgegevens krijgen de nieuwe aanvrager" in tekst
     assert zichtbaar.leerling.naam in tekst
     assert world.hv_a_voorlopig.leerling.naam not in tekst
-    assert "En 1 open hulpvraag die u niet kunt inzien" in tekst
+    assert "Van 1 open hulpvraag ziet u alleen het dossiernummer, het type en de status" in tekst
     # Nothing changed yet.
     assert Schoolgegevens.objects.get(pk=zichtbaar.schoolgegevens_id).aanvrager == (
         world.coordinator_a
