@@ -284,7 +284,7 @@ def _brief(
     organisatie = hulpvraag.organisatie
     kenmerk = f"{organisatie.code}-{hulpvraag.pk}"
     ondertekenaar = door.get_full_name() or door.username
-    adres = Adres.objects.filter(leerling=leerling).order_by(*Adres._meta.ordering).first()
+    adres = Adres.objects.filter(leerling=leerling).op_datum().first()  # in force today
     adresregels = [f"Aan de ouder(s)/verzorger(s) van {leerling.naam}"]
     if adres is not None:
         adresregels += [

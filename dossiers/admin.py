@@ -32,7 +32,7 @@ from organisaties.admin_scope import (
 
 class AdresInline(admin.TabularInline):
     model = Adres
-    fields = ("straat", "huisnummer", "postcode", "woonplaats", "ingangsdatum")
+    fields = ("straat", "huisnummer", "postcode", "woonplaats", "ingangsdatum", "vervallen")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -73,10 +73,18 @@ class LeerlingAdmin(PupilDataAdmin, admin.ModelAdmin):
 
 @admin.register(Adres)
 class AdresAdmin(PupilDataAdmin, admin.ModelAdmin):
-    list_display = ("leerling", "straat", "huisnummer", "postcode", "woonplaats", "ingangsdatum")
+    list_display = (
+        "leerling",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "woonplaats",
+        "ingangsdatum",
+        "vervallen",
+    )
     list_select_related = ("leerling",)
     search_fields = ("leerling__achternaam", "postcode", "woonplaats")
-    list_filter = ("woonplaats",)
+    list_filter = ("woonplaats", "vervallen")
 
     via_leerling = "leerling"
 

@@ -6,6 +6,7 @@ through other tables, and so that a forgotten filter can never cross SWVs.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers import lvs
@@ -73,8 +75,27 @@ class Leerling(models.Model):
         return " ".join(p for p in (self.roepnaam, self.tussenvoegsel, self.achternaam) if p)
 
 
+class AdresVervallen(models.TextChoices):
+    GECORRIGEERD = "gecorrigeerd", _("gecorrigeerd")
+    VERWIJDERD = "verwijderd", _("verwijderd")
+
+
+class AdresQuerySet(models.QuerySet):
+    def geldig(self) -> AdresQuerySet:
+        """Not corrected or removed (those rows stay as history)."""
+        return self.filter(vervallen_op__isnull=True)
+
+    def op_datum(self, datum: dt.date | None = None) -> AdresQuerySet:
+        """The valid addresses in force on `datum` (default today), current one first. An
+        address dated in the future becomes current on its date, without anyone acting."""
+        datum = datum or timezone.localdate()
+        return self.geldig().filter(ingangsdatum__lte=datum).order_by(*Adres._meta.ordering)
+
+
 class Adres(models.Model):
-    """Address history: adding a new address keeps the old ones; the newest is current."""
+    """Address history: adding a new address keeps the old ones. Current is the newest valid
+    address whose ingangsdatum has come (AdresQuerySet.op_datum); a wrongly entered address is
+    corrected (a new row replaces it) or removed, and stays in the history as such."""
 
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -91,6 +112,29 @@ class Adres(models.Model):
     woonplaats = models.CharField(_("woonplaats"), max_length=100)
     ingangsdatum = models.DateField(_("ingangsdatum"))
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    vervallen_op = models.DateTimeField(_("vervallen op"), null=True, blank=True)
+    vervallen = models.CharField(
+        _("vervallen"), max_length=20, choices=AdresVervallen.choices, blank=True
+    )
+    vervallen_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vervallen door"),
+    )
+    vervallen_reden = models.CharField(_("reden"), max_length=300, blank=True)
+    vervangen_door = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="correctie_van",
+        verbose_name=_("vervangen door"),
+    )
+
+    objects = AdresQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adres")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Rol, User
 from dossiers import lvs
 from dossiers.models import (
+    Adres,
     DossierConcept,
     IqTest,
     Leerling,
@@ -26,6 +27,35 @@ from dossiers.models import (
 from hulpvragen.models import Hulpvraag, HulpvraagType, Toegang
 from hulpvragen.selectors import hulpvraag_types_for_school
 from organisaties.models import School
+
+
+def adres_huidig(*, leerling: Leerling, op=None) -> Adres | None:
+    """The address in force today (or on `op`): the newest valid one whose ingangsdatum has
+    come. What the forms, the Word export and the decision letters use."""
+    return Adres.objects.filter(leerling=leerling).op_datum(op).first()
+
+
+def adressen_historie(*, leerling: Leerling, op=None) -> list[dict]:
+    """Every address of the pupil for the Basisgegevens tab, newest first, each with what it is
+    now: actueel, vanaf (dated in the future), eerder, gecorrigeerd or verwijderd."""
+    huidig = adres_huidig(leerling=leerling, op=op)
+    vandaag = op or timezone.localdate()
+    rijen = []
+    for adres in (
+        Adres.objects.filter(leerling=leerling)
+        .select_related("vervallen_door", "vervangen_door")
+        .order_by(*Adres._meta.ordering)
+    ):
+        if adres.vervallen:
+            stand = adres.vervallen
+        elif huidig is not None and adres.pk == huidig.pk:
+            stand = "actueel"
+        elif adres.ingangsdatum > vandaag:
+            stand = "toekomstig"
+        else:
+            stand = "eerder"
+        rijen.append({"adres": adres, "stand": stand})
+    return rijen
 
 
 def lvs_instellingen_for(*, organisatie_id: int) -> lvs.ProInstellingen:

@@ -24,6 +24,7 @@ from accounts.models import Rol, User
 from dossiers.middleware import huidig_ip_adres
 from dossiers.models import (
     Adres,
+    AdresVervallen,
     DossierConcept,
     Inzage,
     InzageActie,
@@ -124,6 +125,67 @@ def adres_add(*, leerling: Leerling, door: User, **fields: Any) -> Adres:
         details="adres toegevoegd",
     )
     return adres
+
+
+class AdresAlVervallen(ValidationError):
+    """The address was corrected or removed already (a second click, or someone else)."""
+
+
+def _adres_vergrendeld(adres: Adres) -> Adres:
+    locked = Adres.objects.select_for_update().get(pk=adres.pk)
+    if locked.vervallen_op is not None:
+        raise AdresAlVervallen(
+            _("Dit adres is al %(wat)s; de adressen hieronder zijn bijgewerkt.")
+            % {"wat": locked.get_vervallen_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def adres_correct(*, adres: Adres, door: User, **fields: Any) -> Adres:
+    """A wrongly entered address corrected: the corrected address is a new row that takes its
+    place; the old one stays in the history as "gecorrigeerd" (who, when, pointing at the new
+    one) and the audit log records it. A second post of the same correction is refused."""
+    locked = _adres_vergrendeld(adres)
+    nieuw = Adres.objects.create(
+        organisatie_id=locked.organisatie_id, leerling_id=locked.leerling_id, **fields
+    )
+    Adres.objects.filter(pk=locked.pk).update(
+        vervallen_op=timezone.now(),
+        vervallen=AdresVervallen.GECORRIGEERD,
+        vervallen_door=door,
+        vervangen_door=nieuw,
+    )
+    inzage_record(
+        gebruiker=door,
+        onderdeel="basisgegevens",
+        actie=InzageActie.GEWIJZIGD,
+        leerling_id=locked.leerling_id,
+        details=f"adres {locked.pk} gecorrigeerd, nu adres {nieuw.pk}",
+    )
+    return nieuw
+
+
+@transaction.atomic
+def adres_remove(*, adres: Adres, door: User, reden: str) -> Adres:
+    """A wrongly entered address removed: it stays in the history as "verwijderd" with who,
+    when and why; the address before it (if any) is current again. Audited."""
+    locked = _adres_vergrendeld(adres)
+    Adres.objects.filter(pk=locked.pk).update(
+        vervallen_op=timezone.now(),
+        vervallen=AdresVervallen.VERWIJDERD,
+        vervallen_door=door,
+        vervallen_reden=reden[:300],
+    )
+    inzage_record(
+        gebruiker=door,
+        onderdeel="basisgegevens",
+        actie=InzageActie.GEWIJZIGD,
+        leerling_id=locked.leerling_id,
+        details=f"adres {locked.pk} verwijderd",
+    )
+    locked.refresh_from_db()
+    return locked
 
 
 def schoolgegevens_update(

@@ -19,10 +19,13 @@ from dossiers.dossier_forms import (
     ToegangForm,
     UitnodigingForm,
 )
-from dossiers.selectors import notities_for, toegangen_zichtbaar_voor
+from dossiers.selectors import adressen_historie, notities_for, toegangen_zichtbaar_voor
 from dossiers.services import (
     UITNODIGERS,
+    AdresAlVervallen,
     adres_add,
+    adres_correct,
+    adres_remove,
     notitie_create,
     schoolgegevens_update,
     toegang_grant,
@@ -37,25 +40,85 @@ WIJZIGERS = {Rol.SCHOOL, Rol.SWV_LOKET}
 
 
 def basisgegevens_tab(request, hulpvraag):
+    """The pupil's data and address history. School and loket add an address, and correct or
+    remove a wrongly entered one (POST `corrigeren=<pk>` with the address fields under the
+    prefix `adres-<pk>`, or `verwijderen=<pk>` with a `reden`)."""
     leerling = hulpvraag.leerling
     mag_wijzigen = request.user.rol in WIJZIGERS
     form = None
+    fout_bij: int | None = None
+    correctie_form = None
+    verwijder_fout = ""
+    terug = redirect(tab_url(hulpvraag.pk, "basisgegevens"))
     if mag_wijzigen:
-        form = AdresForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        post = request.POST if request.method == "POST" else None
+        nieuw_post = (
+            post
+            if post is not None and not ("corrigeren" in post or "verwijderen" in post)
+            else None
+        )
+        form = AdresForm(nieuw_post)
+        if nieuw_post is not None and form.is_valid():
             adres_add(leerling=leerling, door=request.user, **form.cleaned_data)
             messages.success(request, _("Het nieuwe adres is toegevoegd."))
-            return redirect(tab_url(hulpvraag.pk, "basisgegevens"))
+            return terug
+        if post is not None and ("corrigeren" in post or "verwijderen" in post):
+            sleutel = "corrigeren" if "corrigeren" in post else "verwijderen"
+            adres = leerling.adressen.filter(pk=_int(post.get(sleutel))).first()
+            if adres is None:
+                raise Http404
+            try:
+                if sleutel == "corrigeren":
+                    correctie_form = AdresForm(post, prefix=f"adres-{adres.pk}")
+                    if correctie_form.is_valid():
+                        adres_correct(adres=adres, door=request.user, **correctie_form.cleaned_data)
+                        messages.success(
+                            request,
+                            _("Het adres is gecorrigeerd; het oude staat in de historie."),
+                        )
+                        return terug
+                else:
+                    reden = (post.get("reden") or "").strip()
+                    if reden:
+                        adres_remove(adres=adres, door=request.user, reden=reden)
+                        messages.success(
+                            request,
+                            _("Het adres is verwijderd; het staat als verwijderd in de historie."),
+                        )
+                        return terug
+                    verwijder_fout = _("Vul in waarom dit adres verwijderd wordt.")
+            except AdresAlVervallen as al:
+                messages.info(request, al.messages[0])
+                return terug
+            fout_bij = adres.pk
     elif request.method == "POST":
         raise Http404
+    rijen = adressen_historie(leerling=leerling)
+    for rij in rijen:
+        adres = rij["adres"]
+        if mag_wijzigen and not adres.vervallen:
+            rij["correctie_form"] = (
+                correctie_form
+                if correctie_form is not None and adres.pk == fout_bij
+                else AdresForm(instance=adres, prefix=f"adres-{adres.pk}")
+            )
+            rij["verwijder_fout"] = verwijder_fout if adres.pk == fout_bij else ""
+            rij["open"] = adres.pk == fout_bij
     return render_tab(
         request,
         hulpvraag,
         "basisgegevens",
         "dossiers/tab_basisgegevens.html",
-        {"adressen": list(leerling.adressen.all()), "form": form},
-        status=400 if form is not None and form.errors else 200,
+        {"adressen": rijen, "form": form, "mag_wijzigen": mag_wijzigen},
+        status=400 if (form is not None and form.errors) or fout_bij is not None else 200,
     )
+
+
+def _int(waarde) -> int:
+    try:
+        return int(waarde)
+    except (TypeError, ValueError):
+        return 0
 
 
 def schoolgegevens_tab(request, hulpvraag):

@@ -77,7 +77,7 @@ def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
     leerling = hulpvraag.leerling
     sg = hulpvraag.schoolgegevens
     school = sg.school
-    adres = leerling.adressen.order_by("-ingangsdatum", "-aangemaakt_op", "-id").first()
+    adres = leerling.adressen.op_datum().first()  # in force today (a future one on its date)
     waarden = {
         "leerling.naam": leerling.naam,
         "leerling.voornamen": leerling.voornamen,

@@ -139,7 +139,8 @@ def guards_missing(names: list[str], ctx: GuardContext) -> list[str]:
 @register_guard("leerling_adres_bekend", label=_("Adres van de leerling bekend"))
 def leerling_adres_bekend(ctx: GuardContext) -> list[str]:
     # Decision letters go to the parents' address; an aanvraag without one cannot be handled.
-    if ctx.hulpvraag.leerling.adressen.exists():
+    # Known: a valid address (not corrected or removed), also one that starts on a later date.
+    if ctx.hulpvraag.leerling.adressen.geldig().exists():
         return []
     return [
         _gettext(
