@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
@@ -103,18 +104,48 @@ def _nieuwe_sleutel() -> str:
     return f"bijlagen/{code[:2]}/{code}"
 
 
+class OpslagMislukt(Exception):
+    """The storage refused a file (disk full, S3 unreachable, …). Whatever the action stored
+    before is removed again by the caller; the partial file by `_opslaan` itself. Views show
+    OPSLAG_MISLUKT; bijlagen.middleware does so for any view that lets it through."""
+
+
+OPSLAG_MISLUKT = _("De bijlage kon niet worden opgeslagen; er is niets toegevoegd.")
+
+
 def _opslaan(bestand: UploadedFile) -> str:
     bestand.seek(0)
+    sleutel = _nieuwe_sleutel()
     # FileSystemStorage moves a temporary upload into place or copies in chunks; S3 streams a
     # multipart upload: never the whole file in memory.
-    return default_storage.save(_nieuwe_sleutel(), bestand)
+    try:
+        return default_storage.save(sleutel, bestand)
+    except Exception as exc:
+        # A disk that fills up part-way leaves the bytes written so far (FileSystemStorage does
+        # not remove them): remove the partial file under the name just asked for (a fresh
+        # random key, so it is ours). Logged without the file's name (it may name a pupil).
+        logger.exception("Opslaan van een bijlage mislukt (%s)", type(exc).__name__)
+        _opgeslagen_verwijderen([sleutel])
+        raise OpslagMislukt(str(OPSLAG_MISLUKT)) from exc
+
+
+def _alles_opslaan(bestanden: list[UploadedFile]) -> list[str]:
+    """Store the files of one action: all of them, or (raising OpslagMislukt) none."""
+    sleutels: list[str] = []
+    try:
+        for bestand in bestanden:
+            sleutels.append(_opslaan(bestand))
+    except BaseException:
+        _opgeslagen_verwijderen(sleutels)
+        raise
+    return sleutels
 
 
 def _opgeslagen_verwijderen(sleutels: list[str]) -> None:
     for sleutel in sleutels:
         try:
             default_storage.delete(sleutel)
-        except OSError:  # pragma: no cover - logged; the beat clean-up retries nothing here
+        except Exception:  # logged; the daily reconciliation removes what is left over
             logger.exception("Kon opgeslagen bestand %s niet opruimen", sleutel)
 
 
@@ -123,8 +154,8 @@ def bijlage_concepten_store(
 ) -> list[BijlageConcept]:
     """Keep the good files of a refused upload so the form can offer them again."""
     concepten = []
-    for item in bestanden:
-        sleutel = _opslaan(item.bestand)
+    sleutels = _alles_opslaan([item.bestand for item in bestanden])
+    for sleutel, item in zip(sleutels, bestanden, strict=True):
         concepten.append(
             BijlageConcept.objects.create(
                 organisatie_id=hulpvraag.organisatie_id,
@@ -155,11 +186,12 @@ def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
     wizard has no kind per file, so a file's kind is what its name says (as on the upload page)
     or empty: "overig" when it becomes a bijlage."""
     bewaard = []
+    sleutels = _alles_opslaan([item.bestand for item in bestanden])
     try:
-        for item in bestanden:
+        for sleutel, item in zip(sleutels, bestanden, strict=True):
             bewaard.append(
                 {
-                    "sleutel": _opslaan(item.bestand),
+                    "sleutel": sleutel,
                     "originele_naam": item.originele_naam,
                     "grootte": item.grootte,
                     "content_type": item.soort.content_type,
@@ -171,7 +203,7 @@ def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
                 }
             )
     except BaseException:
-        _opgeslagen_verwijderen([b["sleutel"] for b in bewaard])
+        _opgeslagen_verwijderen(sleutels)
         raise
     return bewaard
 
@@ -219,8 +251,11 @@ def bijlagen_add(
     soorten = [soort_van(item.documentsoort) for item in bestanden] + [
         soort_van(c.documentsoort) for c in concepten
     ]
-    nieuw = [(_opslaan(item.bestand), item) for item in bestanden]
+    nieuw: list[tuple[str, Gecontroleerd]] = []
     try:
+        # Stored inside the try: when the third file does not fit, the first two go again.
+        for item in bestanden:
+            nieuw.append((_opslaan(item.bestand), item))
         with transaction.atomic():
             upload = uuid.uuid4()
             rijen = [

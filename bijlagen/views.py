@@ -33,7 +33,9 @@ from bijlagen.selectors import (
     vragen_gesteld,
 )
 from bijlagen.services import (
+    OPSLAG_MISLUKT,
     Afgewezen,
+    OpslagMislukt,
     bestanden_check,
     bijlage_concepten_soort_bewaren,
     bijlage_concepten_store,
@@ -78,26 +80,34 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
         )
         goed, fout = bestanden_check(bestanden=bestanden, documentsoorten=soorten)
         afgewezen = fout + afgewezen
-        if afgewezen:
-            # Nothing becomes a bijlage; the good files wait, with their kinds, so they need not
-            # be chosen again.
-            bijlage_concepten_soort_bewaren(concepten=concepten)
-            nieuw = bijlage_concepten_store(
-                hulpvraag=hulpvraag, gebruiker=request.user, bestanden=goed
-            )
-            bewaard_ids = [str(c.pk) for c in concepten + nieuw]
-        elif not goed and not concepten:
-            afgewezen = [Afgewezen(naam="", melding=_("Kies ten minste één bestand."))]
-        else:
-            bijlagen = bijlagen_add(
-                hulpvraag=hulpvraag,
-                door=request.user,
-                bestanden=goed,
-                concepten=concepten,
-                beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
-                and vragen_gesteld(hulpvraag),
-                documentsoort=standaard_soort,  # each file has its own; this is the fallback
-            )
+        bijlagen = None
+        try:
+            if afgewezen:
+                # Nothing becomes a bijlage; the good files wait, with their kinds, so they need
+                # not be chosen again.
+                bijlage_concepten_soort_bewaren(concepten=concepten)
+                nieuw = bijlage_concepten_store(
+                    hulpvraag=hulpvraag, gebruiker=request.user, bestanden=goed
+                )
+                bewaard_ids = [str(c.pk) for c in concepten + nieuw]
+            elif not goed and not concepten:
+                afgewezen = [Afgewezen(naam="", melding=_("Kies ten minste één bestand."))]
+            else:
+                bijlagen = bijlagen_add(
+                    hulpvraag=hulpvraag,
+                    door=request.user,
+                    bestanden=goed,
+                    concepten=concepten,
+                    beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
+                    and vragen_gesteld(hulpvraag),
+                    documentsoort=standaard_soort,  # each file has its own; the fallback
+                )
+        except OpslagMislukt:
+            # Storage full or failing: nothing was added and no file is left behind; the files
+            # kept from an earlier refusal stay offered.
+            afgewezen = [Afgewezen(naam="", melding=str(OPSLAG_MISLUKT))]
+            bewaard_ids = [str(c.pk) for c in concepten]
+        if bijlagen is not None:
             messages.success(
                 request,
                 ngettext("%(n)d bijlage toegevoegd.", "%(n)d bijlagen toegevoegd.", len(bijlagen))

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # Both factors for every page (admin too), idle timeout, absolute cap: accounts/middleware.
     "accounts.middleware.TweeFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Storage full during an upload: the Dutch message, not a bare 500.
+    "bijlagen.middleware.OpslagMisluktMiddleware",
 ]
 
 ROOT_URLCONF = "kindkans.urls"
