@@ -46,3 +46,15 @@ def scans_herhalen() -> dict[str, int]:
         uitkomst = bijlage_scan(bijlage_id=bijlage_id)
         telling[uitkomst.value] = telling.get(uitkomst.value, 0) + 1
     return telling
+
+
+@shared_task(name="bijlagen.opslag_controleren")
+def opslag_controleren() -> dict[str, int]:
+    """Daily: files without a row removed, rows without a file reported to the beheerders."""
+    from bijlagen.opslagcontrole import opslag_controleren as controleren
+
+    uitslag = controleren()
+    return {
+        "verwijderd": len(uitslag.verwijderd),
+        "ontbrekend": sum(len(r) for r in uitslag.ontbrekend.values()),
+    }

@@ -365,6 +365,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bijlagen.scans_herhalen",
         "schedule": BIJLAGEN_SCAN_HERHAAL_SECONDEN,
     },
+    # Daily: files without a row removed, rows without a file reported (bijlagen/opslagcontrole).
+    "bijlagen-opslag-controleren": {
+        "task": "bijlagen.opslag_controleren",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "meldingen-notificaties-doorsturen": {
         "task": "meldingen.notificaties_doorsturen",
         "schedule": NOTIFICATIE_RELAY_SECONDEN,
