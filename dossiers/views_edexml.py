@@ -83,13 +83,14 @@ def _importeren(request):
     _maker(request)
     bestand = request.FILES.get("edexml")
     fout = ""
+    problemen: list[str] = []
     if bestand is None:
         fout = _("Kies een EDEXML-bestand.")
     else:
         try:
             gelezen = edexml.lees(bestand)
         except edexml.EdexmlFout as exc:
-            fout = str(exc)
+            fout, problemen = str(exc), exc.problemen
     if fout:
         return render(
             request,
@@ -97,6 +98,7 @@ def _importeren(request):
             {
                 "q": "",
                 "edexml_fout": fout,
+                "edexml_problemen": problemen,
                 "resultaten": None,
                 "concepten": list(dossierconcepten_for(user=request.user)[:20]),
             },

@@ -199,14 +199,17 @@ EXTERNAL = b"""<?xml version="1.0"?>
     ("data", "fout"),
     [
         (b"%PDF-1.4 dit is geen xml", "Dit is geen EDEXML-bestand: het is geen geldige XML."),
-        (b"<?xml version='1.0'?><html><body/></html>", "Dit is geen EDEXML-bestand."),
+        (
+            b"<?xml version='1.0'?><html><body/></html>",
+            "Dit is geen EDEXML-bestand: het hoofdelement is <html> (regel 1), verwacht <EDEX>.",
+        ),
         (
             VOORBEELD.replace(b"<xsdversie>2.1", b"<xsdversie>1.03"),
             "Dit EDEXML-bestand heeft versie 1.03",
         ),
         (
             VOORBEELD.split(b"<leerlingen>")[0] + b"</EDEX>",
-            "Dit EDEXML-bestand bevat geen leerlingen.",
+            "het element <leerlingen> ontbreekt",
         ),
         (BILLION_LAUGHS, "bevat een DOCTYPE of entiteiten"),
         (EXTERNAL, "bevat een DOCTYPE of entiteiten"),
