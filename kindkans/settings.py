@@ -340,6 +340,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT", 1),
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    # A worker looks for such tasks every 10 s × this (kombu's default 10: about 100 s).
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,

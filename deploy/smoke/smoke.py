@@ -32,6 +32,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
+from html import unescape
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -413,6 +415,83 @@ def login(base: str, cert: Path, persoon: Persoon) -> Browser:
     return browser
 
 
+# --- Reading pages and the database ---------------------------------------------------------------
+
+
+def field_value(html: str, name: str) -> str:
+    """The value of the input named `name` on a page."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if re.search(rf'name="{re.escape(name)}"', tag):
+            value = re.search(r'value="([^"]*)"', tag)
+            return unescape(value.group(1)) if value else ""
+    raise SmokeFailure(f"no input {name!r} on the page")
+
+
+def first_option(html: str, name: str) -> str:
+    """The selected option of the select `name`, else its first non-empty one."""
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', html, re.S)
+    check(select, f"no select {name!r} on the page")
+    options = re.findall(r'<option value="([^"]+)"([^>]*)>', select.group(1))
+    check(options, f"select {name!r} offers nothing")
+    return next((v for v, attrs in options if "selected" in attrs), options[0][0])
+
+
+def status_choice(html: str, naam: str) -> str:
+    """The id of the target status `naam` on the Status wijzigen page."""
+    match = re.search(rf'<label for="naar-(\d+)">{re.escape(naam)}', html)
+    check(match, f"Status wijzigen does not offer “{naam}”")
+    return match.group(1)
+
+
+def fouten(response) -> list[str]:
+    """The error messages on a refused form page, for the failure message."""
+    text = re.sub(
+        r"<[^>]+>",
+        " ",
+        " ".join(re.findall(r'class="[^"]*fout[^"]*"[^>]*>(.*?)</', response.text, re.S)),
+    )
+    return [" ".join(text.split())] if text.strip() else [response.text[:300]]
+
+
+def bsn() -> str:
+    """A random number that passes the 11-proef, as a real BSN does."""
+    while True:
+        digits = [secrets.randbelow(10) for _ in range(8)]
+        digits[0] = digits[0] or 1
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last < 10:
+            return "".join(map(str, digits)) + str(last)
+
+
+def pdf_bytes(text: str, size: int) -> bytes:
+    """A small real PDF, padded with a comment to `size` bytes."""
+    head = (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n% " + text.encode() + b"\n"
+    )
+    tail = b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    padding = max(0, size - len(head) - len(tail) - 3)
+    return head + b"% " + b"x" * padding + b"\n" + tail
+
+
+class Database:
+    """Read-only questions to the smoke's database, to count what the steps left behind."""
+
+    def __init__(self, naam: str) -> None:
+        self.url = database_url(naam)
+
+    def rows(self, sql: str, *params) -> list[tuple]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def value(self, sql: str, *params):
+        rows = self.rows(sql, *params)
+        return rows[0][0] if rows else None
+
+
 # --- The run -------------------------------------------------------------------------------------
 
 
@@ -481,6 +560,86 @@ def wait_healthy(base: str, cert: Path, proces: Proces) -> None:
     wait_for(f"{base}/gezond/ through nginx", probe, timeout=60)
 
 
+def start_moto(omgeving: Omgeving) -> tuple[str, object]:
+    """moto in server mode: the S3 stand-in, over real HTTP on 127.0.0.1."""
+    import boto3
+
+    port = free_port()
+    moto = omgeving.start(
+        "moto-s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], dict(os.environ)
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="eu-west-1",
+        aws_access_key_id="smoke",
+        aws_secret_access_key="smoke-secret",
+    )
+
+    def up() -> bool:
+        check(moto.alive(), f"moto_server exited:\n{moto.tail()}")
+        s3.list_buckets()
+        return True
+
+    wait_for("moto S3 server", up, timeout=60)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    return endpoint, s3
+
+
+BUCKET = "kindkans-smoke-bijlagen"
+
+
+def redis_flush() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5).flushdb()
+    except Exception as exc:
+        raise SmokeFailure(f"Redis is not reachable at {REDIS_URL}: {exc}") from exc
+
+
+def start_worker(omgeving: Omgeving, env: dict[str, str], naam: str = "worker") -> Proces:
+    worker = omgeving.start(
+        naam,
+        [
+            str(BIN / "python"),
+            "-m",
+            *TOPOLOGIE["worker"].split(),
+            "--loglevel=INFO",
+            "--concurrency=1",
+            f"--hostname={naam}@smoke",
+        ],
+        env,
+    )
+    wait_for(
+        f"Celery {naam} ready",
+        lambda: (
+            check(worker.alive(), f"{naam} exited:\n{worker.tail()}")
+            or " ready." in worker.logfile.read_text(errors="replace")
+        ),
+        timeout=90,
+    )
+    return worker
+
+
+def group_has(proces: Proces, needle: str) -> bool:
+    """Whether a process of `proces`'s group runs `needle` (e.g. LibreOffice under the worker)."""
+    pgid = proces.popen.pid
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != pgid:
+                continue
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ProcessLookupError):
+            continue
+        if needle in cmdline:
+            return True
+    return False
+
+
 def run(omgeving: Omgeving) -> dict:
     tmp = omgeving.tmp
     figures: dict = {}
@@ -489,14 +648,20 @@ def run(omgeving: Omgeving) -> dict:
             continue
         need_binary(name)
 
-    # PostgreSQL: a database of its own.
+    # PostgreSQL: a database of its own. Redis: a database number of its own, emptied.
     naam = f"kindkans_smoke_{secrets.token_hex(4)}"
     try:
         pg_execute(f'CREATE DATABASE "{naam}"')
     except Exception as exc:
         raise SmokeFailure(f"PostgreSQL is not reachable at {PG_URL}: {exc}") from exc
     omgeving.databases.append(naam)
-    log(f"PostgreSQL database {naam}")
+    db = Database(naam)
+    redis_flush()
+    omgeving.opruimen.append(redis_flush)
+    log(f"PostgreSQL database {naam}, Redis {REDIS_URL}")
+
+    s3_endpoint, s3 = start_moto(omgeving)
+    log(f"S3 stand-in (moto server) on {s3_endpoint}, bucket {BUCKET}")
 
     cert, key = self_signed_certificate(tmp)
     https_port, web_port = free_port(), free_port()
@@ -507,12 +672,22 @@ def run(omgeving: Omgeving) -> dict:
         tmp=tmp,
         database=naam,
         https_port=https_port,
-        # check --deploy requires real mail and a chosen attachment folder (kindkans/checks.py).
         extra={
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(mailbox.port),
             "EMAIL_USE_TLS": "false",
-            "BIJLAGEN_DIR": str(tmp / "var" / "bijlagen"),
+            "REDIS_URL": REDIS_URL,
+            "S3_BUCKET": BUCKET,
+            "S3_ENDPOINT_URL": s3_endpoint,
+            "S3_REGION": "eu-west-1",
+            "S3_ACCESS_KEY_ID": "smoke",
+            "S3_SECRET_ACCESS_KEY": "smoke-secret",
+            # A task killed mid-way comes back after this many seconds (production: an hour).
+            "CELERY_VISIBILITY_TIMEOUT": "20",
+            "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+            # The outbox relay (beat) picks up unsent mail quickly in the smoke.
+            "NOTIFICATIE_RELAY_SECONDEN": "5",
+            "NOTIFICATIE_RELAY_WACHT_SECONDEN": "5",
         },
     )
     (tmp / "var").mkdir()
@@ -521,7 +696,7 @@ def run(omgeving: Omgeving) -> dict:
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     manage(env, "demo")
-    log("migrated, static files collected, demo data loaded")
+    log("check --deploy clean, migrated, static files collected, demo data loaded")
 
     web = start_web(omgeving, "gunicorn", env, web_port)
     start_nginx(
@@ -536,8 +711,20 @@ def run(omgeving: Omgeving) -> dict:
             "KINDKANS_BIJLAGEN_DIR": str(tmp / "var" / "bijlagen"),
         },
     )
+    worker = start_worker(omgeving, env)
+    omgeving.start(
+        "beat",
+        [
+            str(BIN / "python"),
+            "-m",
+            *TOPOLOGIE["beat"].split(),
+            "--loglevel=INFO",
+            f"--schedule={tmp / 'celerybeat-schedule'}",
+        ],
+        env,
+    )
     wait_healthy(base, cert, web)
-    log(f"nginx (TLS) on {base} in front of gunicorn on 127.0.0.1:{web_port}")
+    log(f"nginx (TLS) on {base} → gunicorn 127.0.0.1:{web_port}; worker and beat running")
 
     import httpx
 
@@ -551,19 +738,478 @@ def run(omgeving: Omgeving) -> dict:
     csrf_cookie = anonymous.headers.get("set-cookie", "")
     check("csrftoken" in csrf_cookie and "Secure" in csrf_cookie, "CSRF cookie is not Secure")
 
-    school = enrol(base, cert, "coordinator")
-    session = [c for c in school.browser.client.cookies.jar if c.name == "sessionid"]
+    # --- Everyone links an authenticator app on first login (TOTP, pyotp as the phone).
+    mensen = {u: enrol(base, cert, u) for u in USERS}
+    school = mensen["coordinator"].browser
+    session = [c for c in school.client.cookies.jar if c.name == "sessionid"]
     check(session and session[0].secure, "session cookie is not Secure")
-    log("coordinator linked an authenticator app (TOTP) and is logged in")
+    log(f"{', '.join(USERS)} linked an authenticator app (TOTP) and are logged in")
 
-    # The client's address reaches the audit log through the proxy; a spoofed X-Forwarded-For
-    # from the client is not taken for it.
-    loket = enrol(base, cert, "loket")
-    log("loket logged in")
+    # --- The school: Toevoegen → the wizard → a TLV VSO hulpvraag.
+    response = school.post(
+        "/hulpvragen/toevoegen/dossier/", page=school.page("/hulpvragen/toevoegen/?q=Smoketest")
+    )
+    check(response.status_code == 302, f"Dossier toevoegen: {response.status_code}")
+    stap = response.headers["location"]
+    if not stap.rstrip("/").endswith("basisgegevens"):
+        stap = school.get(stap).headers.get("location", stap)
+    concept = re.search(r"/concept/(\d+)/", stap)
+    check(concept, f"no concept in {stap}")
+    concept_url = f"/hulpvragen/toevoegen/concept/{concept.group(1)}"
+    response = school.post(
+        f"{concept_url}/basisgegevens/",
+        {
+            "voornamen": "Sam",
+            "roepnaam": "Sam",
+            "tussenvoegsel": "",
+            "achternaam": "Smoketest",
+            "geboortedatum": "14-03-2011",
+            "geslacht": "V",
+            "bsn": bsn(),
+            "onderwijsnummer": "",
+            "straat": "Hoofdstraat",
+            "huisnummer": "12",
+            "postcode": "7311AB",
+            "woonplaats": "Apeldoorn",
+        },
+    )
+    check(response.status_code == 302, f"Basisgegevens: {response.status_code} {fouten(response)}")
+    page = school.page(f"{concept_url}/schoolgegevens/")
+    response = school.post(
+        f"{concept_url}/schoolgegevens/",
+        {
+            "school": first_option(page, "school"),
+            "leerjaar_groep": "2",
+            "doublures": "0",
+            "aanvrager": first_option(page, "aanvrager"),
+            "contactpersoon": "Zorgcoördinator",
+            "email": SCHOOL_EMAIL,
+            "telefoon": "",
+        },
+        page=page,
+    )
+    check(response.status_code == 302, f"Schoolgegevens: {response.status_code}")
+    response = school.post(f"{concept_url}/hulpvraag/", {"type": "TLV_VSO", "omschrijving": ""})
+    detail = response.headers.get("location", "")
+    match = re.fullmatch(r"/hulpvragen/(\d+)/", detail)
+    check(response.status_code == 302 and match, f"Hulpvraag step: {response.status_code} {detail}")
+    hv = int(match.group(1))
+    check(
+        "TLV voorlopige aanvraag" in school.page(detail), "new hulpvraag not in voorlopige aanvraag"
+    )
+    log(f"the school created a dossier and TLV VSO hulpvraag {hv} through the wizard")
 
-    school.browser.close()
-    loket.browser.close()
+    # --- Bijlagen: uploaded through nginx into the bucket, encrypted at rest, private.
+    lijst = f"/hulpvragen/{hv}/bijlagen/"
+    opp = pdf_bytes("OPP van de smoke", 300_000)
+    ouders = pdf_bytes("Aanvraagformulier door ouders ondertekend", 20_000)
+    response = school.post(
+        lijst,
+        {"documentsoort_bestand": ["ouderformulier", "opp"]},
+        files=[
+            ("bestanden", ("aanvraagformulier-ouders.pdf", ouders, "application/pdf")),
+            ("bestanden", ("opp.pdf", opp, "application/pdf")),
+        ],
+    )
+    check(response.status_code == 302, f"upload: {response.status_code} {fouten(response)}")
+    bijlagen = db.rows(
+        "SELECT id, sleutel, documentsoort FROM bijlagen_bijlage WHERE hulpvraag_id = %s "
+        "ORDER BY id",
+        hv,
+    )
+    check([b[2] for b in bijlagen] == ["ouderformulier", "opp"], f"bijlagen rows: {bijlagen}")
+    opp_id, opp_key = bijlagen[1][0], bijlagen[1][1]
+    head = s3.head_object(Bucket=BUCKET, Key=opp_key)
+    check(head.get("ServerSideEncryption") == "AES256", f"not encrypted at rest: {head}")
+    check(head["ContentLength"] == len(opp), "object size differs from the upload")
+    anoniem = httpx.get(f"{s3_endpoint}/{BUCKET}/{opp_key}")
+    check(anoniem.status_code == 403, f"anonymous S3 GET answered {anoniem.status_code}")
+    log(f"2 bijlagen in bucket {BUCKET}: ServerSideEncryption AES256, anonymous GET 403")
+
+    # --- Download: after the access check and audit record, a presigned URL of 60 s.
+    inzage_voor = db.value(
+        "SELECT count(*) FROM bijlagen_bijlageinzage WHERE bijlage_id = %s", opp_id
+    )
+    response = school.get(f"{lijst}{opp_id}/download/")
+    check(response.status_code == 302, f"download answered {response.status_code}")
+    location = response.headers["location"]
+    check(location.startswith(s3_endpoint) and "X-Amz-Expires=60" in location, location)
+    check("Smoketest" not in location and "opp.pdf" not in location, "file name in the URL")
+    fetched = httpx.get(location)
+    check(fetched.status_code == 200 and fetched.content == opp, "presigned URL gives other bytes")
+    check(fetched.headers["content-type"] == "application/pdf", fetched.headers["content-type"])
+    check(fetched.headers["content-disposition"].startswith("attachment"), "not an attachment")
+    inzage_na = db.value(
+        "SELECT count(*) FROM bijlagen_bijlageinzage WHERE bijlage_id = %s", opp_id
+    )
+    check(inzage_na == inzage_voor + 1, "download not recorded")
+    ip = db.value(
+        "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
+    )
+    check(str(ip) == "127.0.0.1", f"audit log has {ip!r}, not the client's address")
+    # A client's own X-Forwarded-For does not become its address (nginx appends the real one).
+    school.get(f"{lijst}{opp_id}/download/", headers={"X-Forwarded-For": "192.0.2.66"})
+    ip = db.value(
+        "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
+    )
+    check(str(ip) == "127.0.0.1", f"a spoofed X-Forwarded-For reached the audit log: {ip}")
+    log("download: presigned S3 URL (60 s, attachment, application/pdf), audited with 127.0.0.1")
+
+    # --- The form: the school fills it in (the answers the form tests use), the bestuurder
+    # signs with a code from the app.
+    formulier = db.value("SELECT id FROM formulieren_formulier WHERE hulpvraag_id = %s", hv)
+    check(formulier, "no form attached to the TLV VSO hulpvraag")
+    bestuurder_id = db.value(
+        "SELECT u.id FROM accounts_user u JOIN organisaties_organisatie o "
+        "ON o.id = u.organisatie_id WHERE u.username = 'bestuurder' AND o.code = %s",
+        ORGANISATIE,
+    )
+    antwoorden = json.loads(
+        shell(
+            env,
+            "import json; from formulieren.models import Formulier; "
+            "from tests.formulieren.conftest import volledige_post; "
+            "from accounts.models import User; "
+            f"f = Formulier.objects.get(pk={formulier}); "
+            f"u = User.objects.get(pk={bestuurder_id}); "
+            "print(json.dumps(volledige_post(f, ondertekenaar=u)))",
+        )
+    )
+    response = school.post(f"/formulieren/{formulier}/bewerken/", antwoorden)
+    check(response.status_code == 302, f"saving the form: {response.status_code}")
+    bestuurder = mensen["bestuurder"]
+    code, bestuurder.last_step = totp_now(bestuurder.secret, bestuurder.last_step)
+    response = bestuurder.browser.post(f"/formulieren/{formulier}/ondertekenen/", {"code": code})
+    check(response.status_code == 302, f"signing: {response.status_code} {fouten(response)}")
+    log("form saved by the school and signed by the bestuurder with a TOTP code")
+
+    # --- Indienen (school), Compleet (loket): each a status change with mail to the school.
+    def status_wijzigen(browser: Browser, naar: str, toelichting: str = "") -> None:
+        url = f"/hulpvragen/{hv}/status/wijzigen/"
+        page = browser.page(url)
+        response = browser.post(
+            url,
+            {
+                "naar": status_choice(page, naar),
+                "toelichting": toelichting,
+                "gezien_status": field_value(page, "gezien_status"),
+            },
+            page=page,
+        )
+        check(response.status_code == 302, f"{browser.naam}: “{naar}” {response.status_code}")
+        check(naar in browser.page(f"/hulpvragen/{hv}/"), f"status is not “{naar}”")
+
+    status_wijzigen(school, "TLV aanvraag indienen")
+    loket = mensen["loket"].browser
+    status_wijzigen(loket, "TLV aanvraag compleet")
+    log("submitted by the school; the loket found it complete")
+
+    # --- Two deskundigen assigned by the loket; both advise.
+    ids = dict(
+        db.rows(
+            "SELECT u.username, u.id FROM accounts_user u JOIN organisaties_organisatie o "
+            "ON o.id = u.organisatie_id WHERE o.code = %s AND u.username IN ('deskundige', "
+            "'kinderarts')",
+            ORGANISATIE,
+        )
+    )
+    besluit = f"/hulpvragen/{hv}/besluit/"
+    for volgorde, (wie, discipline) in enumerate(
+        [("deskundige", "orthopedagoog"), ("kinderarts", "kinderarts")], start=1
+    ):
+        response = loket.post(
+            besluit,
+            {
+                "actie": "toewijzen",
+                "volgorde": volgorde,
+                "deskundige": ids[wie],
+                "discipline": discipline,
+            },
+        )
+        check(response.status_code == 302, f"toewijzen {wie}: {response.status_code}")
+    for wie in ("deskundige", "kinderarts"):
+        response = mensen[wie].browser.post(
+            f"/hulpvragen/{hv}/advies/",
+            {
+                "toelaatbaar": "ja",
+                "bekostigingscategorie": "midden",
+                "duur_schooljaren": "2",
+                "motivering": "Past bij het VSO.",
+            },
+        )
+        check(response.status_code == 302, f"advies {wie}: {response.status_code}")
+    log("two deskundigen assigned and advised")
+
+    # --- The decision: TLV vastleggen. The worker renders the letter's PDF with LibreOffice;
+    # it is SIGKILLed in the middle of that, started again, and the work is done exactly once.
+    mails_voor = len(mailbox.snapshot())
+    page = loket.page(besluit)
+    vandaag = time.strftime("%d-%m-%Y")
+    response = loket.post(
+        besluit,
+        {
+            "actie": "tlv",
+            "gezien_status": field_value(page, "gezien_status"),
+            "bekostigingscategorie": "midden",
+            "ingangsdatum": vandaag,
+            "einddatum": "",
+            "besluitdatum": vandaag,
+            "toelichting": "",
+        },
+        page=page,
+    )
+    check(response.status_code == 302, f"TLV vastleggen: {response.status_code} {fouten(response)}")
+    tlv = db.value(
+        "SELECT id FROM besluiten_toelaatbaarheidsverklaring WHERE hulpvraag_id = %s", hv
+    )
+    check(tlv, "no TLV recorded")
+    wait_for("LibreOffice at work under the worker", lambda: group_has(worker, "soffice"), 60, 0.05)
+    worker.kill(signal.SIGKILL)
+    worker.popen.wait(10)
+    check(not brieven(db, tlv).get("pdf"), "the PDF was done before the kill: nothing interrupted")
+    log("worker SIGKILLed while LibreOffice rendered the letter; starting it again")
+    worker = start_worker(omgeving, env, "worker-2")
+    wait_for("the letter's PDF after the restart", lambda: brieven(db, tlv).get("pdf"), 120, 0.5)
+    letters = brieven(db, tlv)
+    check(letters == {"docx": 1, "pdf": 1}, f"letters of the TLV: {letters}")
+    check(
+        "besluiten.brief_pdf_maken" in worker.logfile.read_text(errors="replace"),
+        "the restarted worker did not get the interrupted task again",
+    )
+    pdf_key = db.value(
+        "SELECT b.sleutel FROM bijlagen_bijlage b JOIN "
+        "besluiten_toelaatbaarheidsverklaring_brieven t ON t.bijlage_id = b.id "
+        "WHERE t.toelaatbaarheidsverklaring_id = %s AND b.soort = 'pdf'",
+        tlv,
+    )
+    body = s3.get_object(Bucket=BUCKET, Key=pdf_key)["Body"].read()
+    check(body.startswith(b"%PDF"), "the letter's PDF in the bucket is no PDF")
+    log("the letter is there as .docx and PDF, once each")
+
+    # Every status-change mail to the school arrives once over SMTP: rows == messages.
+    def school_mails() -> list:
+        return [m for to, m in mailbox.snapshot() if SCHOOL_EMAIL in to]
+
+    def outbox_done() -> bool:
+        open_rows = db.value(
+            "SELECT count(*) FROM hulpvragen_notificatie WHERE hulpvraag_id = %s "
+            "AND verzonden_op IS NULL",
+            hv,
+        )
+        return open_rows == 0
+
+    wait_for("the outbox of the hulpvraag sent", outbox_done, 90, 0.5)
+    rows = db.value(
+        "SELECT count(*) FROM hulpvragen_notificatie WHERE hulpvraag_id = %s AND ontvanger = %s",
+        hv,
+        SCHOOL_EMAIL,
+    )
+    time.sleep(6)  # one more relay round: a double would show now
+    mails = school_mails()
+    check(
+        rows >= 2 and len(mails) == rows, f"{rows} outbox rows for the school, {len(mails)} mails"
+    )
+    onderwerpen = [m["Subject"] for m in mails]
+    check(any("TLV afgegeven" in (s or "") for s in onderwerpen) or len(mails) == rows, onderwerpen)
+    for m in mails:
+        check("Smoketest" not in m.as_string(), "pupil name in a notification mail")
+    figures["mails_to_school"] = len(mails)
+    figures["mails_after_decision"] = len(mailbox.snapshot()) - mails_voor
+    log(f"the school received {len(mails)} notifications over SMTP, one per outbox row")
+
+    for persoon in mensen.values():
+        persoon.browser.close()
+
+    # --- Backup and restore (docs/operations.md, "Backups"): pg_dump of the database and a copy
+    # of the attachment store; both restored elsewhere, the restored app serves the same
+    # hulpvraag with its history and its bijlage.
+    herstel = restore(omgeving, env=env, naam=naam, s3=s3, cert=cert, key=key)
+    persoon = mensen["coordinator"]
+    browser = login(herstel["base"], cert, persoon)
+    log("restored installation: the coordinator logs in with organisation, password and code")
+    detail = browser.page(f"/hulpvragen/{hv}/")
+    check("TLV afgegeven" in detail, "restored hulpvraag is not TLV afgegeven")
+    historie = browser.page(f"/hulpvragen/{hv}/status/historie/")
+    for stap in ("TLV voorlopige aanvraag", "TLV aanvraag indienen", "TLV aanvraag compleet"):
+        check(stap in historie, f"restored status history lacks “{stap}”")
+    check("opp.pdf" in browser.page(lijst), "restored bijlagen list lacks opp.pdf")
+    response = browser.get(f"{lijst}{opp_id}/download/")
+    check(response.status_code == 200, f"restored download: {response.status_code}")
+    check(response.content == opp, "restored download gives other bytes")
+    check(response.headers["content-type"] == "application/pdf", response.headers["content-type"])
+    check(response.headers["content-disposition"].startswith("attachment"), "not an attachment")
+    check("x-accel-redirect" not in response.headers, "X-Accel-Redirect leaked to the client")
+    check(response.headers.get("x-content-type-options") == "nosniff", "no nosniff on the file")
+    log("restored: same hulpvraag, status history and bijlage (served by nginx via X-Accel)")
+
+    # --- 20 slow downloads (a client reading 50 kB/s each) while pages keep answering.
+    figures["slow_downloads"] = slow_downloads(
+        herstel["base"], cert, browser, f"{lijst}{opp_id}/download/", len(opp), f"/hulpvragen/{hv}/"
+    )
+    browser.close()
     return figures
+
+
+def restore(omgeving: Omgeving, *, env, naam, s3, cert, key) -> dict:
+    tmp = omgeving.tmp
+    dump = tmp / "backup" / "kindkans.dump"
+    dump.parent.mkdir()
+    subprocess.run(
+        [
+            need_binary("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            f"--file={dump}",
+            database_url(naam),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    # The attachment store: every object of the bucket (`aws s3 sync s3://bucket dir`).
+    store = tmp / "backup" / "bijlagen"
+    count = 0
+    for pagina in s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET):
+        for obj in pagina.get("Contents", []):
+            target = store / obj["Key"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            s3.download_file(BUCKET, obj["Key"], str(target))
+            count += 1
+    log(f"backup: pg_dump ({dump.stat().st_size} bytes) and {count} objects of the bucket")
+
+    hersteld = f"{naam}_hersteld"
+    pg_execute(f'CREATE DATABASE "{hersteld}"')
+    omgeving.databases.append(hersteld)
+    subprocess.run(
+        [need_binary("pg_restore"), "--no-owner", f"--dbname={database_url(hersteld)}", str(dump)],
+        check=True,
+        capture_output=True,
+    )
+    https_port, web_port = free_port(), free_port()
+    env2 = {k: v for k, v in env.items() if not k.startswith("S3_") and k != "REDIS_URL"}
+    env2.update(
+        app_env(tmp=tmp, database=hersteld, https_port=https_port, extra={})
+        | {
+            "SECRET_KEY": env["SECRET_KEY"],
+            # This time the attachment store is the restored folder on local disk, served by
+            # nginx after the download view's check (X-Accel-Redirect).
+            "BIJLAGEN_DIR": str(store),
+            "DOWNLOADS_X_ACCEL_PREFIX": "/_bijlagen/",
+        }
+    )
+    manage(env2, "check", "--deploy", "--fail-level", "ERROR")
+    # Nothing left to migrate: the dump is complete.
+    manage(env2, "migrate", "--check")
+    web = start_web(omgeving, "gunicorn-hersteld", env2, web_port)
+    start_nginx(
+        omgeving,
+        "nginx-hersteld",
+        {
+            "KINDKANS_LISTEN": f"127.0.0.1:{https_port}",
+            "KINDKANS_SERVER_NAME": "localhost",
+            "KINDKANS_TLS_CERT": str(cert),
+            "KINDKANS_TLS_KEY": str(key),
+            "KINDKANS_UPSTREAM": f"127.0.0.1:{web_port}",
+            "KINDKANS_BIJLAGEN_DIR": str(store),
+        },
+    )
+    base = f"https://localhost:{https_port}"
+    wait_healthy(base, cert, web)
+    log(f"restored into database {hersteld}, attachments on disk; served on {base}")
+    return {"base": base}
+
+
+def slow_downloads(base: str, cert: Path, browser: Browser, url: str, size: int, page: str) -> dict:
+    """20 clients download `url` at 50 kB/s each while one client keeps requesting `page`; the
+    pages' p95 must stay under 500 ms (the files are sent by nginx, not by gunicorn)."""
+    import httpx
+
+    rate, clients = 50_000, 20
+    cookies = dict(browser.client.cookies.items())
+    durations: list[float] = []
+    failures: list[str] = []
+    done = threading.Event()
+
+    def slow_client() -> None:
+        start = time.monotonic()
+        received = 0
+        try:
+            with (
+                httpx.Client(base_url=base, verify=str(cert), cookies=cookies, timeout=60) as c,
+                c.stream("GET", url) as response,
+            ):
+                if response.status_code != 200:
+                    failures.append(f"status {response.status_code}")
+                    return
+                for chunk in response.iter_bytes(5_000):
+                    received += len(chunk)
+                    # Read no faster than `rate`.
+                    ahead = received / rate - (time.monotonic() - start)
+                    if ahead > 0:
+                        time.sleep(ahead)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            failures.append(repr(exc))
+            return
+        if received != size:
+            failures.append(f"received {received} of {size} bytes")
+        durations.append(time.monotonic() - start)
+
+    threads = [threading.Thread(target=slow_client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    latencies: list[float] = []
+    with httpx.Client(base_url=base, verify=str(cert), cookies=cookies, timeout=30) as pages:
+        time.sleep(0.5)  # all downloads under way
+        while any(thread.is_alive() for thread in threads):
+            start = time.monotonic()
+            response = pages.get(page)
+            latencies.append(time.monotonic() - start)
+            if response.status_code != 200:
+                failures.append(f"page {response.status_code}")
+    done.set()
+    for thread in threads:
+        thread.join()
+    check(not failures, f"slow downloads: {failures[:5]}")
+    check(len(durations) == clients, f"{len(durations)} of {clients} downloads finished")
+    latencies.sort()
+    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    figures = {
+        "downloads": clients,
+        "bytes_each": size,
+        "client_rate_bytes_per_s": rate,
+        "download_seconds_mean": round(statistics.mean(durations), 2),
+        "page_requests": len(latencies),
+        "page_ms_p50": round(statistics.median(latencies) * 1000, 1),
+        "page_ms_p95": round(p95 * 1000, 1),
+        "page_ms_max": round(latencies[-1] * 1000, 1),
+    }
+    log(
+        f"{clients} downloads of {size} bytes at {rate // 1000} kB/s each "
+        f"({figures['download_seconds_mean']} s): {len(latencies)} page requests meanwhile, "
+        f"p50 {figures['page_ms_p50']} ms, p95 {figures['page_ms_p95']} ms, "
+        f"max {figures['page_ms_max']} ms"
+    )
+    check(len(latencies) >= 10, "too few page requests to measure")
+    check(p95 < 0.5, f"page p95 {p95 * 1000:.0f} ms during the slow downloads (limit 500 ms)")
+    return figures
+
+
+USERS = ("coordinator", "bestuurder", "loket", "deskundige", "kinderarts")
+SCHOOL_EMAIL = "zorg-smoke@school.example"
+
+
+def brieven(db: Database, tlv: int) -> dict[str, int]:
+    return dict(
+        db.rows(
+            "SELECT b.soort, count(*) FROM bijlagen_bijlage b JOIN "
+            "besluiten_toelaatbaarheidsverklaring_brieven t ON t.bijlage_id = b.id "
+            "WHERE t.toelaatbaarheidsverklaring_id = %s GROUP BY b.soort",
+            tlv,
+        )
+    )
+
+
+def shell(env: dict[str, str], code: str) -> str:
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
 def main() -> int:
