@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
-from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
+from beheer.models import Personeelswijziging, PersoneelswijzigingStatus, SchoolwijzigingSoort
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_beheer_feiten_voor, hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
@@ -206,9 +208,129 @@ def scholen_for(*, user: User) -> QuerySet[School]:
 
 
 def schoolwijzigingen_for(*, school: School) -> QuerySet:
+    """This school's own changes, and the merges and closings that sent dossiers to it."""
     from beheer.models import Schoolwijziging
 
-    return Schoolwijziging.objects.filter(school=school).select_related("doel")
+    return (
+        Schoolwijziging.objects.filter(Q(school=school) | Q(doel=school))
+        .select_related("school", "doel")
+        .order_by("-op", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class HistorieRegel:
+    """One line of a school's history, in Dutch: what happened, was, wordt, by whom."""
+
+    op: datetime
+    wijziging: str
+    was: str
+    wordt: str
+    door: str
+
+
+def _schoolveld_tekst(veld: str, waarde, besturen: dict[int, str]) -> str:
+    from organisaties.models import Sector
+
+    labels = {
+        "naam": _("naam"),
+        "brin": _("BRIN"),
+        "vestiging": _("vestiging"),
+        "bestuur_id": _("bestuur"),
+        "sector": _("sector"),
+        "plaats": _("plaats"),
+    }
+    if veld == "bestuur_id":
+        waarde = besturen.get(waarde, _("bestuur %(id)s (verwijderd)") % {"id": waarde})
+    elif veld == "sector":
+        waarde = dict(Sector.choices).get(waarde, waarde)
+    elif waarde in ("", None):
+        waarde = "–"
+    return f"{labels.get(veld, veld)}: {waarde}"
+
+
+def schoolhistorie_for(*, school: School) -> list[HistorieRegel]:
+    """The school's history as the Beheer page shows it: field names and values in Dutch (the
+    bestuur by name, the sector by label), a merge on both schools (the one that was merged and
+    the one that continues), a closing with its open dossiers on the school that took them over.
+    Two queries."""
+    from organisaties.models import Bestuur
+
+    rijen = list(schoolwijzigingen_for(school=school))
+    ids = {
+        waarde
+        for w in rijen
+        for deel in (w.oud, w.nieuw)
+        for veld, waarde in deel.items()
+        if veld == "bestuur_id"
+    }
+    besturen = (
+        dict(
+            Bestuur.objects.filter(organisatie_id=school.organisatie_id, pk__in=ids).values_list(
+                "pk", "naam"
+            )
+        )
+        if ids
+        else {}
+    )
+
+    def velden(deel: dict) -> str:
+        return ", ".join(
+            _schoolveld_tekst(veld, waarde, besturen)
+            for veld, waarde in deel.items()
+            if veld in ("naam", "brin", "vestiging", "bestuur_id", "sector", "plaats")
+        )
+
+    def dossiers(n: int) -> str:
+        return ngettext("%(n)s dossier", "%(n)s dossiers", n) % {"n": n}
+
+    def accounts(n: int) -> str:
+        return ngettext("%(n)s account", "%(n)s accounts", n) % {"n": n}
+
+    regels = []
+    for w in rijen:
+        soort = w.get_soort_display()
+        hier = w.school_id == school.pk
+        sg = len(w.oud.get("schoolgegevens", w.oud.get("open_schoolgegevens", [])))
+        gebruikers = len(w.oud.get("gebruikers", []))
+        if w.soort == SchoolwijzigingSoort.SAMENGEVOEGD:
+            if hier:
+                wijziging = _("Samengevoegd met %(doel)s (die school gaat door)") % {
+                    "doel": w.doel.naam if w.doel else "?"
+                }
+                was = ", ".join([dossiers(sg), *([accounts(gebruikers)] if gebruikers else [])])
+                wordt = _("naar %(doel)s; deze school is opgeheven") % {
+                    "doel": w.doel.naam if w.doel else "?"
+                }
+            else:
+                wijziging = _("%(bron)s is samengevoegd met deze school") % {"bron": w.school.naam}
+                was = _("bij %(bron)s") % {"bron": w.school.naam}
+                wordt = ", ".join(
+                    [
+                        _("%(dossiers)s overgenomen") % {"dossiers": dossiers(sg)},
+                        *([accounts(gebruikers)] if gebruikers else []),
+                    ]
+                )
+        elif w.soort == SchoolwijzigingSoort.GESLOTEN:
+            if hier:
+                wijziging = _("Opgeheven")
+                was = _("%(dossiers)s met een open hulpvraag") % {"dossiers": dossiers(sg)}
+                wordt = (
+                    _("open hulpvragen naar %(doel)s") % {"doel": w.doel.naam}
+                    if w.doel
+                    else _("open hulpvragen blijven bij deze school")
+                )
+            else:
+                wijziging = _("%(bron)s is opgeheven") % {"bron": w.school.naam}
+                was = _("bij %(bron)s") % {"bron": w.school.naam}
+                wordt = _("%(dossiers)s met een open hulpvraag overgenomen") % {
+                    "dossiers": dossiers(sg)
+                }
+        else:
+            wijziging = soort[:1].upper() + soort[1:]
+            was, wordt = velden(w.oud) or "–", velden(w.nieuw) or "–"
+        regels.append(HistorieRegel(w.op, wijziging, was, wordt, w.door_naam))
+    return regels
 
 
 def school_open_hulpvragen(*, user: User, school: School) -> tuple[list[Hulpvraag], int]:

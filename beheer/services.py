@@ -402,6 +402,8 @@ def school_update(*, door: User, school: School, **wijzigingen) -> list[Schoolwi
     means its bevoegd gezag sees the school's hulpvragen from now on (and the old one no longer)."""
     locked = School.objects.select_for_update().get(pk=school.pk)
     _check_school_beheer(door, locked)
+    if not locked.actief:
+        raise ValidationError(_("Deze school is opgeheven; haar gegevens worden niet gewijzigd."))
     bestuur = wijzigingen.pop("bestuur", None)
     if bestuur is not None:
         if bestuur.organisatie_id != door.organisatie_id:

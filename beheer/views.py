@@ -48,7 +48,7 @@ from beheer.selectors import (
     personeelswijzigingen_for,
     scholen_for,
     school_open_hulpvragen,
-    schoolwijzigingen_for,
+    schoolhistorie_for,
 )
 from beheer.services import (
     bewaaropdracht_plannen,
@@ -440,8 +440,16 @@ def _get_school(request, pk: int):
 
 @swv_beheer_vereist
 def school_detail(request, pk: int):
+    """A school's data and its history. A closed (opgeheven) school is history itself: its form is
+    shown read-only and a post changes nothing."""
     school = _get_school(request, pk)
     form = SchoolForm(request.POST or None, instance=school, user=request.user)
+    if not school.actief:
+        for veld in form.fields.values():
+            veld.disabled = True
+    if request.method == "POST" and not school.actief:
+        messages.error(request, _("Deze school is opgeheven; haar gegevens worden niet gewijzigd."))
+        return redirect("beheer:school", pk=school.pk)
     if request.method == "POST" and form.is_valid():
         try:
             wijzigingen = school_update(door=request.user, school=school, **form.cleaned_data)
@@ -455,7 +463,7 @@ def school_detail(request, pk: int):
     return render(
         request,
         "beheer/school.html",
-        {"form": form, "school": school, "historie": schoolwijzigingen_for(school=school)},
+        {"form": form, "school": school, "historie": schoolhistorie_for(school=school)},
     )
 
 

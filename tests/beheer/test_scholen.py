@@ -45,7 +45,8 @@ def test_rename_and_new_brin_are_recorded(client, world):
     assert soorten[SchoolwijzigingSoort.BRIN].oud == {"brin": oude_brin}
     assert soorten[SchoolwijzigingSoort.HERNOEMD].door == world.loket
     html = client.get(url).content.decode()
-    assert "School A" in html and "nieuwe BRIN of vestiging" in html
+    assert "naam: School A" in html and "naam: Het Nieuwe College" in html
+    assert "Nieuwe BRIN of vestiging" in html and "BRIN: 99ZZ" in html
     # Dossiers stay with the school: the coordinator still sees them.
     assert world.hv_a_ingediend.pk in _zichtbaar(world.coordinator_a)
 
@@ -69,6 +70,12 @@ def test_move_to_another_bestuur_moves_the_bevoegd_gezag_access(client, world):
     assert world.hv_a_ingediend.pk not in _zichtbaar(world.bestuurder_a)
     wijziging = Schoolwijziging.objects.get(soort=SchoolwijzigingSoort.BESTUUR)
     assert wijziging.oud == {"bestuur_id": world.bestuur_a.pk}
+    # The history reads as Dutch: the besturen by name, not "bestuur_id: 2".
+    html = client.get(reverse("beheer:school", args=[world.school_a.pk])).content.decode()
+    assert "Ander bestuur" in html
+    assert f"bestuur: {escape(world.bestuur_a.naam)}" in html
+    assert f"bestuur: {escape(bestuur_b.naam)}" in html
+    assert "bestuur_id" not in html
 
 
 def test_merge_keeps_every_dossier_reachable_for_the_right_people_only(client, world):
@@ -102,6 +109,13 @@ def test_merge_keeps_every_dossier_reachable_for_the_right_people_only(client, w
         world.hv_a_voorlopig.schoolgegevens_id,
         world.hv_a_ingediend.schoolgegevens_id,
     }
+    # The merge shows on both schools' pages.
+    bron = client.get(reverse("beheer:school", args=[world.school_a.pk])).content.decode()
+    assert "Samengevoegd met School B (die school gaat door)" in bron
+    assert "2 dossiers, 1 account" in bron
+    doel = client.get(reverse("beheer:school", args=[world.school_b.pk])).content.decode()
+    assert "School A is samengevoegd met deze school" in doel
+    assert "2 dossiers overgenomen" in doel
 
 
 def test_close_lists_open_hulpvragen_and_moves_them(client, world):
@@ -117,6 +131,30 @@ def test_close_lists_open_hulpvragen_and_moves_them(client, world):
     world.hv_a_ingediend.schoolgegevens.refresh_from_db()
     assert world.hv_a_ingediend.schoolgegevens.school == nieuwe
     assert Schoolwijziging.objects.get().soort == SchoolwijzigingSoort.GESLOTEN
+    doel = client.get(reverse("beheer:school", args=[nieuwe.pk])).content.decode()
+    assert "School A is opgeheven" in doel
+    assert "2 dossiers met een open hulpvraag overgenomen" in doel
+
+
+def test_a_closed_schools_form_is_read_only(client, world):
+    login(client, world.loket)
+    client.post(reverse("beheer:school_sluiten", args=[world.school_a.pk]), {"actie": "bevestigen"})
+    world.school_a.refresh_from_db()
+    assert not world.school_a.actief
+    url = reverse("beheer:school", args=[world.school_a.pk])
+    html = client.get(url).content.decode()
+    assert "Deze school is opgeheven. Haar gegevens blijven als historie bewaard" in html
+    assert "<form" not in html.split('id="historie-kop"')[0].split("<main")[-1]
+    assert 'name="naam"' not in html and ">Opslaan<" not in html
+    assert "Opgeheven" in html
+    # A post (an old tab) changes nothing.
+    response = client.post(url, _velden(world.school_a, naam="Toch Anders"), follow=True)
+    assert "Deze school is opgeheven; haar gegevens worden niet gewijzigd." in (
+        response.content.decode()
+    )
+    world.school_a.refresh_from_db()
+    assert world.school_a.naam == "School A"
+    assert Schoolwijziging.objects.count() == 1
 
 
 def test_new_school(client, world):
