@@ -330,3 +330,36 @@ def test_every_project_app_is_in_the_package_list():
         app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
     }
     assert apps and apps <= {name.rstrip("*") for name in listed}
+
+
+def test_gunicorn_configuration_bounds_workers_and_trusts_only_the_proxy(monkeypatch, tmp_path):
+    import runpy
+
+    monkeypatch.setenv("TRUSTED_PROXY_IPS", "172.30.105.10")
+    conf = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert conf["forwarded_allow_ips"] == "172.30.105.10"
+    assert conf["timeout"] == 60 and 0 < conf["graceful_timeout"] <= conf["timeout"]
+    assert conf["max_requests"] == 1000 and 0 < conf["max_requests_jitter"] < 1000
+    assert conf["workers"] >= 2 and conf["worker_class"] == "sync"
+    assert conf["accesslog"] == "-"
+    # The path without its query string: a search may hold a pupil's name.
+    assert "%(U)s" in conf["access_log_format"]
+    assert "%(r)s" not in conf["access_log_format"] and "%(q)s" not in conf["access_log_format"]
+    # gunicorn itself accepts the file and loads the application with it.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update({"DEBUG": "true", "KINDKANS_VAR_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--check-config",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "kindkans.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
