@@ -285,3 +285,39 @@ class Reservecodes(StaticDevice):
         self.set_last_used_timestamp(commit=False)
         self.save()
         return True
+
+
+class Inzending(models.Model):
+    """A form posted once (accounts.eenmalig): the one-time token a form page carried, claimed in
+    the same transaction as what the post records, and what that was. A second post with the
+    same token (a double click, a reload of the POST, a second tab) records nothing and is
+    shown the first one's result."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("gebruiker"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # Where the first post went on success, and its message, to show the second post the same.
+    url = models.CharField(_("resultaatpagina"), max_length=500, blank=True)
+    melding = models.CharField(_("melding"), max_length=500, blank=True)
+    # What the post created (a Statuswijziging, the first Bijlage of an upload, a decision).
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inzending")
+        verbose_name_plural = _("inzendingen")
+        indexes = [models.Index(fields=["aangemaakt_op"], name="inzending_aangemaakt")]
+
+    def __str__(self) -> str:
+        return self.token

@@ -31,3 +31,11 @@ def reservecodes_vernieuwd_mailen(*, gebruiker_id: int) -> bool:
     """Tell the user that new backup codes were made. One recipient, so a retry after a failed
     SMTP call cannot mail anyone twice but that user."""
     return services.reservecodes_vernieuwd_mailen(gebruiker_id=gebruiker_id)
+
+
+@shared_task(name="accounts.inzendingen_opruimen")
+def inzendingen_opruimen() -> int:
+    """Daily: one-time form tokens older than two days (accounts.eenmalig)."""
+    from accounts.eenmalig import inzendingen_opruimen as opruimen
+
+    return opruimen()

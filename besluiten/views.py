@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.eenmalig import AlVerstuurd, eenmalig
 from accounts.models import Rol
 from besluiten import brieven
 from besluiten.forms import AdviesForm, AfwijzingForm, FaForm, SjabloonForm, TlvForm, ToewijzenForm
@@ -117,34 +119,49 @@ def besluit(request, pk: int):
             data = dict(form.cleaned_data)
             gezien = data.pop("gezien_status")
             try:
-                if actie == "tlv":
-                    tlv_vastleggen(
-                        hulpvraag=hulpvraag,
-                        door=request.user,
-                        soort=TlvSoort.VSO,
-                        gezien_status=gezien,
-                        **data,
+                # Posted twice: recorded once, the second post sees the first one's result (not
+                # the stale-status refusal the engine would give it).
+                with eenmalig(request) as inzending:
+                    if actie == "tlv":
+                        record = tlv_vastleggen(
+                            hulpvraag=hulpvraag,
+                            door=request.user,
+                            soort=TlvSoort.VSO,
+                            gezien_status=gezien,
+                            **data,
+                        )
+                        melding = _("De TLV is vastgelegd en de toekenningsbrief is gemaakt.")
+                    elif actie == "afwijzing":
+                        record = afwijzing_vastleggen(
+                            hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
+                        )
+                        melding = _("De afwijzing is vastgelegd en de afwijzingsbrief is gemaakt.")
+                    else:
+                        record = fa_vastleggen(
+                            hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
+                        )
+                        melding = _(
+                            "Het arrangement is vastgelegd en de toewijzingsbrief is gemaakt."
+                        )
+                    # The manual: the school finds the TLV's letter on the TLV tab.
+                    url = (
+                        reverse("hulpvragen:tab", args=[hulpvraag.pk, "tlv"])
+                        if actie == "tlv"
+                        else reverse("hulpvragen:detail", args=[hulpvraag.pk])
                     )
-                    melding = _("De TLV is vastgelegd en de toekenningsbrief is gemaakt.")
-                elif actie == "afwijzing":
-                    afwijzing_vastleggen(
-                        hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
+                    inzending.resultaat(
+                        url=url,
+                        melding=melding,
+                        object=record,
                     )
-                    melding = _("De afwijzing is vastgelegd en de afwijzingsbrief is gemaakt.")
-                else:
-                    fa_vastleggen(
-                        hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
-                    )
-                    melding = _("Het arrangement is vastgelegd en de toewijzingsbrief is gemaakt.")
+            except AlVerstuurd as eerder:
+                return eerder.antwoord(request)
             except StatusWijzigingGeweigerd as refusal:
                 geweigerd = refusal
                 hulpvraag = hulpvraag_get_for(request.user, pk)
             else:
                 messages.success(request, melding)
-                if actie == "tlv":
-                    # The manual: the school finds the letter on the TLV tab.
-                    return redirect("hulpvragen:tab", pk=hulpvraag.pk, tab="tlv")
-                return redirect("hulpvragen:detail", pk=hulpvraag.pk)
+                return redirect(url)
     elif request.method == "GET":
         inzage_record(
             gebruiker=request.user,

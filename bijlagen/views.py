@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from storages.backends.s3 import S3Storage
 
+from accounts.eenmalig import AlVerstuurd, eenmalig
 from accounts.http import client_ip
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.forms import VOORSTEL, DocumentsoortForm, UploadForm, documentsoorten_bepalen
@@ -46,6 +48,10 @@ from bijlagen.services import (
     bijlagen_add,
 )
 from hulpvragen.access import hulpvraag_get_for
+
+
+def _toegevoegd(n: int) -> str:
+    return ngettext("%(n)d bijlage toegevoegd.", "%(n)d bijlagen toegevoegd.", n) % {"n": n}
 
 
 @login_required
@@ -93,26 +99,32 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             elif not goed and not concepten:
                 afgewezen = [Afgewezen(naam="", melding=_("Kies ten minste één bestand."))]
             else:
-                bijlagen = bijlagen_add(
-                    hulpvraag=hulpvraag,
-                    door=request.user,
-                    bestanden=goed,
-                    concepten=concepten,
-                    beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
-                    and vragen_gesteld(hulpvraag),
-                    documentsoort=standaard_soort,  # each file has its own; the fallback
-                )
+                # Posted twice (double click, reload): added once; the second post is shown the
+                # list with the first one's message.
+                with eenmalig(request) as inzending:
+                    bijlagen = bijlagen_add(
+                        hulpvraag=hulpvraag,
+                        door=request.user,
+                        bestanden=goed,
+                        concepten=concepten,
+                        beantwoordt_vragen=form.cleaned_data["beantwoordt_vragen"]
+                        and vragen_gesteld(hulpvraag),
+                        documentsoort=standaard_soort,  # each file has its own; the fallback
+                    )
+                    inzending.resultaat(
+                        url=reverse("bijlagen:lijst", args=[hulpvraag.pk]),
+                        melding=_toegevoegd(len(bijlagen)),
+                        object=bijlagen[0],
+                    )
+        except AlVerstuurd as eerder:
+            return eerder.antwoord(request)
         except OpslagMislukt:
             # Storage full or failing: nothing was added and no file is left behind; the files
             # kept from an earlier refusal stay offered.
             afgewezen = [Afgewezen(naam="", melding=str(OPSLAG_MISLUKT))]
             bewaard_ids = [str(c.pk) for c in concepten]
         if bijlagen is not None:
-            messages.success(
-                request,
-                ngettext("%(n)d bijlage toegevoegd.", "%(n)d bijlagen toegevoegd.", len(bijlagen))
-                % {"n": len(bijlagen)},
-            )
+            messages.success(request, _toegevoegd(len(bijlagen)))
             return redirect("bijlagen:lijst", hulpvraag_pk=hulpvraag.pk)
     else:
         form = UploadForm(

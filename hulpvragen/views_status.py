@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.eenmalig import AlVerstuurd, eenmalig
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.forms import StatusWijzigenForm
 from hulpvragen.selectors import available_transitions, statuswijzigingen_for
@@ -23,13 +25,27 @@ def hulpvraag_status_wijzigen(request, pk: int):
         form = StatusWijzigenForm(request.POST)
         if form.is_valid():
             try:
-                hulpvraag_change_status(
-                    hulpvraag=hulpvraag,
-                    naar=form.cleaned_data["naar"],
-                    door=request.user,
-                    toelichting=form.cleaned_data["toelichting"],
-                    gezien_status=form.cleaned_data["gezien_status"],
-                )
+                # Posted twice (double click, reload, a second tab: also a self-transition the
+                # stale-status check cannot tell apart): recorded once, the second post is shown
+                # the first one's result.
+                with eenmalig(request) as inzending:
+                    wijziging = hulpvraag_change_status(
+                        hulpvraag=hulpvraag,
+                        naar=form.cleaned_data["naar"],
+                        door=request.user,
+                        toelichting=form.cleaned_data["toelichting"],
+                        gezien_status=form.cleaned_data["gezien_status"],
+                    )
+                    melding = _("De status is gewijzigd naar “%(naar)s”.") % {
+                        "naar": wijziging.naar.naam
+                    }
+                    inzending.resultaat(
+                        url=reverse("hulpvragen:detail", args=[hulpvraag.pk]),
+                        melding=melding,
+                        object=wijziging,
+                    )
+            except AlVerstuurd as eerder:
+                return eerder.antwoord(request)
             except VerouderdeStatus as refusal:
                 geweigerd = refusal
                 # Show the page as the hulpvraag is now; keep what the user typed.
@@ -43,10 +59,7 @@ def hulpvraag_status_wijzigen(request, pk: int):
             except StatusWijzigingGeweigerd as refusal:
                 geweigerd = refusal
             else:
-                messages.success(
-                    request,
-                    _("De status is gewijzigd naar “%(naar)s”.") % {"naar": hulpvraag.status.naam},
-                )
+                messages.success(request, melding)
                 return redirect("hulpvragen:detail", pk=hulpvraag.pk)
     else:
         form = StatusWijzigenForm(initial={"gezien_status": hulpvraag.status_id})

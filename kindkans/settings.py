@@ -372,6 +372,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bijlagen.opslag_controleren",
         "schedule": crontab(hour=3, minute=15),
     },
+    "accounts-inzendingen-opruimen": {
+        "task": "accounts.inzendingen_opruimen",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "meldingen-notificaties-doorsturen": {
         "task": "meldingen.notificaties_doorsturen",
         "schedule": NOTIFICATIE_RELAY_SECONDEN,
