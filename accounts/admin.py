@@ -1,5 +1,6 @@
-"""Users in admin. A loket or beheerder manages the accounts of their own organisation (through
-OrganisatieScopedAdmin); a platform admin manages all, including other platform accounts.
+"""Users in admin: the platform admin manages all accounts through beheer.services; the loket
+and beheerder see their own organisation's read-only (the beheerder manages them on the
+Gebruikers screen).
 
 Kept as one UserAdmin class with plain class attributes so that additions (the login issue's
 second-factor reset action, OTP devices) slot in as `actions = [...]` or extra fieldsets.
@@ -7,9 +8,11 @@ second-factor reset action, OTP devices) slot in as `actions = [...]` or extra f
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
@@ -21,65 +24,57 @@ from accounts.services import (
     mag_tweede_factor_resetten,
     tweede_factor_reset_actie,
 )
+from beheer.services import gebruiker_check_gegevens, gebruiker_create, gebruiker_update
 from organisaties.admin_scope import (
     ALLEEN_BEKIJKEN,
     LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
+    DienstAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
     sees_all_organisations,
 )
 
 
-class _SameOrganisationMixin:
-    """Schools and bestuur of a user belong to the user's own organisation, and a username is
-    unique within its organisation regardless of case."""
+class GebruikerCreationForm(forms.ModelForm):
+    """A new account has no password: the person sets one through “Wachtwoord vergeten”, as for
+    an account made on the Gebruikers screen (beheer.services.gebruiker_create)."""
 
-    def clean(self):
-        cleaned = super().clean()
-        organisatie = cleaned.get("organisatie")
-        if organisatie is None:
-            return cleaned
-        scholen = cleaned.get("scholen")
-        if scholen is not None and any(s.organisatie_id != organisatie.pk for s in scholen):
-            self.add_error("scholen", _("Kies scholen van de eigen organisatie."))
-        bestuur = cleaned.get("bestuur")
-        if bestuur is not None and bestuur.organisatie_id != organisatie.pk:
-            self.add_error("bestuur", _("Kies een bestuur van de eigen organisatie."))
-        username = cleaned.get("username")
-        if username:
-            same = User.objects.filter(organisatie=organisatie, username__iexact=username)
-            if self.instance.pk:
-                same = same.exclude(pk=self.instance.pk)
-            if same.exists():
-                self.add_error(
-                    "username",
-                    _("Deze gebruikersnaam bestaat al in deze organisatie."),
-                )
-        return cleaned
-
-
-class GebruikerCreationForm(_SameOrganisationMixin, AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+    class Meta:
         model = User
-        fields = ("organisatie", "username", "rol", "email")
-
-    def clean_username(self):
-        # Django checks uniqueness over all users; ours is per organisation (see clean()).
-        return self.cleaned_data.get("username")
+        fields = ("organisatie", "username", "first_name", "last_name", "email", "rol")
 
 
-class GebruikerChangeForm(_SameOrganisationMixin, UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+class GebruikerChangeForm(forms.ModelForm):
+    class Meta:
         model = User
-        fields = "__all__"
+        fields = (
+            "organisatie",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "functie",
+            "rol",
+            "scholen",
+            "bestuur",
+            "is_active",
+            "is_superuser",
+        )
 
 
-_PLATFORM_ONLY_FIELDS = ("is_superuser", "groups", "user_permissions")
+_PLATFORM_ONLY_FIELDS = ("is_superuser",)
 
 
 @admin.register(User)
-class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
+class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
+    """Users are managed by the beheerder on the Gebruikers screen (/swv/gebruikers/) and by the
+    platform admin here; both write through beheer.services (`gebruiker_create`,
+    `gebruiker_update`), so the rules (who manages users, roles, schools and bestuur of the own
+    organisation, usernames unique per organisation) are the same. The loket and the beheerder
+    see the accounts here read-only; the beheerder's second-factor reset is an action. Nobody
+    sets a password here: the person sets it through “Wachtwoord vergeten”."""
+
     form = GebruikerChangeForm
     add_form = GebruikerCreationForm
     list_display = (
@@ -104,8 +99,9 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
     )
     search_fields = ("username", "first_name", "last_name", "email", "functie")
     ordering = ("organisatie__naam", "username")
-    filter_horizontal = ("scholen", "groups", "user_permissions")
-    readonly_fields = ("last_login", "date_joined")
+    filter_horizontal = ("scholen",)
+    readonly_fields = ("last_login", "date_joined", "is_staff")
+    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
     # The beheerder's reset of a lost authenticator app (audited; the user enrols again).
     actions = [tweede_factor_reset_actie]
 
@@ -113,7 +109,7 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
         return mag_tweede_factor_resetten(request.user)
 
     fieldsets = (
-        (None, {"fields": ("organisatie", "username", "password")}),
+        (None, {"fields": ("organisatie", "username")}),
         (
             _("Persoonlijke gegevens"),
             {"fields": ("first_name", "last_name", "email", "functie")},
@@ -130,15 +126,7 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "organisatie",
-                    "username",
-                    "email",
-                    "rol",
-                    "usable_password",
-                    "password1",
-                    "password2",
-                ),
+                "fields": ("organisatie", "username", "first_name", "last_name", "email", "rol"),
             },
         ),
     )
@@ -147,7 +135,7 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
-        # Only platform admins hand out superuser status or Django permissions.
+        # Only platform admins hand out superuser status.
         return [
             (
                 name,
@@ -170,6 +158,31 @@ class UserAdmin(OrganisatieScopedAdmin, DjangoUserAdmin):
                 "Leeg alleen voor platformbeheerders (rol Platformbeheerder)."
             )
         return form
+
+    def user_change_password(self, request, id, form_url=""):
+        # Another organisation's account answers 404 as everywhere; for the rest: nobody sets
+        # someone else's password (the person uses “Wachtwoord vergeten”).
+        self.get_object(request, unquote(id))
+        raise PermissionDenied
+
+    def dienst_check(self, request, obj, gegevens):
+        gebruiker_check_gegevens(
+            door=request.user, gebruiker=obj, scholen=gegevens.get("scholen") or ()
+        )
+
+    def dienst_save(self, request, obj, form, change):
+        scholen = form.cleaned_data.get("scholen") or ()
+        if change:
+            gebruiker_update(door=request.user, gebruiker=obj, scholen=scholen)
+            return
+        gegevens = {
+            veld: form.cleaned_data.get(veld)
+            for veld in ("username", "first_name", "last_name", "email", "rol")
+        }
+        gegevens["organisatie"] = form.cleaned_data.get("organisatie")
+        nieuw = gebruiker_create(door=request.user, gegevens=gegevens, scholen=scholen)
+        obj.pk = nieuw.pk
+        obj._state.adding = False
 
 
 @admin.register(Beveiligingsgebeurtenis)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, is_platformbeheerder, mag, mag_in_organisatie
 from accounts.services import sessies_beeindig
 from beheer.audit import audit_gewijzigd
 from beheer.models import (
@@ -35,10 +36,12 @@ from beheer.selectors import (
 from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
 from bijlagen.services import _opgeslagen_verwijderen
 from dossiers.models import Leerling, Schoolgegevens
+from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import hulpvragen_open
+from hulpvragen.services import processen_load_defaults
 from kindkans.tasks import enqueue_on_commit
-from organisaties.models import School
+from organisaties.models import Bestuur, Organisatie, School
 
 logger = logging.getLogger(__name__)
 
@@ -276,39 +279,86 @@ def personeelswijziging_reject(
 
 # --- Users ---------------------------------------------------------------------------------------
 
-_MEDEWERKER_ROLLEN = {Rol.SWV_LOKET, Rol.BEHEERDER}
+_MEDEWERKER_ROLLEN = {Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}
 
 
 def _check_beheerder(door: User) -> None:
-    if not is_swv_beheer(door) or door.rol != Rol.BEHEERDER:
+    """Retention and inzage: the beheerder of the own organisation."""
+    if not mag_in_organisatie(door, Recht.BEWAARTERMIJNEN_BEHEREN, door.organisatie_id):
+        raise ValidationError(_("Alleen de beheerder beheert gebruikers."))
+
+
+def _check_gebruikersbeheer(door: User, organisatie_id: int | None) -> None:
+    if not mag_in_organisatie(door, Recht.GEBRUIKERS_BEHEREN, organisatie_id):
         raise ValidationError(_("Alleen de beheerder beheert gebruikers."))
 
 
 def _koppelingen_schoon(gebruiker: User, scholen) -> list:
     """Schools belong to the school role, a bestuur to the bevoegd gezag: anything else is
-    dropped, so a role change never leaves access behind."""
+    dropped, so a role change never leaves access behind. Staff status (the admin) follows the
+    role; superuser status only ever stays with a platform account."""
     if gebruiker.rol != Rol.BEVOEGD_GEZAG:
         gebruiker.bestuur = None
     gebruiker.is_staff = gebruiker.rol in _MEDEWERKER_ROLLEN
+    if gebruiker.rol != Rol.PLATFORM:
+        gebruiker.is_superuser = False
+    if gebruiker.rol == Rol.PLATFORM:
+        gebruiker.organisatie = None
     return list(scholen) if gebruiker.rol == Rol.SCHOOL else []
+
+
+def _check_koppelingen(gebruiker: User, scholen: list) -> None:
+    if any(s.organisatie_id != gebruiker.organisatie_id for s in scholen):
+        raise ValidationError({"scholen": _("Kies scholen van de eigen organisatie.")})
+    bestuur = gebruiker.bestuur
+    if bestuur is not None and bestuur.organisatie_id != gebruiker.organisatie_id:
+        raise ValidationError({"bestuur": _("Kies een bestuur van de eigen organisatie.")})
+
+
+def gebruiker_check_gegevens(*, door: User, gebruiker: User, scholen=()) -> None:
+    """The checks of every user write, also run by the admin form's clean before saving:
+    the role may be chosen by `door`, and the username is unique within its organisation
+    regardless of case."""
+    if gebruiker.rol == Rol.PLATFORM and not is_platformbeheerder(door):
+        raise ValidationError({"rol": _("Deze rol kan hier niet worden gekozen.")})
+    if gebruiker.rol != Rol.PLATFORM and gebruiker.organisatie_id is None:
+        raise ValidationError({"organisatie": _("Kies de organisatie van deze gebruiker.")})
+    if gebruiker.username:
+        zelfde = User.objects.filter(
+            organisatie_id=None if gebruiker.rol == Rol.PLATFORM else gebruiker.organisatie_id,
+            username__iexact=gebruiker.username,
+        )
+        if gebruiker.pk:
+            zelfde = zelfde.exclude(pk=gebruiker.pk)
+        if zelfde.exists():
+            raise ValidationError(
+                {"username": _("Deze gebruikersnaam bestaat al in deze organisatie.")}
+            )
+    _check_koppelingen(gebruiker, list(scholen) if gebruiker.rol == Rol.SCHOOL else [])
 
 
 @transaction.atomic
 def gebruiker_create(*, door: User, gegevens: dict, scholen=()) -> User:
-    """A personal account in the beheerder's organisation. It gets no password: the person sets
-    one through "Wachtwoord vergeten" (the beheerder never knows it) and then links the
-    authenticator app at the first login."""
-    _check_beheerder(door)
-    if gegevens.get("rol") == Rol.PLATFORM:
+    """A personal account in the beheerder's organisation (a platform admin passes the
+    organisation in `gegevens`). It gets no password: the person sets one through "Wachtwoord
+    vergeten" (the beheerder never knows it) and then links the authenticator app at the first
+    login."""
+    gegevens = dict(gegevens)
+    if not is_platformbeheerder(door):
+        gegevens.pop("organisatie", None)
+        gegevens["organisatie_id"] = door.organisatie_id
+    gebruiker = User(**gegevens)
+    _check_gebruikersbeheer(door, gebruiker.organisatie_id)
+    if gebruiker.rol == Rol.PLATFORM and not is_platformbeheerder(door):
         raise ValidationError(_("Deze rol kan hier niet worden gekozen."))
-    gebruiker = User(organisatie_id=door.organisatie_id, **gegevens)
     if not gebruiker.username:
         gebruiker.username = gebruikersnaam_suggestie(
-            organisatie_id=door.organisatie_id,
+            organisatie_id=gebruiker.organisatie_id,
             voornaam=gebruiker.first_name,
             achternaam=gebruiker.last_name,
         )
     scholen = _koppelingen_schoon(gebruiker, scholen)
+    gebruiker_check_gegevens(door=door, gebruiker=gebruiker, scholen=scholen)
     gebruiker.set_unusable_password()
     gebruiker.full_clean(exclude=["password"])
     gebruiker.save()
@@ -318,25 +368,35 @@ def gebruiker_create(*, door: User, gegevens: dict, scholen=()) -> User:
 
 @transaction.atomic
 def gebruiker_update(*, door: User, gebruiker: User, scholen=()) -> User:
-    """Save the changed fields of `gebruiker` (names, e-mail, role, bestuur) and its schools."""
-    _check_beheerder(door)
-    if gebruiker.organisatie_id != door.organisatie_id or gebruiker.rol == Rol.PLATFORM:
+    """Save the changed fields of `gebruiker` (names, e-mail, role, bestuur, active) and its
+    schools."""
+    oud = User.objects.filter(pk=gebruiker.pk).values("organisatie_id", "rol", "is_active").first()
+    if oud is None:
         raise ValidationError(_("Deze gebruiker hoort niet bij uw organisatie."))
-    if gebruiker.pk == door.pk and gebruiker.rol != Rol.BEHEERDER:
+    _check_gebruikersbeheer(door, oud["organisatie_id"])
+    if not is_platformbeheerder(door) and (
+        gebruiker.organisatie_id != door.organisatie_id
+        or Rol.PLATFORM in (gebruiker.rol, oud["rol"])
+    ):
+        raise ValidationError(_("Deze gebruiker hoort niet bij uw organisatie."))
+    if gebruiker.pk == door.pk and gebruiker.rol != door.rol:
         raise ValidationError(_("U kunt uw eigen rol als beheerder niet afnemen."))
+    if gebruiker.pk == door.pk and not gebruiker.is_active:
+        raise ValidationError(_("U kunt uw eigen account niet deactiveren."))
     scholen = _koppelingen_schoon(gebruiker, scholen)
+    gebruiker_check_gegevens(door=door, gebruiker=gebruiker, scholen=scholen)
     gebruiker.full_clean(exclude=["password"])
     gebruiker.save()
     gebruiker.scholen.set(scholen)
+    if oud["is_active"] and not gebruiker.is_active:
+        sessies_beeindig(gebruiker=gebruiker)
     return gebruiker
 
 
 @transaction.atomic
 def gebruiker_set_actief(*, door: User, gebruiker: User, actief: bool) -> User:
     """Deactivate (the account can no longer log in; its history and name stay) or reactivate."""
-    _check_beheerder(door)
-    if gebruiker.organisatie_id != door.organisatie_id:
-        raise ValidationError(_("Deze gebruiker hoort niet bij uw organisatie."))
+    _check_gebruikersbeheer(door, gebruiker.organisatie_id)
     if gebruiker.pk == door.pk and not actief:
         raise ValidationError(_("U kunt uw eigen account niet deactiveren."))
     gebruiker.is_active = actief
@@ -359,10 +419,17 @@ _SOORT_PER_VELD = {
 
 
 def _check_school_beheer(door: User, *scholen: School) -> None:
-    if not is_swv_beheer(door):
-        raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
     for school in scholen:
-        _check_school_in_org(school, door)
+        if not mag_in_organisatie(door, Recht.SCHOLEN_BEHEREN, school.organisatie_id):
+            raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
+
+
+def school_check_gegevens(*, door: User, school: School) -> None:
+    """The checks of every school write, also run by the admin form's clean: `door` may manage
+    the school's organisation and its bestuur belongs to the same organisation."""
+    _check_school_beheer(door, school)
+    if school.bestuur_id is not None and school.bestuur.organisatie_id != school.organisatie_id:
+        raise ValidationError({"bestuur": _("Kies een bestuur van de eigen organisatie.")})
 
 
 def _log_school(door: User, school: School, soort: str, oud: dict, nieuw: dict, doel=None):
@@ -380,11 +447,14 @@ def _log_school(door: User, school: School, soort: str, oud: dict, nieuw: dict, 
 
 @transaction.atomic
 def school_create(*, door: User, gegevens: dict) -> School:
-    if not is_swv_beheer(door):
-        raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
-    school = School(organisatie_id=door.organisatie_id, **gegevens)
-    if school.bestuur.organisatie_id != door.organisatie_id:
-        raise ValidationError(_("Kies een bestuur van de eigen organisatie."))
+    """A new school in `door`'s organisation (a platform admin passes the organisation in
+    `gegevens`), recorded in its history (Schoolwijziging "nieuw")."""
+    gegevens = dict(gegevens)
+    if not is_platformbeheerder(door):
+        gegevens.pop("organisatie", None)
+        gegevens["organisatie_id"] = door.organisatie_id
+    school = School(**gegevens)
+    school_check_gegevens(door=door, school=school)
     school.full_clean()
     school.save()
     _log_school(door, school, SchoolwijzigingSoort.NIEUW, {}, _schoolgegevens_dict(school))
@@ -406,8 +476,8 @@ def school_update(*, door: User, school: School, **wijzigingen) -> list[Schoolwi
         raise ValidationError(_("Deze school is opgeheven; haar gegevens worden niet gewijzigd."))
     bestuur = wijzigingen.pop("bestuur", None)
     if bestuur is not None:
-        if bestuur.organisatie_id != door.organisatie_id:
-            raise ValidationError(_("Kies een bestuur van de eigen organisatie."))
+        if bestuur.organisatie_id != locked.organisatie_id:
+            raise ValidationError({"bestuur": _("Kies een bestuur van de eigen organisatie.")})
         wijzigingen["bestuur_id"] = bestuur.pk
     oud = _schoolgegevens_dict(locked)
     for veld, waarde in wijzigingen.items():
@@ -501,6 +571,83 @@ def school_close(*, door: User, school: School, doel: School | None = None) -> S
         {"school": doel.pk, "naam": doel.naam} if doel else {},
         doel=doel,
     )
+
+
+# --- Besturen and organisations -----------------------------------------------------------------
+
+
+def bestuur_check_gegevens(*, door: User, bestuur: Bestuur) -> None:
+    if not mag_in_organisatie(door, Recht.SCHOLEN_BEHEREN, bestuur.organisatie_id):
+        raise ValidationError(_("Alleen het loket of de beheerder wijzigt besturen."))
+
+
+@transaction.atomic
+def bestuur_save(*, door: User, bestuur: Bestuur) -> Bestuur:
+    """Create or change a bestuur (bevoegd gezag) of `door`'s organisation (a platform admin: of
+    the bestuur's own). Its schools and bevoegd-gezag accounts follow it by key."""
+    if not is_platformbeheerder(door):
+        if bestuur.pk is None:
+            bestuur.organisatie_id = door.organisatie_id
+        elif (
+            Bestuur.objects.filter(pk=bestuur.pk).values_list("organisatie_id", flat=True).get()
+            != door.organisatie_id
+        ):
+            raise ValidationError(_("Alleen het loket of de beheerder wijzigt besturen."))
+    bestuur_check_gegevens(door=door, bestuur=bestuur)
+    bestuur.full_clean()
+    bestuur.save()
+    return bestuur
+
+
+@transaction.atomic
+def bestuur_delete(*, door: User, bestuur: Bestuur) -> None:
+    """Only a bestuur without schools or accounts can go (the database protects the others)."""
+    bestuur_check_gegevens(door=door, bestuur=bestuur)
+    if bestuur.scholen.exists() or User.objects.filter(bestuur=bestuur).exists():
+        raise ValidationError(
+            _("Dit bestuur heeft nog scholen of gebruikers en kan niet worden verwijderd.")
+        )
+    bestuur.delete()
+
+
+@transaction.atomic
+def organisatie_create(*, door: User | None, organisatie: Organisatie) -> Organisatie:
+    """The one way an SWV is made (admin, the demo command, the test factory): the unsaved
+    `organisatie` is saved with the shipped default processes AND form definitions, so its
+    schools can file every type of hulpvraag at once. `door` None is the system (commands,
+    tests)."""
+    if door is not None and not mag(door, Recht.ORGANISATIE_AANMAKEN):
+        raise ValidationError(_("Alleen een platformbeheerder maakt een samenwerkingsverband aan."))
+    organisatie.full_clean()
+    organisatie.save()
+    organisatie_defaults_load(organisatie=organisatie)
+    return organisatie
+
+
+def organisatie_check_wijzigen(*, door: User, organisatie: Organisatie) -> None:
+    if not mag_in_organisatie(door, Recht.ORGANISATIE_WIJZIGEN, organisatie.pk):
+        raise ValidationError(_("U mag de gegevens van deze organisatie niet wijzigen."))
+
+
+@transaction.atomic
+def organisatie_update(*, door: User, organisatie: Organisatie) -> Organisatie:
+    """Save the changed fields of an organisation (the admin offers an SWV user only its contact
+    e-mail and information; code, name, sector and actief are the platform admin's)."""
+    organisatie_check_wijzigen(door=door, organisatie=organisatie)
+    if not is_platformbeheerder(door):
+        oud = Organisatie.objects.get(pk=organisatie.pk)
+        for veld in ("code", "naam", "sector", "actief"):
+            setattr(organisatie, veld, getattr(oud, veld))
+    organisatie.full_clean()
+    organisatie.save()
+    return organisatie
+
+
+def organisatie_defaults_load(*, organisatie: Organisatie) -> None:
+    """Load the shipped processes and form definitions an organisation does not have yet (the
+    loaders skip what exists): used on create, and by the demo command on an existing SWV."""
+    processen_load_defaults(organisatie=organisatie)
+    formulierdefinities_load_defaults(organisatie=organisatie)
 
 
 # --- Retention -----------------------------------------------------------------------------------

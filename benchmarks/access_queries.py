@@ -43,11 +43,11 @@ from django.db.models import DateTimeField, F  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
 
 from accounts.models import Rol, User  # noqa: E402
+from beheer.services import organisatie_create  # noqa: E402
 from dossiers.models import Leerling, Schoolgegevens  # noqa: E402
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to  # noqa: E402
 from hulpvragen.models import Hulpvraag, Proces, Status, Toegang  # noqa: E402
 from hulpvragen.selectors import hulpvragen_list_for  # noqa: E402
-from hulpvragen.services import processen_load_defaults  # noqa: E402
 from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402
 
 PREFIX = "BM"
@@ -59,13 +59,15 @@ def seed(*, hulpvragen: int, organisaties: int, scholen: int) -> None:
     started = time.perf_counter()
     orgs = []
     for o in range(organisaties):
-        org = Organisatie.objects.create(
-            code=f"{PREFIX}{o:04d}",
-            naam=f"{PREFIX}{o:04d} Benchmark",
-            sector=Sector.VO,
-            loket_email=f"loket@bm{o}.example",
+        org = organisatie_create(
+            door=None,
+            organisatie=Organisatie(
+                code=f"{PREFIX}{o:04d}",
+                naam=f"{PREFIX}{o:04d} Benchmark",
+                sector=Sector.VO,
+                loket_email=f"loket@bm{o}.example",
+            ),
         )
-        processen_load_defaults(organisatie=org)
         orgs.append(org)
     per_org: dict[int, dict] = {}
     for org in orgs:

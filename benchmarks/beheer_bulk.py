@@ -40,13 +40,13 @@ from beheer.kengetallen import kengetallen_for  # noqa: E402
 from beheer.services import (  # noqa: E402
     bewaarsignalering_refresh,
     dossiers_verwijderen,
+    organisatie_create,  # noqa: E402
     personeelswijziging_apply,
     personeelswijziging_undo,
     school_merge,
 )
 from dossiers.models import Leerling, Schoolgegevens  # noqa: E402
 from hulpvragen.models import Hulpvraag, Statuswijziging  # noqa: E402
-from hulpvragen.services import processen_load_defaults  # noqa: E402
 from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402
 
 
@@ -65,10 +65,12 @@ def main() -> None:
     n = parser.parse_args().hulpvragen
     call_command("migrate", verbosity=0)
     code = f"BB{int(time.time()) % 100000}"
-    org = Organisatie.objects.create(
-        code=code, naam=f"{code} Bench", sector=Sector.VO, loket_email="l@x.example"
+    org = organisatie_create(
+        door=None,
+        organisatie=Organisatie(
+            code=code, naam=f"{code} Bench", sector=Sector.VO, loket_email="l@x.example"
+        ),
     )
-    processen_load_defaults(organisatie=org)
     bestuur = Bestuur.objects.create(organisatie=org, naam="Bestuur")
     school, andere = (
         School.objects.create(organisatie=org, bestuur=bestuur, brin=b, naam=b, sector=Sector.VO)

@@ -21,6 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag_in_organisatie
 from dossiers.middleware import huidig_ip_adres
 from dossiers.models import (
     Adres,
@@ -213,6 +214,21 @@ def notitie_create(*, hulpvraag: Hulpvraag, auteur: User, tekst: str) -> Notitie
     )
 
 
+def toegang_check(*, door: User, hulpvraag: Hulpvraag, gebruiker: User) -> None:
+    """The checks of every grant (the Toegang tab, the admin, a deskundigenadvies): `door` may
+    grant access in the hulpvraag's organisation, and the grantee is an active deskundige of it."""
+    if not mag_in_organisatie(door, Recht.TOEGANG_VERLENEN, hulpvraag.organisatie_id):
+        raise PermissionDenied
+    if (
+        gebruiker.organisatie_id != hulpvraag.organisatie_id
+        or gebruiker.rol != Rol.DESKUNDIGE
+        or not gebruiker.is_active
+    ):
+        raise ValidationError(
+            {"gebruiker": _("Kies een actieve deskundige van de eigen organisatie.")}
+        )
+
+
 @transaction.atomic
 def toegang_grant(
     *,
@@ -225,8 +241,7 @@ def toegang_grant(
     """The loket gives a deskundige read access to this hulpvraag (audited), optionally until
     an end date. Granting twice keeps the one active grant (with the new end date); a grant whose
     end date has passed is closed and a new one starts."""
-    if gebruiker.organisatie_id != hulpvraag.organisatie_id:
-        raise ValueError("toegang crosses organisations")
+    toegang_check(door=door, hulpvraag=hulpvraag, gebruiker=gebruiker)
     return _toegang_verleen(
         hulpvraag=hulpvraag,
         gebruiker=gebruiker,

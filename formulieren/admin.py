@@ -9,16 +9,26 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
 from formulieren.definities import definitie_fouten
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
-from formulieren.services import formulierdefinitie_activate, formulierdefinitie_new_version
+from formulieren.services import (
+    formulierdefinitie_activate,
+    formulierdefinitie_check,
+    formulierdefinitie_new_version,
+    formulierdefinitie_save,
+)
 from hulpvragen.access_admin import PupilDataAdmin
-from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
+from organisaties.admin_scope import (
+    DienstAdmin,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+    sees_all_organisations,
+)
 
 
 class LeesbareJSONField(forms.JSONField):
@@ -41,28 +51,11 @@ class FormulierDefinitieForm(forms.ModelForm):
         model = FormulierDefinitie
         fields = ("organisatie", "inhoud", "ondertekening_vereist")
 
-    def clean_inhoud(self):
-        inhoud = self.cleaned_data["inhoud"]
-        fouten = definitie_fouten(inhoud)
-        if fouten:
-            raise ValidationError(fouten)
-        bestaand = self.instance
-        if bestaand.pk is not None:
-            # The key and type tie the definition to its other versions and to hulpvragen.
-            if inhoud["sleutel"] != bestaand.sleutel:
-                raise ValidationError(
-                    _("De sleutel “%(s)s” kan niet veranderen.") % {"s": bestaand.sleutel}
-                )
-            if inhoud["hulpvraag_type"] != bestaand.hulpvraag_type:
-                raise ValidationError(
-                    _("Het hulpvraagtype “%(t)s” kan niet veranderen.")
-                    % {"t": bestaand.hulpvraag_type}
-                )
-        return inhoud
+    # Validated by formulierdefinitie_check (the service), through DienstAdmin.
 
 
 @admin.register(FormulierDefinitie)
-class FormulierDefinitieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+class FormulierDefinitieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     form = FormulierDefinitieForm
     list_display = ("naam", "hulpvraag_type", "versie", "actief", "in_gebruik", "organisatie")
     list_filter = ("hulpvraag_type", "actief", ("organisatie", RelatedOnly))
@@ -102,23 +95,18 @@ class FormulierDefinitieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
             obj._in_gebruik = obj.formulieren.count()
         return obj._in_gebruik
 
-    def save_model(self, request, obj, form, change):
-        inhoud = form.cleaned_data["inhoud"]
-        obj.naam = inhoud["naam"]
-        if not change:
-            # A new definition is a draft version of its key; activating it is a separate step.
-            obj.sleutel = inhoud["sleutel"]
-            obj.hulpvraag_type = inhoud["hulpvraag_type"]
-            organisatie_id = obj.organisatie_id
-            if not sees_all_organisations(request.user):
-                organisatie_id = request.user.organisatie_id
-            hoogste = FormulierDefinitie.objects.filter(
-                organisatie_id=organisatie_id, sleutel=obj.sleutel
-            ).aggregate(m=Max("versie"))["m"]
-            obj.versie = (hoogste or 0) + 1
-            obj.actief = False
-        obj.inhoud = {**inhoud, "versie": obj.versie}
-        super().save_model(request, obj, form, change)
+    def dienst_check(self, request, obj, gegevens):
+        formulierdefinitie_check(door=request.user, definitie=obj, inhoud=obj.inhoud)
+
+    def dienst_save(self, request, obj, form, change):
+        if not sees_all_organisations(request.user):
+            obj.organisatie_id = request.user.organisatie_id
+        formulierdefinitie_save(
+            door=request.user,
+            definitie=obj,
+            inhoud=form.cleaned_data["inhoud"],
+            ondertekening_vereist=obj.ondertekening_vereist,
+        )
 
     @admin.display(description=_("in gebruik"))
     def in_gebruik(self, obj: FormulierDefinitie) -> int:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag_in_organisatie
 from formulieren.definities import definitie_fouten, shipped_definities, vragen
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.selectors import (
@@ -62,6 +63,55 @@ def formulierdefinities_load_defaults(*, organisatie: Organisatie) -> list[Formu
             )
         )
     return loaded
+
+
+def formulierdefinitie_check(*, door: User, definitie: FormulierDefinitie, inhoud: dict) -> None:
+    """The checks of every save of a definition, also run by the admin form's clean: `door` may
+    manage the organisation's forms, the content is a valid definition, and a saved definition
+    keeps its key and hulpvraag type (they tie it to its other versions and to hulpvragen)."""
+    if not mag_in_organisatie(door, Recht.PROCESSEN_BEHEREN, definitie.organisatie_id):
+        raise ValidationError(_("Alleen de beheerder wijzigt formulierdefinities."))
+    fouten = definitie_fouten(inhoud)
+    if fouten:
+        raise ValidationError({"inhoud": fouten})
+    if definitie.pk is not None:
+        if definitie.formulieren.exists():
+            raise ValidationError(
+                _("Deze versie is in gebruik: maak een nieuwe versie om haar te wijzigen.")
+            )
+        if inhoud["sleutel"] != definitie.sleutel:
+            raise ValidationError(
+                {"inhoud": _("De sleutel “%(s)s” kan niet veranderen.") % {"s": definitie.sleutel}}
+            )
+        if inhoud["hulpvraag_type"] != definitie.hulpvraag_type:
+            raise ValidationError(
+                {
+                    "inhoud": _("Het hulpvraagtype “%(t)s” kan niet veranderen.")
+                    % {"t": definitie.hulpvraag_type}
+                }
+            )
+
+
+@transaction.atomic
+def formulierdefinitie_save(
+    *, door: User, definitie: FormulierDefinitie, inhoud: dict, ondertekening_vereist: bool
+) -> FormulierDefinitie:
+    """Save a definition edited as JSON. A new one is a draft (inactive) version of its key;
+    activating it is a separate step (`formulierdefinitie_activate`)."""
+    formulierdefinitie_check(door=door, definitie=definitie, inhoud=inhoud)
+    definitie.naam = inhoud["naam"]
+    definitie.ondertekening_vereist = ondertekening_vereist
+    if definitie.pk is None:
+        definitie.sleutel = inhoud["sleutel"]
+        definitie.hulpvraag_type = inhoud["hulpvraag_type"]
+        hoogste = FormulierDefinitie.objects.filter(
+            organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
+        ).aggregate(m=Max("versie"))["m"]
+        definitie.versie = (hoogste or 0) + 1
+        definitie.actief = False
+    definitie.inhoud = {**inhoud, "versie": definitie.versie}
+    definitie.save()
+    return definitie
 
 
 @transaction.atomic

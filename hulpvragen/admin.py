@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SWV_ROLLEN, Rol
+from dossiers.services import toegang_check, toegang_grant, toegang_revoke
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from hulpvragen.diagram import proces_svg
@@ -34,18 +35,42 @@ from hulpvragen.process_validation import (
     proces_validate,
     vereiste_statussen,
 )
-from hulpvragen.services import proces_activate, proces_new_version
-from organisaties.admin_scope import OrganisatieScopedAdmin, RelatedOnly, sees_all_organisations
+from hulpvragen.services import (
+    label_check,
+    label_delete,
+    label_save,
+    proces_activate,
+    proces_check_beheer,
+    proces_create,
+    proces_new_version,
+)
+from organisaties.admin_scope import (
+    DienstAdmin,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+    sees_all_organisations,
+)
 
 # --- Labels, hulpvragen and Toegang (the status engine's Proces/Status admin lives below) ------
 
 
 @admin.register(Label)
-class LabelAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
+class LabelAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
+    """Through hulpvragen.services (`label_save`, `label_delete`)."""
+
     list_display = ("naam", "organisatie")
     list_select_related = ("organisatie",)
     list_filter = (("organisatie", RelatedOnly),)
     search_fields = ("naam",)
+
+    def dienst_check(self, request, obj, gegevens):
+        label_check(door=request.user, label=obj)
+
+    def dienst_save(self, request, obj, form, change):
+        label_save(door=request.user, label=obj)
+
+    def dienst_delete(self, request, obj):
+        label_delete(door=request.user, label=obj)
 
 
 @admin.register(Hulpvraag)
@@ -96,9 +121,10 @@ class HulpvraagAdmin(PupilDataAdmin, admin.ModelAdmin):
 
 
 @admin.register(Toegang)
-class ToegangAdmin(PupilDataAdmin, admin.ModelAdmin):
-    """The loket grants a deskundige read access to a hulpvraag. Revoking sets “ingetrokken op”
-    and keeps the row, so there is no delete."""
+class ToegangAdmin(DienstAdmin, PupilDataAdmin, admin.ModelAdmin):
+    """The loket grants a deskundige read access to a hulpvraag (`toegang_grant`, audited like
+    the Toegang tab); a later end date extends it the same way. Revoking (`toegang_revoke`) sets
+    “ingetrokken op” to now and keeps the row, so there is no delete."""
 
     list_display = (
         "hulpvraag",
@@ -141,7 +167,7 @@ class ToegangAdmin(PupilDataAdmin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         # Once granted, the grant itself stays as it was: only revoking changes it.
-        return readonly + ("hulpvraag", "gebruiker") if obj is not None else readonly
+        return readonly + ("hulpvraag", "gebruiker", "reden") if obj is not None else readonly
 
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
@@ -151,11 +177,33 @@ class ToegangAdmin(PupilDataAdmin, admin.ModelAdmin):
             return queryset.filter(rol=Rol.DESKUNDIGE, is_active=True)
         return queryset
 
-    def save_model(self, request, obj, form, change):
+    def dienst_check(self, request, obj, gegevens):
+        if obj.pk is None:
+            toegang_check(door=request.user, hulpvraag=obj.hulpvraag, gebruiker=obj.gebruiker)
+
+    def dienst_save(self, request, obj, form, change):
         if not change:
-            obj.verleend_door = request.user
-        obj.organisatie_id = obj.hulpvraag.organisatie_id
-        super().save_model(request, obj, form, change)
+            nieuw = toegang_grant(
+                hulpvraag=obj.hulpvraag,
+                gebruiker=obj.gebruiker,
+                door=request.user,
+                reden=obj.reden,
+                geldig_tot=obj.geldig_tot,
+            )
+            obj.pk = nieuw.pk
+            obj._state.adding = False
+            return
+        oud = Toegang.objects.get(pk=obj.pk)
+        if obj.ingetrokken_op is not None and oud.ingetrokken_op is None:
+            toegang_revoke(toegang=oud, door=request.user)
+        elif oud.ingetrokken_op is None and obj.geldig_tot != oud.geldig_tot:
+            toegang_grant(
+                hulpvraag=oud.hulpvraag,
+                gebruiker=oud.gebruiker,
+                door=request.user,
+                reden=oud.reden,
+                geldig_tot=obj.geldig_tot,
+            )
 
 
 # --- Processes: statuses and transitions, validated as a whole, versioned, drawn ----------------
@@ -400,19 +448,20 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
         return kwargs
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            # A new process is a draft version of its type; activating it is a separate step.
-            organisatie_id = obj.organisatie_id
-            if not sees_all_organisations(request.user):
-                organisatie_id = request.user.organisatie_id
-            hoogste = Proces.objects.filter(organisatie_id=organisatie_id, type=obj.type).aggregate(
-                m=Max("versie")
-            )["m"]
-            obj.versie = (hoogste or 0) + 1
-            obj.actief = False
-        super().save_model(request, obj, form, change)
+        if change:
+            # Nothing of the process itself changes here (type and versie are read-only); its
+            # statuses and transitions are saved by save_related, after the shared check.
+            proces_check_beheer(door=request.user, organisatie_id=obj.organisatie_id)
+            return
+        # A new process is a draft version of its type; activating it is a separate step.
+        organisatie = obj.organisatie
+        if not sees_all_organisations(request.user):
+            organisatie = request.user.organisatie
+        nieuw = proces_create(door=request.user, organisatie=organisatie, type=obj.type)
+        obj.__dict__.update(nieuw.__dict__)
 
     def save_related(self, request, form, formsets, change):
+        proces_check_beheer(door=request.user, organisatie_id=form.instance.organisatie_id)
         super().save_related(request, form, formsets, change)
         problems = proces_validate(form.instance)
         if problems:

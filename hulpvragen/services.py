@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.rechten import Recht, mag_in_organisatie
 from dossiers.models import Schoolgegevens
 from formulieren.services import formulier_attach
 from hulpvragen.access import hulpvragen_visible_to
@@ -24,6 +25,7 @@ from hulpvragen.guards import GuardContext, guards_missing
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
+    Label,
     Notificatie,
     NotificatieSoort,
     Overgang,
@@ -166,6 +168,58 @@ def proces_new_version(*, proces: Proces) -> Proces:
         for o in proces.overgangen.all()
     )
     return nieuw
+
+
+def proces_check_beheer(*, door: User, organisatie_id: int | None) -> None:
+    if not mag_in_organisatie(door, Recht.PROCESSEN_BEHEREN, organisatie_id):
+        raise ValidationError(_("Alleen de beheerder wijzigt processen."))
+
+
+@transaction.atomic
+def proces_create(*, door: User, organisatie: Organisatie, type: str) -> Proces:
+    """A new, empty process: a draft (inactive) version of its type in the organisation. Its
+    statuses and transitions are added next; activating it is a separate step."""
+    proces_check_beheer(door=door, organisatie_id=organisatie.pk)
+    hoogste = Proces.objects.filter(organisatie=organisatie, type=type).aggregate(m=Max("versie"))[
+        "m"
+    ]
+    return Proces.objects.create(
+        organisatie=organisatie, type=type, versie=(hoogste or 0) + 1, actief=False
+    )
+
+
+# --- Labels --------------------------------------------------------------------------------------
+
+
+def label_check(*, door: User, label: Label) -> None:
+    """The checks of every label write, also run by the admin form's clean."""
+    if not mag_in_organisatie(door, Recht.LABELS_BEHEREN, label.organisatie_id):
+        raise ValidationError(_("U mag de labels van deze organisatie niet wijzigen."))
+    naam = (label.naam or "").strip()
+    if not naam:
+        raise ValidationError({"naam": _("Geef het label een naam.")})
+    zelfde = Label.objects.filter(organisatie_id=label.organisatie_id, naam__iexact=naam)
+    if label.pk:
+        zelfde = zelfde.exclude(pk=label.pk)
+    if zelfde.exists():
+        raise ValidationError({"naam": _("Dit label bestaat al.")})
+
+
+@transaction.atomic
+def label_save(*, door: User, label: Label) -> Label:
+    """Create or rename a label of the organisation (hulpvragen keep it by key)."""
+    label.naam = (label.naam or "").strip()
+    label_check(door=door, label=label)
+    label.full_clean()
+    label.save()
+    return label
+
+
+@transaction.atomic
+def label_delete(*, door: User, label: Label) -> None:
+    """A label goes from every hulpvraag that has it (the link rows only)."""
+    label_check(door=door, label=label)
+    label.delete()
 
 
 @transaction.atomic

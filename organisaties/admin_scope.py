@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models, transaction
 from django.http import Http404
 
 from accounts.models import Rol, User
@@ -194,3 +194,72 @@ def _filter_field(list_filter) -> str | None:
 #: Foreign-key filters offer only the values present in the (scoped) rows, never every row of
 #: the related table (which would list other organisations' schools or users).
 RelatedOnly = RelatedOnlyFieldListFilter
+
+
+def fouten_naar_form(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where the form has that field,
+    otherwise at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class DienstAdmin:
+    """Mix in first: the admin writes through a service, with the service's own checks.
+
+    - `dienst_check(request, obj, gegevens)`: the service's validation (raises ValidationError),
+      run by the form's clean once the instance holds the posted values (`gegevens`: the
+      cleaned data), so the page shows the service's message before anything is saved;
+    - `dienst_save(request, obj, form, change)` and `dienst_delete(request, obj)`: the service
+      calls; `save_model`, `delete_model` and the bulk "delete selected" action go through them.
+    A ModelAdmin that mixes this in without a `dienst_delete` cannot delete."""
+
+    def dienst_check(self, request, obj, gegevens) -> None:
+        return None
+
+    def dienst_save(self, request, obj, form, change) -> None:
+        raise NotImplementedError
+
+    dienst_delete = None
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        admin = self
+
+        class DienstForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    admin.dienst_check(request, self.instance, self.cleaned_data)
+                except ValidationError as error:
+                    fouten_naar_form(self, error)
+
+        DienstForm.__name__ = form_class.__name__
+        return DienstForm
+
+    def save_model(self, request, obj, form, change):
+        # Not super(): the service saves (OrganisatieScopedAdmin's organisation is already set
+        # by its disabled field, and the services check it again).
+        self.dienst_save(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields are the service's business too (dienst_save); inlines still save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def has_delete_permission(self, request, obj=None):
+        if self.dienst_delete is None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        self.dienst_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                self.dienst_delete(request, obj)

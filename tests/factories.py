@@ -10,10 +10,10 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 
 from accounts.models import Rol, User
+from beheer.services import organisatie_create
 from dossiers.models import Adres, Geslacht, Leerling, Schoolgegevens
-from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import HulpvraagType, Label, Toegang
-from hulpvragen.services import hulpvraag_create, processen_load_defaults
+from hulpvragen.services import hulpvraag_create
 from organisaties.models import Bestuur, Organisatie, School, Sector
 
 factory.Faker._DEFAULT_LOCALE = "nl_NL"
@@ -50,7 +50,6 @@ def _bsn(n: int) -> str:
 class OrganisatieFactory(DjangoModelFactory):
     class Meta:
         model = Organisatie
-        django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"VO{2600 + n}")
@@ -58,11 +57,13 @@ class OrganisatieFactory(DjangoModelFactory):
     sector = Sector.VO
     loket_email = factory.LazyAttribute(lambda o: f"loket@{o.code.lower()}.example")
 
-    @factory.post_generation
-    def processen(obj, create, extracted, **kwargs):
-        if create:
-            processen_load_defaults(organisatie=obj)
-            formulierdefinities_load_defaults(organisatie=obj)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The one way an organisation is made: with its processes and form definitions.
+        bestaand = model_class.objects.filter(code=kwargs["code"]).first()
+        if bestaand is not None:
+            return bestaand
+        return organisatie_create(door=None, organisatie=model_class(*args, **kwargs))
 
 
 class BestuurFactory(DjangoModelFactory):

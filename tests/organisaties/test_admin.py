@@ -135,38 +135,82 @@ def test_create_sets_own_organisation_and_limits_choices(client, world):
     assert not School.objects.filter(brin="98ZZ").exists()
 
 
-def test_loket_creates_user_in_own_organisation_with_same_username_as_elsewhere(client, world):
-    login(client, world.loket)
+@pytest.mark.parametrize("persona", ["loket", "beheerder"])
+def test_swv_roles_see_users_in_admin_read_only_and_the_service_agrees(client, world, persona):
+    """Only the beheerder manages users, on the Gebruikers screen; in admin the loket and the
+    beheerder only look. The service refuses the loket too, so admin and service agree."""
+    user = getattr(world, persona)
+    login(client, user)
+    assert client.get(changelist("accounts.user")).status_code == 200
+    assert client.get(reverse("admin:accounts_user_add")).status_code == 403
+    data = {"organisatie": world.org.pk, "username": "nieuwe-collega", "rol": Rol.SCHOOL}
+    assert client.post(reverse("admin:accounts_user_add"), data).status_code == 403
+    url = change("accounts.user", world.coordinator_a.pk)
+    page = client.get(url)
+    assert page.status_code == 200 and "adminform" in page.context
+    assert not page.context["has_change_permission"]
+    client.post(url, {"username": "hernoemd", "rol": Rol.BEHEERDER})
+    world.coordinator_a.refresh_from_db()
+    assert world.coordinator_a.username != "hernoemd" and world.coordinator_a.rol == Rol.SCHOOL
+    assert not User.objects.filter(username="nieuwe-collega").exists()
+
+    from django.core.exceptions import ValidationError
+
+    from beheer.services import gebruiker_create
+
+    if persona == "loket":
+        with pytest.raises(ValidationError):
+            gebruiker_create(door=user, gegevens={"username": "x", "rol": Rol.SCHOOL})
+    else:
+        assert gebruiker_create(door=user, gegevens={"username": "x", "rol": Rol.SCHOOL}).pk
+
+
+def test_platform_admin_creates_user_through_the_service(client, world, platform):
+    login(client, platform)
     add_url = reverse("admin:accounts_user_add")
     form = client.get(add_url).context["adminform"].form
-    assert Rol.PLATFORM not in dict(form.fields["rol"].choices)
+    assert "password1" not in form.fields and "usable_password" not in form.fields
     data = {
-        "organisatie": world.other_org.pk,
+        "organisatie": world.org.pk,
         "username": "nieuwe-collega",
         "email": "nieuw@school.example",
-        "rol": Rol.SCHOOL,
-        "usable_password": "true",
-        "password1": "Een-lang-wachtwoord-42",
-        "password2": "Een-lang-wachtwoord-42",
+        "rol": Rol.SWV_LOKET,
     }
-    assert client.post(add_url, data).status_code == 302
+    response = client.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
     nieuw = User.objects.get(username="nieuwe-collega")
-    assert nieuw.organisatie == world.org
+    # As gebruiker_create makes it: own organisation, staff from the role, no usable password.
+    assert nieuw.organisatie == world.org and nieuw.is_staff
+    assert not nieuw.has_usable_password()
 
     # "piet" exists at the other SWV (the outsider) and here (coordinator_a): the same name in
-    # the own organisation is refused, case-insensitively.
+    # this organisation is refused, case-insensitively, with the service's message.
     response = client.post(add_url, {**data, "username": "PIET"})
     assert response.status_code == 200
     assert "username" in response.context["adminform"].form.errors
+    # Nobody sets another person's password in admin.
+    pw_url = reverse("admin:auth_user_password_change", args=[nieuw.pk])
+    assert client.get(pw_url).status_code == 403
 
 
-def test_loket_cannot_hand_out_superuser_or_link_foreign_schools(client, world):
-    login(client, world.loket)
+def test_platform_admin_cannot_link_a_school_of_another_organisation(client, world, platform):
+    login(client, platform)
     url = change("accounts.user", world.coordinator_a.pk)
     form = client.get(url).context["adminform"].form
-    assert "is_superuser" not in form.fields and "user_permissions" not in form.fields
-    assert set(form.fields["scholen"].queryset) == {world.school_a, world.school_b}
-    assert world.school_other not in form.fields["scholen"].queryset
+    assert "password" not in form.fields
+    response = client.post(
+        url,
+        {
+            "organisatie": world.org.pk,
+            "username": world.coordinator_a.username,
+            "rol": Rol.SCHOOL,
+            "scholen": [world.school_a.pk, world.school_other.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "scholen" in response.context["adminform"].form.errors
+    assert world.school_other not in world.coordinator_a.scholen.all()
 
 
 def test_platform_admin_sees_every_organisation(client, world, platform, labels):

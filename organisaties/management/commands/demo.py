@@ -13,15 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Rol, User
+from beheer.services import organisatie_create, organisatie_defaults_load
 from bijlagen.demo import verplichte_bijlagen_toevoegen
 from dossiers.models import Adres, Leerling, Schoolgegevens
 from formulieren.demo import formulier_invullen_en_ondertekenen
-from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Label
 from hulpvragen.services import (
     hulpvraag_change_status,
     hulpvraag_create,
-    processen_load_defaults,
 )
 from organisaties.models import Bestuur, Nieuwsbericht, Organisatie, School, Sector
 
@@ -44,9 +43,20 @@ def _bsn(prefix: str) -> str:
 class Command(BaseCommand):
     help = "Laadt demogegevens (idempotent) en toont de demo-accounts."
 
+    @staticmethod
+    def _organisatie(*, code: str, defaults: dict) -> Organisatie:
+        """Made once through `organisatie_create` (processes and form definitions with it); on a
+        later run its fields are set again and missing defaults loaded."""
+        org = Organisatie.objects.filter(code=code).first()
+        if org is None:
+            return organisatie_create(door=None, organisatie=Organisatie(code=code, **defaults))
+        Organisatie.objects.filter(pk=org.pk).update(**defaults)
+        organisatie_defaults_load(organisatie=org)
+        return org
+
     @transaction.atomic
     def handle(self, *args, **options):
-        vo, _ = Organisatie.objects.update_or_create(
+        vo = self._organisatie(
             code="VO2505",
             defaults={
                 "naam": "VO2505 Apeldoorn",
@@ -55,7 +65,7 @@ class Command(BaseCommand):
                 "informatie": INFORMATIE_VO2505,
             },
         )
-        po, _ = Organisatie.objects.update_or_create(
+        po = self._organisatie(
             code="PO2501",
             defaults={
                 "naam": "PO2501 Voorbeeld",
@@ -64,9 +74,6 @@ class Command(BaseCommand):
                 "informatie": "Demo-SWV om de scheiding tussen organisaties te laten zien.",
             },
         )
-        for org in (vo, po):
-            processen_load_defaults(organisatie=org)
-            formulierdefinities_load_defaults(organisatie=org)
 
         vo_bestuur = self._bestuur(vo, "Stichting Voortgezet Onderwijs Apeldoorn", "41234")
         po_bestuur = self._bestuur(vo, "Stichting Primair Onderwijs Veluwe", "42345")
