@@ -24,8 +24,9 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.bewaren import inzending_bewaren
 from accounts.selectors import totp_device_van
-from accounts.sessies import Verlopen, sessie_actief, sessie_verlopen
+from accounts.sessies import Verlopen, sessie_actief, sessie_net_verlopen, sessie_verlopen
 
 MELDINGEN = {
     Verlopen.INACTIEF: _(
@@ -35,6 +36,11 @@ MELDINGEN = {
     Verlopen.MAXIMUM: _("Uw sessie had de maximale duur bereikt. Meld u opnieuw aan."),
     Verlopen.BEEINDIGD: _("Uw sessie is beëindigd. Meld u opnieuw aan."),
 }
+NA_VERLOPEN = "na_verlopen"
+BEWAARD = _(
+    "Wat u net verstuurde is niet verloren: Kindkans heeft het voor u bewaard (een uur). Meld u "
+    "opnieuw aan; daarna staat het weer op de pagina, nog niet opgeslagen."
+)
 
 
 def _view_attr(view_func, name: str) -> bool:
@@ -59,14 +65,32 @@ class TweeFactorMiddleware:
             # The page's own "how long have I got" poll neither ends nor extends the session.
             if not _view_attr(view_func, "kindkans_sessie_passief"):
                 reden = sessie_verlopen(request)
-                if reden is not None:
+                if (
+                    reden == Verlopen.INACTIEF
+                    and _view_attr(view_func, "kindkans_bewaren_na_verlopen")
+                    and sessie_net_verlopen(request)
+                ):
+                    # The page's last autosave as its countdown ends (or its pagehide beacon):
+                    # saved below, and the session stays expired (no activity recorded).
+                    reden = NA_VERLOPEN
+                if reden is not None and reden != NA_VERLOPEN:
+                    bewaard = (
+                        request.method == "POST"
+                        and reden in (Verlopen.INACTIEF, Verlopen.MAXIMUM)
+                        and _view_attr(view_func, "kindkans_post_bewaren")
+                    )
+                    if bewaard:
+                        inzending_bewaren(gebruiker=user, pad=request.path, post=request.POST)
                     auth.logout(request)
                     if openbaar:
                         # The login page itself, logout, password reset: carry on, anonymous.
                         return None
                     messages.info(request, MELDINGEN[reden])
+                    if bewaard:
+                        messages.info(request, BEWAARD)
                     return redirect_to_login(request.get_full_path())
-                sessie_actief(request)
+                if reden is None:
+                    sessie_actief(request)
         elif auth.SESSION_KEY in request.session:
             # The session names a user Django no longer accepts (deactivated, organisation
             # switched off, password changed): end it for good, so reactivating the account

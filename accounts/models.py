@@ -321,3 +321,24 @@ class Inzending(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class BewaardeInzending(models.Model):
+    """A form posted after the session had expired, kept so nothing typed is lost: encrypted
+    (Fernet, key derived from SECRET_KEY), bound to the user and the page, kept one hour, given
+    back once after logging in again (accounts/bewaren.py)."""
+
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    pad = models.CharField(max_length=300)
+    gegevens = models.BinaryField()
+    bewaard_op = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("bewaarde inzending")
+        verbose_name_plural = _("bewaarde inzendingen")
+        indexes = [models.Index(fields=["gebruiker", "pad"])]
+
+    def __str__(self) -> str:
+        return f"{self.gebruiker_id} {self.pad} {self.bewaard_op:%Y-%m-%d %H:%M}"

@@ -19,6 +19,9 @@ from accounts.models import User
 
 INGELOGD_OP = "kindkans_ingelogd_op"
 ACTIEF_OP = "kindkans_actief_op"
+# How long after the idle timeout a page's last autosave is still accepted (views marked
+# `bewaren_na_verlopen`): the countdown ends, the page saves, then it leaves.
+GRACE_SECONDEN = 120
 
 
 class Verlopen:
@@ -63,6 +66,19 @@ def sessie_verlopen(request: HttpRequest) -> str | None:
     if geldig_vanaf is not None and ingelogd_op < geldig_vanaf.timestamp():
         return Verlopen.BEEINDIGD
     return None
+
+
+def sessie_net_verlopen(request: HttpRequest) -> bool:
+    """Idle-expired less than GRACE_SECONDEN ago (and not past the absolute cap)."""
+    nu = time.time()
+    actief_op = request.session.get(ACTIEF_OP, 0)
+    ingelogd_op = request.session.get(INGELOGD_OP, 0)
+    geldig_vanaf = request.user.sessies_geldig_vanaf
+    return (
+        nu - actief_op <= settings.SESSION_IDLE_SECONDS + GRACE_SECONDEN
+        and nu - ingelogd_op <= settings.SESSION_COOKIE_AGE
+        and (geldig_vanaf is None or ingelogd_op >= geldig_vanaf.timestamp())
+    )
 
 
 def sessie_actief(request: HttpRequest, *, altijd: bool = False) -> None:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.bewaren import inzending_ophalen
+from accounts.decorators import bewaren_na_verlopen, post_bewaren
 from dossiers.models import InzageActie
 from dossiers.services import inzage_record
 from formulieren.forms import FormulierForm, initial_uit
@@ -133,6 +135,7 @@ def _concept_uit_post(form: FormulierForm, post) -> dict:
     return concept
 
 
+@post_bewaren
 @login_required
 def formulier_bewerken(request, pk: int):
     formulier = formulier_get_for(user=request.user, pk=pk)
@@ -203,6 +206,35 @@ def formulier_bewerken(request, pk: int):
                     "Uw antwoorden zijn als concept bewaard."
                 ),
             )
+    elif (bewaard := inzending_ophalen(gebruiker=request.user, pad=request.path)) is not None:
+        # Posted after the session had expired (without JavaScript's autosave): the middleware
+        # kept it; now it is the draft, and the page says so.
+        post, bewaard_op = bewaard
+        bron = _concept_uit_post(FormulierForm(**kwargs), post)
+        try:
+            gezien = int(post.get("revisie", ""))
+        except ValueError:
+            gezien = -1
+        status, nieuwe, _op = formulier_concept_save(
+            user=request.user, formulier_id=formulier.pk, concept=bron, revisie=gezien
+        )
+        if status == "ok":
+            revisie = nieuwe
+        form = FormulierForm(initial=initial_uit(formulier.definitie.inhoud, bron), **kwargs)
+        tijd = timezone.localtime(bewaard_op).strftime("%H:%M")
+        if status == "ok":
+            tekst = _(
+                "U was afgemeld voordat uw antwoorden van %(tijd)s waren opgeslagen. Ze staan "
+                "hieronder weer en zijn als concept bewaard; kies Opslaan om het formulier op te "
+                "slaan."
+            )
+        else:
+            tekst = _(
+                "U was afgemeld voordat uw antwoorden van %(tijd)s waren opgeslagen. Ze staan "
+                "hieronder weer, maar het formulier is intussen elders gewijzigd: controleer ze "
+                "en kies Opslaan."
+            )
+        messages.warning(request, tekst % {"tijd": tijd})
     else:
         form = FormulierForm(initial=initial_uit(formulier.definitie.inhoud, bron), **kwargs)
         if formulier.concept is not None:
@@ -231,17 +263,27 @@ def formulier_bewerken(request, pk: int):
     )
 
 
+@bewaren_na_verlopen
 @require_POST
 def formulier_concept(request, pk: int):
-    """Autosave (JSON). One UPDATE checks access and revision; with the session and the user
-    that makes three queries. Answers 401 after the security timeout so the page can say so."""
+    """Autosave (JSON, or a form-encoded `navigator.sendBeacon` with `revisie`, `antwoorden` as
+    JSON text and the CSRF token as a field). One UPDATE checks access and revision; with the
+    session and the user that makes three queries. Accepted for a short while after the idle
+    timeout (the page's last save as its countdown ends, its pagehide beacon); later it answers
+    401 so the page can say so."""
     if not request.user.is_authenticated:
         return JsonResponse(
             {"melding": _("U bent afgemeld. Meld u opnieuw aan; uw laatste concept is bewaard.")},
             status=401,
         )
     try:
-        body = json.loads(request.body or b"{}")
+        if request.content_type == "application/json":
+            body = json.loads(request.body or b"{}")
+        else:
+            body = {
+                "revisie": request.POST["revisie"],
+                "antwoorden": json.loads(request.POST["antwoorden"]),
+            }
         revisie = int(body["revisie"])
         concept = concept_opschonen(body["antwoorden"])
     except (ValueError, KeyError, TypeError, ValidationError):

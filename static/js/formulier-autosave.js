@@ -1,6 +1,9 @@
-/* Autosave for the form page: every 30 s when something changed, and when leaving a field.
-   The page works without this script (the school then uses Opslaan). The draft goes to the
-   server, so the security timeout never loses more than those seconds. */
+/* Autosave for the form page: every 30 s when something changed, when leaving a field, when the
+   session countdown ends (sessie.js asks, and waits for this save before the page leaves) and
+   on pagehide (navigator.sendBeacon, which the browser delivers after the page has gone). The
+   server accepts these last saves for a short while after the idle timeout, so text typed in
+   the last seconds is not lost. Without this script the page still works: Opslaan, and a post
+   made after the timeout is kept for an hour (accounts/bewaren.py). */
 (function () {
   "use strict";
   var form = document.getElementById("formulier");
@@ -11,9 +14,11 @@
   var revisie = form.querySelector("input[name=revisie]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var gewijzigd = false;
-  var bezig = false;
+  var lopend = null;
   var gestopt = false;
   // The messages come from the template (gettext), like every other text on the page.
+  var uitleg = document.getElementById("bewaar-uitleg");
+  if (uitleg && uitleg.dataset.metScript) { uitleg.textContent = uitleg.dataset.metScript; }
 
   function antwoorden() {
     var data = {};
@@ -33,17 +38,16 @@
 
   function meld(tekst) { if (status) { status.textContent = tekst; } }
 
-  function bewaar(opVertrek) {
-    if (!gewijzigd || bezig || gestopt) { return; }
-    bezig = true;
+  function bewaar() {
+    if (lopend) { return lopend; }
+    if (!gewijzigd || gestopt) { return Promise.resolve(); }
     gewijzigd = false;
-    fetch(url, {
+    lopend = fetch(url, {
       method: "POST",
       credentials: "same-origin",
       // After the security timeout the server sends the login page as a redirect: do not follow
       // it, say so instead.
       redirect: "manual",
-      keepalive: !!opVertrek,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify({ revisie: parseInt(revisie.value, 10), antwoorden: antwoorden() })
     }).then(function (response) {
@@ -65,13 +69,29 @@
     }).catch(function () {
       gewijzigd = true;
       meld(form.dataset.meldingOffline);
-    }).then(function () { bezig = false; });
+    }).then(function () { lopend = null; });
+    return lopend;
+  }
+
+  function bakenVertrek() {
+    // The page is going (reload at the timeout, another link, the tab closed): a fetch may be
+    // cut off, a beacon is delivered. Form-encoded, so the CSRF token travels as a field.
+    if (!gewijzigd || gestopt || !navigator.sendBeacon) { return; }
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("revisie", revisie.value);
+    data.append("antwoorden", JSON.stringify(antwoorden()));
+    if (navigator.sendBeacon(url, data)) { gewijzigd = false; }
   }
 
   form.addEventListener("input", function () { gewijzigd = true; });
   form.addEventListener("change", function () { gewijzigd = true; });
-  form.addEventListener("focusout", function () { bewaar(false); });
+  form.addEventListener("focusout", function () { bewaar(); });
   form.addEventListener("submit", function () { gestopt = true; });
-  window.setInterval(function () { bewaar(false); }, seconden * 1000);
-  window.addEventListener("pagehide", function () { bewaar(true); });
+  window.setInterval(bewaar, seconden * 1000);
+  // sessie.js: the countdown has ended; it waits for this save before the page leaves.
+  document.addEventListener("kindkans:sessie-einde", function (event) {
+    event.detail.wacht(bewaar());
+  });
+  window.addEventListener("pagehide", bakenVertrek);
 })();

@@ -19,9 +19,21 @@
     return m + ":" + (r < 10 ? "0" : "") + r;
   }
 
+  function opEinde() {
+    // Pages with unsaved input (the form's autosave) save it now, before the page may leave;
+    // wait for them, at most a few seconds.
+    var wachten = [];
+    document.dispatchEvent(new CustomEvent("kindkans:sessie-einde", {
+      detail: { wacht: function (belofte) { wachten.push(belofte); } }
+    }));
+    if (!wachten.length) { vraag(); return; }
+    var uiterlijk = new Promise(function (klaar) { setTimeout(klaar, 5000); });
+    Promise.race([Promise.all(wachten), uiterlijk]).then(vraag, vraag);
+  }
+
   function tik() {
     var rest = (einde - Date.now()) / 1000;
-    if (rest <= 0) { vraag(); return; }
+    if (rest <= 0) { opEinde(); return; }
     if (rest <= waarschuwing) {
       box.hidden = false;
       teller.textContent = mmss(rest);

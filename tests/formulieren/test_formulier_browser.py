@@ -12,7 +12,7 @@ from docx import Document
 from formulieren.demo import formulier_demo_antwoorden
 from formulieren.services import formulier_save
 from tests.formulieren.conftest import formulier_van
-from tests.helpers import browser_login
+from tests.helpers import browser_fill_login, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,18 +84,21 @@ def test_autosave_reload_opslaan_sign_and_download_word(page, live_server, world
     assert world.hv_a_voorlopig.leerling.naam in tekst
 
 
-def _sessie_laten_verlopen(page) -> None:
+def _sessie_laten_verlopen(page, *, seconden_geleden: float | None = None) -> None:
     """The security timeout as it happens: the session's last activity is longer ago than
-    SESSION_IDLE_SECONDS (the browser keeps its cookie; the server refuses it)."""
+    SESSION_IDLE_SECONDS (the browser keeps its cookie; the server refuses it). By default
+    also past the short grace in which a page's last autosave is still accepted."""
     from importlib import import_module
 
     from django.conf import settings
 
-    from accounts.sessies import ACTIEF_OP
+    from accounts.sessies import ACTIEF_OP, GRACE_SECONDEN
 
+    if seconden_geleden is None:
+        seconden_geleden = GRACE_SECONDEN + 5
     sleutel = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     sessie = import_module(settings.SESSION_ENGINE).SessionStore(session_key=sleutel)
-    sessie[ACTIEF_OP] = time.time() - settings.SESSION_IDLE_SECONDS - 5
+    sessie[ACTIEF_OP] = time.time() - settings.SESSION_IDLE_SECONDS - seconden_geleden
     sessie.save()
 
 
@@ -138,3 +141,72 @@ def test_autosave_every_30_seconds_and_the_security_timeout_loses_nothing_saved(
         page.get_by_label("Waarom is plaatsing in het VSO nodig?").input_value()
         == "Eerste alinea, getypt zonder het veld te verlaten."
     )
+
+
+def test_text_typed_in_the_last_seconds_is_saved_when_the_countdown_ends(page, live_server, world):
+    """The page's clock runs to the end of the session countdown with text typed 10 s before it
+    and never autosaved: the page saves it before it leaves for the login page (the server
+    accepts that last save just after the timeout), and after logging in again it is there."""
+    formulier = formulier_van(world.hv_a_voorlopig)
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    page.clock.install()
+    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    page.get_by_role("heading", name="Aanvraag TLV VSO").wait_for()
+    page.clock.pause_at(page.evaluate("Date.now()") + 500)
+    assert page.get_by_text("ook vlak voordat u automatisch wordt afgemeld").is_visible()
+
+    resterend = int(page.locator("#sessie-waarschuwing").get_attribute("data-resterend"))
+    page.clock.run_for(int((resterend - 12) * 1000))
+    page.get_by_role("button", name="Blijf ingelogd").wait_for()  # the warning is showing
+    veld = page.get_by_label("Waarom is plaatsing in het VSO nodig?")
+    veld.fill("Getypt in de laatste seconden voor de automatische afmelding.")
+    formulier.refresh_from_db()
+    assert formulier.concept is None
+    # On the server the session ends now; the page's countdown reaches zero 12 s later.
+    _sessie_laten_verlopen(page, seconden_geleden=2)
+    page.clock.run_for(13_000)
+    page.wait_for_url("**/inloggen/**")
+    formulier.refresh_from_db()
+    assert formulier.concept["motivatie"] == (
+        "Getypt in de laatste seconden voor de automatische afmelding."
+    )
+    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    page.get_by_text("is teruggezet (automatisch opgeslagen)").wait_for()
+    assert page.get_by_label("Waarom is plaatsing in het VSO nodig?").input_value() == (
+        "Getypt in de laatste seconden voor de automatische afmelding."
+    )
+
+
+def test_without_javascript_a_form_posted_after_the_timeout_comes_back_after_login(
+    browser, live_server, world
+):
+    """JavaScript off: the page promises only what happens (Opslaan; kept an hour after a
+    timeout). Typed, the session expires, Opslaan: the login page says it is kept; after logging
+    in again the answers are on the page, and the page says so."""
+    from accounts.models import BewaardeInzending
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    formulier = formulier_van(world.hv_a_voorlopig)
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    page.get_by_role("heading", name="Aanvraag TLV VSO").wait_for()
+    assert page.get_by_text("Uw antwoorden worden bewaard als u Opslaan kiest.").is_visible()
+    assert not page.get_by_text("automatisch bewaard").count()
+
+    tekst = "Een half uur getypt zonder JavaScript; & < > é blijven heel."
+    page.get_by_label("Waarom is plaatsing in het VSO nodig?").fill(tekst)
+    _sessie_laten_verlopen(page)
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url("**/inloggen/**")
+    page.get_by_text("Kindkans heeft het voor u bewaard (een uur)").wait_for()
+    rij = BewaardeInzending.objects.get(gebruiker=world.coordinator_a)
+    assert tekst.encode() not in bytes(rij.gegevens)  # encrypted at rest
+
+    browser_fill_login(page, world.coordinator_a)
+    page.get_by_text("U was afgemeld voordat uw antwoorden van").wait_for()
+    assert page.get_by_label("Waarom is plaatsing in het VSO nodig?").input_value() == tekst
+    formulier.refresh_from_db()
+    assert formulier.concept["motivatie"] == tekst
+    assert not BewaardeInzending.objects.exists()
+    context.close()
