@@ -157,7 +157,6 @@ def test_text_typed_in_the_last_seconds_is_saved_when_the_countdown_ends(page, l
 
     resterend = int(page.locator("#sessie-waarschuwing").get_attribute("data-resterend"))
     page.clock.run_for(int((resterend - 12) * 1000))
-    page.get_by_role("button", name="Blijf ingelogd").wait_for()  # the warning is showing
     veld = page.get_by_label("Waarom is plaatsing in het VSO nodig?")
     veld.fill("Getypt in de laatste seconden voor de automatische afmelding.")
     formulier.refresh_from_db()
