@@ -28,9 +28,7 @@ from tests.kindkans.test_tasks import _database_url_for_worker
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [
-    pytest.mark.skipif(
-        not os.environ.get("TEST_DATABASE_URL"), reason="PostgreSQL only (TEST_DATABASE_URL)"
-    ),
+    pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
 
