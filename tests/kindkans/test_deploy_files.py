@@ -192,7 +192,7 @@ def build_context() -> set[str]:
 def test_build_context_holds_the_application_but_no_tests_benchmarks_or_secrets():
     context = build_context()
     assert (ROOT / "tests" / "conftest.py").exists() and (ROOT / "benchmarks").is_dir()
-    for folder in ("tests/", "benchmarks/", ".git/", ".venv/", "var/", ".ci/"):
+    for folder in ("tests/", "benchmarks/", ".git/", ".venv/", "var/", ".ci/", "deploy/smoke/"):
         assert not [path for path in context if path.startswith(folder)], folder
     assert ".env" not in context
     assert not [path for path in context if "__pycache__" in path or path.endswith(".pyc")]
@@ -201,6 +201,7 @@ def test_build_context_holds_the_application_but_no_tests_benchmarks_or_secrets(
         "pyproject.toml",
         "README.md",  # pyproject's readme: the editable install reads it
         "requirements/base.txt",
+        "deploy/gunicorn.conf.py",  # the image's CMD starts gunicorn with it
         "kindkans/settings.py",
         "besluiten/brieven.py",
         "templates/base.html",
