@@ -357,6 +357,12 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 TOEGANG_UITNODIGING_MAX_DAGEN = env_int("TOEGANG_UITNODIGING_MAX_DAGEN", 92)
 NOTIFICATIE_MAX_POGINGEN = env_int("NOTIFICATIE_MAX_POGINGEN", 6)
 NOTIFICATIE_RETRY_BASIS_SECONDEN = env_int("NOTIFICATIE_RETRY_BASIS_SECONDEN", 60)
+# After the fast attempts, a long SMTP outage: one attempt per NOTIFICATIE_TRAAG_SECONDEN (hourly)
+# for NOTIFICATIE_TRAAG_TOT_SECONDEN (three days) before a row is "mislukt".
+NOTIFICATIE_TRAAG_SECONDEN = env_int("NOTIFICATIE_TRAAG_SECONDEN", 60 * 60)
+NOTIFICATIE_TRAAG_TOT_SECONDEN = env_int("NOTIFICATIE_TRAAG_TOT_SECONDEN", 3 * 24 * 60 * 60)
+# The beheerder's start page warns once an e-mail has been failing for this long.
+NOTIFICATIE_WAARSCHUWING_SECONDEN = env_int("NOTIFICATIE_WAARSCHUWING_SECONDEN", 60 * 60)
 # How often beat relays unsent rows, and how long a new row is left to its on-commit task first.
 NOTIFICATIE_RELAY_SECONDEN = env_int("NOTIFICATIE_RELAY_SECONDEN", 60)
 NOTIFICATIE_RELAY_WACHT_SECONDEN = env_int("NOTIFICATIE_RELAY_WACHT_SECONDEN", 30)

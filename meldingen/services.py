@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import enum
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,36 +39,69 @@ class Uitkomst(enum.StrEnum):
     NIETS = "niets"  # already sent, given up, or being sent by another worker right now
 
 
-def max_pogingen() -> int:
+def snelle_pogingen() -> int:
     return settings.NOTIFICATIE_MAX_POGINGEN
 
 
+def max_pogingen() -> int:
+    """The fast attempts (backoff), then the slow ones (NOTIFICATIE_TRAAG_SECONDEN apart until
+    NOTIFICATIE_TRAAG_TOT_SECONDEN have passed): a long SMTP outage does not make a row give
+    up after an hour; after three days (by default) it is "mislukt"."""
+    traag = settings.NOTIFICATIE_TRAAG_TOT_SECONDEN // max(settings.NOTIFICATIE_TRAAG_SECONDEN, 1)
+    return snelle_pogingen() + traag
+
+
 def wachttijd(pogingen: int) -> timedelta:
-    """Backoff after the n-th failed attempt: basis · 2^(n-1), at most an hour."""
+    """Backoff after the n-th failed attempt: basis · 2^(n-1), at most an hour, during the fast
+    attempts; then NOTIFICATIE_TRAAG_SECONDEN (hourly)."""
+    if pogingen >= snelle_pogingen():
+        return timedelta(seconds=settings.NOTIFICATIE_TRAAG_SECONDEN)
     basis = settings.NOTIFICATIE_RETRY_BASIS_SECONDEN
     return timedelta(seconds=min(basis * 2 ** max(pogingen - 1, 0), 3600))
-
-
-def _vertraging_tot_poging(pogingen: int) -> timedelta:
-    """How long after its creation a row with this many failed attempts is due for the relay:
-    a grace period for the on-commit task, plus the backoff of every attempt so far. Derived
-    from the row itself, so the outbox needs no scheduling column."""
-    totaal = timedelta(seconds=settings.NOTIFICATIE_RELAY_WACHT_SECONDEN)
-    for n in range(1, pogingen + 1):
-        totaal += wachttijd(n)
-    return totaal
 
 
 def notificaties_mislukt() -> QuerySet[Notificatie]:
     return Notificatie.objects.filter(verzonden_op__isnull=True, pogingen__gte=max_pogingen())
 
 
+@dataclass(frozen=True)
+class MailStoring:
+    """For the beheerder's start page: mail of the organisation has been failing for a while."""
+
+    wachtend: int  # unsent, failed at least once, older than the threshold, still being tried
+    mislukt: int  # given up: "Mislukte e-mails opnieuw proberen" in admin
+    sinds: datetime | None  # creation time of the oldest failing row
+
+
+def mail_storing(*, organisatie_id: int, nu=None) -> MailStoring | None:
+    """None while mail flows. A warning once an e-mail of the organisation has been failing for
+    longer than NOTIFICATIE_WAARSCHUWING_SECONDEN (an hour), or any has been given up."""
+    nu = nu or timezone.now()
+    grens = nu - timedelta(seconds=settings.NOTIFICATIE_WAARSCHUWING_SECONDEN)
+    rijen = Notificatie.objects.filter(
+        organisatie_id=organisatie_id, verzonden_op__isnull=True, pogingen__gte=1
+    )
+    telling = rijen.aggregate(
+        wachtend=Count("pk", filter=Q(aangemaakt_op__lte=grens, pogingen__lt=max_pogingen())),
+        mislukt=Count("pk", filter=Q(pogingen__gte=max_pogingen())),
+        sinds=Min("aangemaakt_op", filter=Q(aangemaakt_op__lte=grens)),
+    )
+    if not telling["wachtend"] and not telling["mislukt"]:
+        return None
+    return MailStoring(
+        wachtend=telling["wachtend"], mislukt=telling["mislukt"], sinds=telling["sinds"]
+    )
+
+
 def notificaties_due(*, nu=None, limiet: int = 100) -> list[int]:
     """Ids of unsent rows that the relay should try now, oldest first."""
     nu = nu or timezone.now()
     due = Q()
+    vertraging = timedelta(seconds=settings.NOTIFICATIE_RELAY_WACHT_SECONDEN)
     for pogingen in range(max_pogingen()):
-        due |= Q(pogingen=pogingen, aangemaakt_op__lte=nu - _vertraging_tot_poging(pogingen))
+        if pogingen:
+            vertraging += wachttijd(pogingen)
+        due |= Q(pogingen=pogingen, aangemaakt_op__lte=nu - vertraging)
     return list(
         Notificatie.objects.filter(due, verzonden_op__isnull=True)
         .order_by("aangemaakt_op", "id")

@@ -9,6 +9,7 @@ from meldingen.services import (
     Uitkomst,
     notificatie_send,
     notificaties_due,
+    snelle_pogingen,
     wachttijd,
 )
 
@@ -21,6 +22,10 @@ def _opnieuw_inplannen(notificatie_id: int) -> None:
         # outbox with its error and is retried by the next relay.
         return
     pogingen = Notificatie.objects.values_list("pogingen", flat=True).get(pk=notificatie_id)
+    if pogingen >= snelle_pogingen():
+        # The slow (hourly) attempts are the beat relay's: no hour-long countdown messages in
+        # the broker (they would outlive its visibility timeout and be delivered twice).
+        return
     notificatie_verzenden.apply_async(
         (notificatie_id,), countdown=wachttijd(pogingen).total_seconds()
     )

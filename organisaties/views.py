@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.models import Rol
 from organisaties.forms import InformatieForm
 from organisaties.selectors import nieuwsberichten_zichtbaar, organisatie_informatie_editable_by
 from organisaties.services import organisatie_update_informatie
@@ -13,6 +14,8 @@ from organisaties.services import organisatie_update_informatie
 
 @login_required
 def start(request):
+    from meldingen.services import mail_storing
+
     return render(
         request,
         "organisaties/start.html",
@@ -20,6 +23,10 @@ def start(request):
             "organisatie": request.user.organisatie,
             "nieuws": nieuwsberichten_zichtbaar()[:10],
             "informatie_wijzigen": organisatie_informatie_editable_by(user=request.user),
+            # The beheerder watches the outbox ("Notificaties" in admin).
+            "mail_storing": mail_storing(organisatie_id=request.user.organisatie_id)
+            if request.user.rol == Rol.BEHEERDER
+            else None,
         },
     )
 

@@ -199,3 +199,16 @@ def workers(smtp, django_db_blocker, tmp_path):
         for worker in started:
             worker.stop()
         client.delete(queue)
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp):
+    """This process sends through the real SMTP server (eager Celery: the embedded mode)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp.poort
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.SITE_URL = "https://kindkans.example.nl"
+    return smtp

@@ -49,19 +49,6 @@ def pupil_data(hulpvraag) -> list[str]:
     ]
 
 
-@pytest.fixture
-def smtp_settings(settings, smtp):
-    """This process sends through the real SMTP server (eager Celery: the embedded mode)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp.poort
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.SITE_URL = "https://kindkans.example.nl"
-    return smtp
-
-
 # --- In-process (no broker): content, rules, retries, relay ------------------------------------
 
 
@@ -171,6 +158,7 @@ def test_after_the_last_attempt_the_row_is_failed_and_left_alone(
     world, smtp_settings, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFICATIE_MAX_POGINGEN = 2
+    settings.NOTIFICATIE_TRAAG_TOT_SECONDEN = 0  # no slow attempts after the fast ones
     smtp_settings.weigeren = 10
     hv = world.hv_a_ingediend
     with django_capture_on_commit_callbacks(execute=True):
@@ -359,6 +347,7 @@ def test_beheerder_sees_failed_mail_with_its_error_and_retries_it(
     client, world, smtp_settings, settings, django_capture_on_commit_callbacks
 ):
     settings.NOTIFICATIE_MAX_POGINGEN = 1
+    settings.NOTIFICATIE_TRAAG_TOT_SECONDEN = 0  # no slow attempts after the fast ones
     smtp_settings.weigeren = 1
     hv = world.hv_a_ingediend
     with django_capture_on_commit_callbacks(execute=True):

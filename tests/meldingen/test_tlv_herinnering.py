@@ -12,16 +12,12 @@ from besluiten.services import tlv_vastleggen
 from besluiten.tasks import tlv_verlenging_herinneren
 from hulpvragen.models import HulpvraagType, Notificatie
 from tests.factories import SchoolgegevensFactory, make_hulpvraag
-from tests.meldingen.test_notificaties import (  # noqa: F401 - smtp_settings is a fixture
-    pupil_data,
-    smtp_settings,
-    tekst_van,
-)
+from tests.meldingen.test_notificaties import pupil_data, tekst_van
 
 
 def test_the_renewal_reminder_arrives_once_without_pupil_data(
     world,
-    smtp_settings,  # noqa: F811 - the fixture imported above
+    smtp_settings,  # tests/meldingen/conftest.py
     django_capture_on_commit_callbacks,
 ):
     vandaag = timezone.localdate()
