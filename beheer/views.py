@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import client_ip
@@ -559,7 +560,15 @@ def bewaartermijnen(request):
         return redirect("beheer:bewaartermijnen")
     if request.POST.get("actie") == "controleren":
         n = bewaarsignalering_refresh(organisatie_id=org_id)
-        messages.success(request, _("%(n)s dossiers hebben hun bewaartermijn bereikt.") % {"n": n})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s dossier heeft zijn bewaartermijn bereikt.",
+                "%(n)s dossiers hebben hun bewaartermijn bereikt.",
+                n,
+            )
+            % {"n": n},
+        )
         return redirect("beheer:bewaartermijnen")
     if request.POST.get("actie") == "verwijderen":
         verwijderen = VerwijderenForm(request.POST)
@@ -571,9 +580,12 @@ def bewaartermijnen(request):
             )
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "De opdracht (%(soort)s, %(n)s dossier) is ingepland en wordt op de "
+                    "achtergrond uitgevoerd. Het resultaat staat onder “Eerder uitgevoerd”.",
                     "De opdracht (%(soort)s, %(n)s dossiers) is ingepland en wordt op de "
-                    "achtergrond uitgevoerd. Het resultaat staat onder “Eerder uitgevoerd”."
+                    "achtergrond uitgevoerd. Het resultaat staat onder “Eerder uitgevoerd”.",
+                    len(record.aangevraagd),
                 )
                 % {"soort": record.get_soort_display(), "n": len(record.aangevraagd)},
             )

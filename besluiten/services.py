@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
 from besluiten import brieven
@@ -99,7 +100,11 @@ def adviezen_problemen(adviezen: list[Deskundigenadvies]) -> list[str]:
     problemen = []
     if len(uitgebracht) < 2:
         problemen.append(
-            _("Er zijn %(n)s van de 2 deskundigenadviezen uitgebracht; wacht op beide adviezen.")
+            ngettext(
+                "Er is %(n)s van de 2 deskundigenadviezen uitgebracht; wacht op beide adviezen.",
+                "Er zijn %(n)s van de 2 deskundigenadviezen uitgebracht; wacht op beide adviezen.",
+                len(uitgebracht),
+            )
             % {"n": len(uitgebracht)}
         )
     if not any(a.discipline in GEDRAGSWETENSCHAPPERS for a in uitgebracht):
@@ -138,8 +143,13 @@ def adviezen_waarschuwingen(adviezen: list[Deskundigenadvies]) -> list[str]:
             )
         if a.duur_schooljaren != b.duur_schooljaren:
             waarschuwingen.append(
-                _("De geadviseerde duur verschilt: %(x)s en %(y)s schooljaar/schooljaren.")
-                % {"x": a.duur_schooljaren, "y": b.duur_schooljaren}
+                _("De geadviseerde duur verschilt: %(x)s en %(y)s.")
+                % {
+                    "x": ngettext("%(n)s schooljaar", "%(n)s schooljaren", a.duur_schooljaren)
+                    % {"n": a.duur_schooljaren},
+                    "y": ngettext("%(n)s schooljaar", "%(n)s schooljaren", b.duur_schooljaren)
+                    % {"n": b.duur_schooljaren},
+                }
             )
     return waarschuwingen
 

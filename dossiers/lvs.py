@@ -492,10 +492,14 @@ def _la_redenen(getoetst, getoond, exact, met_achterstand, la_voldoet, inst) -> 
         )
     elif len(met_achterstand) < inst.min_domeinen:
         redenen.append(
-            _(
-                "Een leerachterstand van %(grens)s of meer in %(aantal)s domein(en): %(namen)s; "
+            ngettext(
+                "Een leerachterstand van %(grens)s of meer in %(aantal)s domein: %(namen)s; "
                 "nodig zijn ten minste %(nodig)s domeinen, waarvan ten minste één %(kern)s. "
-                "Aan het criterium leerachterstand is niet voldaan."
+                "Aan het criterium leerachterstand is niet voldaan.",
+                "Een leerachterstand van %(grens)s of meer in %(aantal)s domeinen: %(namen)s; "
+                "nodig zijn ten minste %(nodig)s domeinen, waarvan ten minste één %(kern)s. "
+                "Aan het criterium leerachterstand is niet voldaan.",
+                len(met_achterstand),
             )
             % waarden
         )

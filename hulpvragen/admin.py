@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SWV_ROLLEN, Rol
+from accounts.models import Rol
 from dossiers.services import toegang_check, toegang_grant, toegang_revoke
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
@@ -115,8 +115,8 @@ class HulpvraagAdmin(PupilDataAdmin, admin.ModelAdmin):
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         if db_field.name == "coordinator":
-            # A coördinator works for the SWV.
-            return queryset.filter(rol__in=SWV_ROLLEN, is_active=True)
+            # A coördinator is one of the SWV's loket (as on the werkvoorraad).
+            return queryset.filter(rol=Rol.SWV_LOKET, is_active=True)
         return queryset
 
 

@@ -12,7 +12,7 @@ from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import SWV_ROLLEN, Rol, User
+from accounts.models import Rol, User
 from besluiten.models import TlvSoort
 from besluiten.services import tlv_vastleggen
 from bijlagen.checks import Geweigerd
@@ -159,9 +159,10 @@ def reservering_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, **kwargs) -
 
 
 def coordinatoren_voor(*, organisatie_id: int):
-    """Who may be a hulpvraag's coördinator: an active SWV account of the organisation."""
+    """Who may be a hulpvraag's coördinator: an active loket account of the organisation (the
+    loket handles the hulpvraag; a deskundige or the beheerder does not)."""
     return User.objects.filter(
-        organisatie_id=organisatie_id, rol__in=SWV_ROLLEN, is_active=True
+        organisatie_id=organisatie_id, rol=Rol.SWV_LOKET, is_active=True
     ).order_by("first_name", "last_name", "username")
 
 

@@ -126,3 +126,42 @@ def test_sorting_and_paging_update_the_results_in_place(page, live_server, world
     assert page.evaluate("window.zelfdePagina === true")
     page.reload()  # the pushed address is a real page too
     assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Laatste datum")
+
+
+@pytest.mark.parametrize("breedte", [1280, 320])
+def test_the_volledig_scherm_button_never_covers_a_table_cell(page, live_server, world, breedte):
+    """The button sits in the list's toolbar, in the flow of the page: with the page scrolled to
+    any row, it overlaps no cell of the results (it used to be fixed over the bottom rows)."""
+    from tests.factories import SchoolgegevensFactory, make_hulpvraag
+
+    for _ in range(30):
+        sg = SchoolgegevensFactory(school=world.school_a, aanvrager=world.coordinator_a)
+        make_hulpvraag(schoolgegevens=sg, door=world.coordinator_a)
+    page.set_viewport_size({"width": breedte, "height": 600})
+    browser_login(page, live_server, world.coordinator_a)
+    page.get_by_role("link", name="Hulpvragen").first.click()
+    knop = page.get_by_role("button", name="volledig scherm")
+    knop.wait_for()
+
+    def overlapt() -> list[str]:
+        return page.evaluate(
+            """() => {
+              const k = document.querySelector('.volledig-scherm button').getBoundingClientRect();
+              return [...document.querySelectorAll('#resultaten td, #resultaten th')]
+                .filter(c => { const r = c.getBoundingClientRect();
+                  return r.left < k.right && k.left < r.right
+                    && r.top < k.bottom && k.top < r.bottom; })
+                .map(c => c.textContent.trim());
+            }"""
+        )
+
+    for positie in (0, 400, 100000):
+        page.evaluate(f"window.scrollTo(0, {positie})")
+        assert overlapt() == []
+    knop.click()
+    page.get_by_role("button", name="volledig scherm").wait_for()
+    assert page.get_by_role("button", name="volledig scherm").get_attribute("aria-pressed") == (
+        "true"
+    )
+    page.evaluate("window.scrollTo(0, 100000)")
+    assert overlapt() == []

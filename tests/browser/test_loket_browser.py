@@ -37,11 +37,12 @@ def test_loket_assigns_and_asks_questions_from_the_werkvoorraad(page, live_serve
     page.get_by_role("heading", name="Werkvoorraad").wait_for()
     rij = page.locator(f"#hv-{tlv.pk}")
     rij.get_by_label("Coördinator").select_option(label=str(world.loket))
-    rij.get_by_label("Labels").select_option(label="Spoed")
+    rij.get_by_label("Spoed").check()
     rij.get_by_role("button", name="Opslaan").click()
     page.get_by_text(f"Coördinator en labels van hulpvraag {tlv.pk} opgeslagen.").wait_for()
     rij = page.locator(f"#hv-{tlv.pk}")
     assert rij.get_by_label("Coördinator").input_value() == str(world.loket.pk)
+    assert rij.get_by_label("Spoed").is_checked()
 
     rij.get_by_role("link", name="Incompleet of vragen").click()
     page.get_by_label("TLV vragen gesteld").check()
@@ -49,7 +50,7 @@ def test_loket_assigns_and_asks_questions_from_the_werkvoorraad(page, live_serve
     page.get_by_label("Vragen (wordt een Word-document bij de bijlagen)").fill(
         "Welke hulp krijgt de leerling?\n\nWat vinden de ouders?"
     )
-    page.get_by_role("button", name="Terug naar de school").click()
+    page.get_by_role("button", name="Vragen versturen").click()
     page.get_by_text("De status is gewijzigd naar “TLV vragen gesteld”").wait_for()
     tlv.refresh_from_db()
     assert tlv.status.naam == "TLV vragen gesteld"

@@ -175,7 +175,14 @@ def test_assign_coordinator_and_labels_from_the_row(client, world, ingediend):
     assert tlv.coordinator == world.loket
     assert list(tlv.labels.all()) == [spoed]
     html = rij(client.get(WERKVOORRAAD + "?coordinator=mij"), tlv)
-    assert f'<option value="{spoed.pk}" selected>' in html
+    # Labels are check boxes (no Ctrl-click multi-select), the chosen one ticked.
+    assert f'<input type="checkbox" name="labels" value="{spoed.pk}" checked> Spoed' in html
+    assert "multiple" not in html
+    # The coördinator is chosen among the loket only: not a deskundige or the beheerder.
+    keuze = html[html.index('name="coordinator"') : html.index("</select>")]
+    assert f'<option value="{world.loket.pk}" selected>' in keuze
+    assert f'value="{world.deskundige.pk}"' not in keuze
+    assert f'value="{world.beheerder.pk}"' not in keuze
     assert rij(client.get(WERKVOORRAAD + "?coordinator=geen"), tlv) == ""
 
 
@@ -185,6 +192,8 @@ def test_assigning_refuses_outside_choices(client, world, ingediend):
     login(client, world.loket)
     for data in (
         {"coordinator": world.coordinator_a.pk},  # a school user is no coördinator
+        {"coordinator": world.deskundige.pk},  # nor a deskundige (the loket handles it)
+        {"coordinator": world.beheerder.pk},  # nor the beheerder
         {"labels": [elders.pk]},
         {"terug": "https://evil.example/"},
     ):
