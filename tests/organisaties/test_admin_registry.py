@@ -35,6 +35,8 @@ NIET_IN_ADMIN = {
     "dossiers.Notitie": "Mijn notities are private to their author; an admin list would show a "
     "school's notes to the loket",
     "bijlagen.BijlageConcept": "files one user staged before Opslaan; the wizard owns them",
+    "accounts.BewaardeInzending": "a form posted after the session expired, encrypted and kept "
+    "for its author for an hour; nobody else may read it",
     "accounts.Inzending": "one-time tokens of posted forms (a double post records once); "
     "technical, removed after two days",
     "accounts.Reservecodes": "backup codes are shown once; the beheerder resets them with the "
