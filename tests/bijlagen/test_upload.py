@@ -377,4 +377,5 @@ def test_staged_files_are_cleaned_up_after_a_day(school, world):
 def test_hulpvraag_page_has_the_bijlagen_button(school, world):
     upload(school, world.hv_a_voorlopig, f("a.pdf", b.pdf()))
     pagina = school.get(reverse("hulpvragen:detail", args=[world.hv_a_voorlopig.pk]))
-    assert f'href="{url(world.hv_a_voorlopig)}">1 Bijlage</a>' in pagina.content.decode()
+    # The manual's button label, also for one file ("1 Bijlagen", as the manual shows it).
+    assert f'href="{url(world.hv_a_voorlopig)}">1 Bijlagen</a>' in pagina.content.decode()
