@@ -12,10 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # LibreOffice Writer, headless, for the PDF of the generated letters and the Word export (the
-# worker renders them; `check --deploy` fails without it), with the fonts the letters name.
+# worker renders them; `check --deploy` fails without it), with the fonts the letters name;
+# Graphviz (dot) lays out the process diagrams in admin (hulpvragen/diagram.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core \
+       libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core graphviz \
     && rm -rf /var/lib/apt/lists/*
 
 # The unprivileged user everything runs as; its own writable home (LibreOffice and fontconfig

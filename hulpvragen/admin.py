@@ -8,14 +8,13 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
 from dossiers.services import toegang_check, toegang_grant, toegang_revoke
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
-from hulpvragen.diagram import proces_svg
+from hulpvragen.diagram import proces_diagram_html
 from hulpvragen.guards import guard_choices
 from hulpvragen.models import (
     Hulpvraag,
@@ -500,8 +499,7 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     def diagram(self, obj: Proces):
         if obj.pk is None:
             return "-"
-        # proces_svg escapes every text it draws (status names, labels): safe to mark.
-        return mark_safe(proces_svg(obj))  # noqa: S308
+        return proces_diagram_html(obj)
 
     @admin.action(
         description=_("Nieuwe versie maken (om een proces in gebruik te wijzigen)"),

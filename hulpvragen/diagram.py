@@ -1,23 +1,42 @@
 """A process as a picture: statuses as boxes, transitions as arrows labelled with who takes them or
-the event that triggers them, drawn by the server as SVG (no JavaScript, no external library).
+the event that triggers them, as SVG drawn by the server (no JavaScript), and beside it the same
+transitions as a plain list for screen readers.
 
-Layout: an arc diagram. The statuses stand in one column in their `volgorde` (which follows the
-normal path); an arrow to a later status curves on the right, an arrow back to an earlier status
-on the left, further out the more statuses it skips, so no arrow crosses a box. A transition to
-the status itself is a small loop.
+Layout: Graphviz `dot` (Debian package `graphviz`, called as `dot -Tjson`), drawn by us from its
+coordinates. The earlier own layout (one column, forward arcs right and back arcs left, further
+out the more statuses they skip) could not be made readable: arcs of the same span share one x,
+so two of them overlap on the stretch they have in common, and a label of 6 to 18 characters at
+an arc's apex always crosses the neighbouring arcs only 26 px away ("bijlage toegevoegd" over
+"SWV"), which left labels that could not be matched to their arrows. `dot` ranks the statuses,
+makes every edge label a node of its own in that ranking (so labels get their own room and
+edges are routed around them), and returns the boxes, splines, arrowheads and label positions;
+drawing them ourselves keeps our styling, escaping and legend, and gives each label a box
+(`rect.diagram-label`) that the tests check against every other label and every foreign arrow.
+
+The layout of a process is cached by its dot source (the same process draws the same picture).
 """
 
 from __future__ import annotations
 
-from django.utils.html import escape
+import json
+import logging
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hulpvragen.models import KiezenDoor, Proces, Trigger
+from hulpvragen.models import KiezenDoor, Overgang, Proces, Status, Trigger
 
-BOX_W, BOX_H, GAP_Y = 230, 40, 22
-ARC_BASE, ARC_STEP = 34, 26
-SIDE = 260  # room for arcs and labels on either side of the column
-TOP = 16
+logger = logging.getLogger(__name__)
+
+MARGE = 12  # px around the drawing
+LEGENDA_H = 40
+LABEL_PUNT = 10.5
+STATUS_PUNT = 12
 
 
 def _label(door: str, trigger: str) -> str:
@@ -26,103 +45,206 @@ def _label(door: str, trigger: str) -> str:
     return {KiezenDoor.SCHOOL: _("school"), KiezenDoor.SWV: _("SWV")}.get(door, door)
 
 
-LABEL_H, CHAR_W = 12, 6.0  # a label's line height and the rough width of one character
+def _dot_tekst(tekst: str) -> str:
+    return '"' + tekst.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def _vrije_plek(
-    geplaatst: list[tuple[float, float, float]], x: float, y: float, anchor: str, tekst: str
-) -> float:
-    """A y at or below `y` where this label overlaps no label placed before (several arcs can
-    share an apex height: "bijlage toegevoegd" would run through a neighbour's "SWV"); records
-    it."""
-    breedte = CHAR_W * len(tekst)
-    x0, x1 = (x, x + breedte) if anchor == "start" else (x - breedte, x)
-    while any(a < x1 and x0 < b and abs(y - py) < LABEL_H for a, b, py in geplaatst):
-        y += LABEL_H
-    geplaatst.append((x0, x1, y))
-    return y
+def _dot_bron(statussen: list[Status], overgangen: list[Overgang]) -> str:
+    regels = [
+        "digraph proces {",
+        "  rankdir=TB; nodesep=0.6; ranksep=0.6; splines=true;",
+        f'  node [shape=box, style=rounded, fontname="DejaVu Sans", fontsize={STATUS_PUNT}, '
+        'margin="0.15,0.06"];',
+        f'  edge [fontname="DejaVu Sans", fontsize={LABEL_PUNT}];',
+    ]
+    for s in statussen:
+        regels.append(f"  s{s.pk} [label={_dot_tekst(s.naam)}];")
+    for i, o in enumerate(overgangen):
+        regels.append(
+            f"  s{o.van_id} -> s{o.naar_id} [label={_dot_tekst(_label(o.door, o.trigger))}, "
+            f'id="o{i}"];'
+        )
+    regels.append("}")
+    return "\n".join(regels)
+
+
+@lru_cache(maxsize=64)
+def _dot_layout(bron: str) -> dict:
+    resultaat = subprocess.run(  # noqa: S603 - fixed program, our own generated input
+        [shutil.which("dot") or "dot", "-Tjson"],
+        input=bron,
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    )
+    return json.loads(resultaat.stdout)
+
+
+@dataclass(frozen=True)
+class Vak:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def _punten(lijst) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in lijst]
 
 
 def proces_svg(proces: Proces) -> str:
+    """The diagram as one SVG element (every text escaped); "" for a process without statuses.
+    Without Graphviz installed: a short notice instead (the list still says it all)."""
     statussen = list(proces.statussen.all())
     overgangen = list(proces.overgangen.all())
     if not statussen:
         return ""
-    row = {s.pk: i for i, s in enumerate(statussen)}
-    left, right = SIDE, SIDE + BOX_W
-    width = 2 * SIDE + BOX_W
-    height = TOP + len(statussen) * (BOX_H + GAP_Y) + 44  # room for the two legend lines
+    if shutil.which("dot") is None:
+        logger.error("Graphviz (dot) ontbreekt: procesdiagram niet getekend")
+        return format_html(
+            "<p>{}</p>", _("Het diagram kan niet getekend worden (Graphviz ontbreekt).")
+        )
+    layout = _dot_layout(_dot_bron(statussen, overgangen))
+    _x0, _y0, breedte, hoogte = (float(v) for v in layout["bb"].split(","))
 
-    def mid_y(pk: int) -> float:
-        return TOP + row[pk] * (BOX_H + GAP_Y) + BOX_H / 2
+    def xy(x: float, y: float) -> tuple[float, float]:
+        # dot's y axis points up; SVG's down.
+        return MARGE + x, MARGE + hoogte - y
 
+    totaal_b = breedte + 2 * MARGE
+    totaal_h = hoogte + 2 * MARGE + LEGENDA_H
     titel = escape(_("Procesdiagram %(proces)s") % {"proces": proces})
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="procesdiagram" role="img" '
-        f'aria-labelledby="diagram-titel" width="{width}" height="{height:.0f}" '
-        f'viewBox="0 0 {width} {height:.0f}" font-family="sans-serif" font-size="12">',
+        f'aria-labelledby="diagram-titel" aria-describedby="diagram-overgangen" '
+        f'width="{totaal_b:.0f}" height="{totaal_h:.0f}" '
+        f'viewBox="0 0 {totaal_b:.0f} {totaal_h:.0f}" font-family="DejaVu Sans, sans-serif" '
+        f'font-size="{STATUS_PUNT}">',
         f'<title id="diagram-titel">{titel}</title>',
-        '<defs><marker id="pijl" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="context-stroke"/></marker></defs>',
     ]
-    # Arrows first, so boxes are drawn over their ends.
-    geplaatst: list[tuple[float, float, float]] = []  # labels drawn so far: (x0, x1, y)
-    for o in overgangen:
-        y1, y2 = mid_y(o.van_id), mid_y(o.naar_id)
-        automatic = o.trigger != Trigger.HANDMATIG
-        colour = "#8b1a1a" if automatic else "#333333"
-        dash = ' stroke-dasharray="5 3"' if automatic else ""
-        span = abs(row[o.naar_id] - row[o.van_id])
-        if span == 0:
-            x = right
-            path = (
-                f"M{x},{y1 - 8:.0f} C{x + 45},{y1 - 30:.0f} {x + 45},{y1 + 30:.0f} {x},{y1 + 8:.0f}"
-            )
-            lx, ly, anchor = x + 40, y1 + 4, "start"
-        elif row[o.naar_id] > row[o.van_id]:
-            # Forward on the right; start a little below centre, end a little above.
-            bend = right + ARC_BASE + ARC_STEP * (span - 1)
-            path = (
-                f"M{right},{y1 + 6:.0f} C{bend},{y1 + 6:.0f} "
-                f"{bend},{y2 - 6:.0f} {right},{y2 - 6:.0f}"
-            )
-            lx, ly, anchor = bend - 18, (y1 + y2) / 2 + 4, "start"
-        else:
-            bend = left - ARC_BASE - ARC_STEP * (span - 1)
-            path = (
-                f"M{left},{y1 - 6:.0f} C{bend},{y1 - 6:.0f} {bend},{y2 + 6:.0f} {left},{y2 + 6:.0f}"
-            )
-            lx, ly, anchor = bend + 18, (y1 + y2) / 2 + 4, "end"
-        label = _label(o.door, o.trigger)
-        ly = _vrije_plek(geplaatst, lx, ly, anchor, label)
-        out.append(
-            f'<path d="{path}" fill="none" stroke="{colour}"{dash} stroke-width="1.4" '
-            f'marker-end="url(#pijl)"/>'
-            f'<text x="{lx:.0f}" y="{ly:.0f}" fill="{colour}" font-size="10.5" '
-            f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-            f"{escape(label)}</text>"
-        )
-    for s in statussen:
-        y = TOP + row[s.pk] * (BOX_H + GAP_Y)
+    status_van = {f"s{s.pk}": s for s in statussen}
+    for obj in layout.get("objects", []):
+        s = status_van.get(obj.get("name"))
+        if s is None:
+            continue
+        cx, cy = (float(v) for v in obj["pos"].split(","))
+        w, h = float(obj["width"]) * 72, float(obj["height"]) * 72
+        x, y = xy(cx - w / 2, cy + h / 2)
         fill = "#e6e6e6" if not s.zichtbaar_voor_swv else "#ffffff"
         stroke_w = 3 if s.eindstatus else 1.4
         dash = ' stroke-dasharray="6 3"' if s.initieel else ""
+        tx, ty = xy(cx, cy)
         out.append(
-            f'<rect x="{left}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" '
-            f'stroke="#1d1d1b" stroke-width="{stroke_w}"{dash}/>'
-            f'<text x="{left + BOX_W / 2:.0f}" y="{y + BOX_H / 2 + 4:.0f}" text-anchor="middle" '
-            f'font-weight="600">{escape(s.naam)}</text>'
+            f'<rect class="diagram-status" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
+            f'height="{h:.1f}" rx="6" fill="{fill}" stroke="#1d1d1b" '
+            f'stroke-width="{stroke_w}"{dash}/>'
+            f'<text x="{tx:.1f}" y="{ty + 4:.1f}" text-anchor="middle">'
+            f"{escape(s.naam)}</text>"
         )
-    legend = [
+    for edge in layout.get("edges", []):
+        i = int(edge["id"][1:])
+        o = overgangen[i]
+        automatisch = o.trigger != Trigger.HANDMATIG
+        kleur = "#8b1a1a" if automatisch else "#333333"
+        dash = ' stroke-dasharray="5 3"' if automatisch else ""
+        d = []
+        for op in edge.get("_draw_", []):
+            if op["op"] in ("b", "B"):
+                pts = [xy(*p) for p in _punten(op["points"])]
+                d.append(f"M{pts[0][0]:.1f},{pts[0][1]:.1f}")
+                for k in range(1, len(pts) - 2, 3):
+                    (ax, ay), (bx, by), (cx, cy) = pts[k : k + 3]
+                    d.append(f"C{ax:.1f},{ay:.1f} {bx:.1f},{by:.1f} {cx:.1f},{cy:.1f}")
+        pijl = []
+        for op in edge.get("_hdraw_", []):
+            if op["op"] in ("P", "p"):
+                pijl = [xy(*p) for p in _punten(op["points"])]
+        out.append(
+            f'<g class="diagram-overgang" data-overgang="{i}">'
+            f'<path d="{" ".join(d)}" fill="none" stroke="{kleur}"{dash} stroke-width="1.4"/>'
+            + (
+                '<polygon points="'
+                + " ".join(f"{px:.1f},{py:.1f}" for px, py in pijl)
+                + f'" fill="{kleur}" stroke="{kleur}"/>'
+                if pijl
+                else ""
+            )
+        )
+        for op in edge.get("_ldraw_", []):
+            if op["op"] != "T":
+                continue
+            lx, ly = (float(v) for v in edge["lp"].split(","))
+            # The room dot reserved for the label: its text width by one line (1.2 x size).
+            lb = float(op["width"])
+            lh = LABEL_PUNT * 1.2
+            vx, vy = xy(lx - lb / 2, ly + lh / 2)
+            tx, ty = xy(lx, ly)
+            out.append(
+                f'<rect class="diagram-label" x="{vx:.1f}" y="{vy:.1f}" width="{lb:.1f}" '
+                f'height="{lh:.1f}" fill="#ffffff" fill-opacity="0.85"/>'
+                f'<text x="{tx:.1f}" y="{ty + LABEL_PUNT * 0.35:.1f}" fill="{kleur}" '
+                f'font-size="{LABEL_PUNT}" text-anchor="middle">{escape(_label(o.door, o.trigger))}'
+                "</text>"
+            )
+        out.append("</g>")
+    legenda = [
         _(
             "Stippelrand: beginstatus · grijs: niet zichtbaar voor het SWV · dikke rand: "
             "eindstatus (een pijl eruit: vervolg na eindstatus)"
         ),
-        _("Rood gestippeld: automatisch · rechts: vooruit, links: terug"),
+        _("Rood gestippeld: automatisch · bij elke pijl: wie de overgang kiest"),
     ]
-    for i, regel in enumerate(legend):
-        y = height - 24 + 14 * i
-        out.append(f'<text x="8" y="{y:.0f}" fill="#333" font-size="10.5">{escape(regel)}</text>')
+    for k, regel in enumerate(legenda):
+        y = totaal_h - LEGENDA_H + 16 + 14 * k
+        out.append(
+            f'<text x="{MARGE}" y="{y:.0f}" fill="#333" font-size="10.5">{escape(regel)}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
+
+
+def _door(o: Overgang) -> str:
+    if o.trigger != Trigger.HANDMATIG:
+        return _("automatisch, bij “%(gebeurtenis)s”") % {"gebeurtenis": Trigger(o.trigger).label}
+    return {
+        KiezenDoor.SCHOOL: _("gekozen door de school"),
+        KiezenDoor.SWV: _("gekozen door het samenwerkingsverband"),
+    }.get(o.door, o.door)
+
+
+def proces_overgangen_lijst(proces: Proces) -> SafeString:
+    """Every transition as a sentence in a plain list, in the process's order: what the diagram
+    shows, for screen readers (the SVG points at it with aria-describedby) and for anyone who
+    prefers text."""
+    statussen = {s.pk: s.naam for s in proces.statussen.all()}
+    regels = []
+    for o in proces.overgangen.all():
+        extra = []
+        if o.toelichting_verplicht:
+            extra.append(_("toelichting verplicht"))
+        if o.controles:
+            extra.append(_("controles: %(c)s") % {"c": ", ".join(o.controles)})
+        regels.append(
+            (
+                _("Van “%(van)s” naar “%(naar)s”: %(door)s")
+                % {"van": statussen[o.van_id], "naar": statussen[o.naar_id], "door": _door(o)}
+                + (f" ({'; '.join(extra)})" if extra else ""),
+            )
+        )
+    return format_html(
+        '<h3 id="diagram-overgangen-kop">{}</h3><ul id="diagram-overgangen" '
+        'class="diagram-overgangen" aria-labelledby="diagram-overgangen-kop">{}</ul>',
+        _("Overgangen"),
+        format_html_join("", "<li>{}</li>", regels),
+    )
+
+
+def proces_diagram_html(proces: Proces) -> SafeString:
+    """The diagram and, beside it, the transitions as a list."""
+    # proces_svg escapes every text it draws (status names, labels): safe to mark.
+    return format_html(
+        '<div class="procesdiagram-blok">{}{}</div>',
+        mark_safe(proces_svg(proces)),  # noqa: S308
+        proces_overgangen_lijst(proces),
+    )

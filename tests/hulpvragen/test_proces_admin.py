@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape
 
-from hulpvragen.diagram import proces_svg
+from hulpvragen.diagram import proces_overgangen_lijst, proces_svg
 from hulpvragen.models import Proces, Status, TypePerSector
 from hulpvragen.process_validation import vereiste_statussen
 from tests.helpers import login
@@ -182,11 +182,55 @@ def test_diagram_escapes_names_and_draws_every_transition(world):
     proces.statussen.filter(naam="BAG geagendeerd").update(naam="<script>x</script>")
     svg = proces_svg(proces)
     assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert svg.count("marker-end=") == proces.overgangen.count()
-    assert svg.count("<rect ") == proces.statussen.count()
+    assert svg.count('class="diagram-overgang"') == proces.overgangen.count()
+    assert svg.count('class="diagram-status"') == proces.statussen.count()
+    lijst = proces_overgangen_lijst(proces)
+    assert "<script>" not in lijst and "&lt;script&gt;" in lijst
     assert "bijlage toegevoegd" not in svg  # BAG has no automatic transitions
     tlv = Proces.objects.get(organisatie=world.org, type="TLV_VSO")
     assert proces_svg(tlv).count("bijlage toegevoegd") == 2
+
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _diagram(client, proces):
+    import re
+    import xml.etree.ElementTree as ET
+
+    body = client.get(change_url(proces)).content.decode()
+    svg = re.search(r"<svg[^>]*procesdiagram.*?</svg>", body, re.S).group(0)
+    return body, ET.fromstring(svg)  # well-formed
+
+
+def _bezier_punten(d: str) -> list[tuple[float, float]]:
+    """Points along an SVG path of M and C commands (each cubic sampled 40 times)."""
+    import re
+
+    getallen = [float(g) for g in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    punten = list(zip(getallen[::2], getallen[1::2], strict=True))
+    uit = [punten[0]]
+    for k in range(1, len(punten) - 2, 3):
+        p0, p1, p2, p3 = punten[k - 1], punten[k], punten[k + 1], punten[k + 2]
+        for n in range(1, 41):
+            t = n / 40
+            a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+            uit.append(
+                (
+                    a * p0[0] + b * p1[0] + c * p2[0] + e * p3[0],
+                    a * p0[1] + b * p1[1] + c * p2[1] + e * p3[1],
+                )
+            )
+    return uit
+
+
+def _vak(rect) -> tuple[float, float, float, float]:
+    x, y = float(rect.get("x")), float(rect.get("y"))
+    return x, y, x + float(rect.get("width")), y + float(rect.get("height"))
+
+
+def _overlapt(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @pytest.mark.parametrize("type_", ["TLV_VSO", "FA", "PRO", "SV", "BAG"])
@@ -194,42 +238,64 @@ def test_each_process_is_drawn_with_every_status_and_transition(client, world, t
     """Done when: "the admin shows each process as a picture". The change page of every shipped
     process holds one well-formed SVG with a box per status, an arrow per transition, each
     labelled with its party or event; FA afgegeven, final with its follow-up, has the thick
-    border of a final status."""
-    import re
-    import xml.etree.ElementTree as ET
-
+    border of a final status. Beside it the transitions as a plain list."""
     proces = Proces.objects.get(organisatie=world.org, type=type_, actief=True)
     login(client, world.beheerder)
-    body = client.get(change_url(proces)).content.decode()
-    svg = re.search(r"<svg[^>]*procesdiagram.*?</svg>", body, re.S).group(0)
-    root = ET.fromstring(svg)  # well-formed
-    ns = "{http://www.w3.org/2000/svg}"
-    assert len(root.findall(f"{ns}rect")) == proces.statussen.count()
-    assert len(root.findall(f"{ns}path[@marker-end]")) == proces.overgangen.count()
-    teksten = [t.text for t in root.iter(f"{ns}text")]
+    body, root = _diagram(client, proces)
+    statusvakken = root.findall(f"{NS}rect[@class='diagram-status']")
+    assert len(statusvakken) == proces.statussen.count()
+    overgangen = root.findall(f"{NS}g[@class='diagram-overgang']")
+    assert len(overgangen) == proces.overgangen.count()
+    for g in overgangen:
+        assert g.find(f"{NS}path") is not None and g.find(f"{NS}polygon") is not None
+    teksten = [t.text for t in root.iter(f"{NS}text")]
     for status in proces.statussen.all():
         assert status.naam in teksten
     automatisch = proces.overgangen.exclude(trigger="handmatig").count()
     assert teksten.count("bijlage toegevoegd") == automatisch
     handmatig = teksten.count("school") + teksten.count("SWV")
     assert handmatig == proces.overgangen.filter(trigger="handmatig").count()
-    # No two arrow labels on top of each other (rough width: 6 px a character, 12 px a line).
-    labels = [
-        (float(t.get("x")), float(t.get("y")), len(t.text), t.get("text-anchor"))
-        for t in root.iter(f"{ns}text")
-        if t.text in ("school", "SWV", "bijlage toegevoegd")
-    ]
-    vakken = [
-        (x if a == "start" else x - 6 * n, x + 6 * n if a == "start" else x, y)
-        for x, y, n, a in labels
-    ]
-    for i, (a0, a1, ay) in enumerate(vakken):
-        for b0, b1, by in vakken[i + 1 :]:
-            assert not (a0 < b1 and b0 < a1 and abs(ay - by) < 12), (a0, ay, b0, by)
     if type_ == "FA":
-        volgorde = [s.naam for s in proces.statussen.all()]
-        rect = root.findall(f"{ns}rect")[volgorde.index("FA afgegeven")]
-        assert rect.get("stroke-width") == "3"  # final
+        volgorde = {t.text: i for i, t in enumerate(root.iter(f"{NS}text"))}
+        dik = [r for r in statusvakken if r.get("stroke-width") == "3"]
+        assert len(dik) == proces.statussen.filter(eindstatus=True).count()
+        assert "FA afgegeven" in volgorde
+    # The plain list: one sentence per transition, named by both statuses and who takes it.
+    assert 'aria-describedby="diagram-overgangen"' in body
+    lijst = body[body.index('id="diagram-overgangen"') :]
+    lijst = lijst[: lijst.index("</ul>")]
+    assert lijst.count("<li>") == proces.overgangen.count()
+    for o in proces.overgangen.select_related("van", "naar"):
+        assert f"Van “{o.van.naam}” naar “{o.naar.naam}”" in lijst
+
+
+@pytest.mark.parametrize("type_", ["TLV_VSO", "FA", "PRO", "SV", "BAG"])
+def test_no_label_overlaps_another_label_a_status_or_a_foreign_arrow(client, world, type_):
+    """Every arrow label's box (rect.diagram-label, its width from Graphviz's text metrics plus
+    2 px either side) is clear of every other label, every status box and every arrow but its
+    own (each arrow sampled along its Bézier curves, and its arrowhead's corners)."""
+    proces = Proces.objects.get(organisatie=world.org, type=type_, actief=True)
+    login(client, world.beheerder)
+    _body, root = _diagram(client, proces)
+    labels, lijnen = [], []
+    for g in root.findall(f"{NS}g[@class='diagram-overgang']"):
+        i = int(g.get("data-overgang"))
+        labels.append((i, _vak(g.find(f"{NS}rect[@class='diagram-label']"))))
+        punten = _bezier_punten(g.find(f"{NS}path").get("d"))
+        punten += _bezier_punten("M" + g.find(f"{NS}polygon").get("points").replace(" ", " "))
+        lijnen.append((i, punten))
+    statussen = [_vak(r) for r in root.findall(f"{NS}rect[@class='diagram-status']")]
+    assert len(labels) == proces.overgangen.count()
+    for n, (i, vak) in enumerate(labels):
+        for j, ander in labels[n + 1 :]:
+            assert not _overlapt(vak, ander), (type_, i, j)
+        for status in statussen:
+            assert not _overlapt(vak, status), (type_, i, status)
+        for j, punten in lijnen:
+            if j == i:
+                continue
+            binnen = [(x, y) for x, y in punten if vak[0] < x < vak[2] and vak[1] < y < vak[3]]
+            assert not binnen, (type_, "label", i, "arrow", j, binnen[:3])
 
 
 # --- Removing a status: refused with the real cause; required statuses ------------------------
