@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import secrets
@@ -173,8 +174,16 @@ class Omgeving:
         return proces
 
     def close(self) -> None:
+        # SIGTERM to every group at once, a common grace period, then SIGKILL to what is left.
         for proces in reversed(self.processen):
-            proces.stop()
+            proces.kill(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for proces in self.processen:
+            if proces.popen is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proces.popen.wait(max(0.0, deadline - time.monotonic()))
+        for proces in self.processen:
+            proces.stop(timeout=0)
         for stap in reversed(self.opruimen):
             with contextlib.suppress(Exception):
                 stap()
@@ -1043,8 +1052,18 @@ def run(omgeving: Omgeving) -> dict:
     log("restored: same hulpvraag, status history and bijlage (served by nginx via X-Accel)")
 
     # --- 20 slow downloads (a client reading 50 kB/s each) while pages keep answering.
+    download_url, page_url = f"{lijst}{opp_id}/download/", f"/hulpvragen/{hv}/"
     figures["slow_downloads"] = slow_downloads(
-        herstel["base"], cert, browser, f"{lijst}{opp_id}/download/", len(opp), f"/hulpvragen/{hv}/"
+        herstel["base"], cert, browser, download_url, len(opp), page_url
+    )
+    # For comparison only (not asserted): the same with gunicorn streaming the file itself
+    # behind the same nginx (no X-Accel-Redirect), to see what the offloading buys.
+    herstel["web"].stop()
+    env_stream = {**herstel["env"], "DOWNLOADS_X_ACCEL_PREFIX": ""}
+    web = start_web(omgeving, "gunicorn-streaming", env_stream, herstel["web_port"])
+    wait_healthy(herstel["base"], cert, web)
+    figures["comparison_streaming_through_gunicorn"] = slow_downloads(
+        herstel["base"], cert, browser, download_url, len(opp), page_url, limit=None
     )
     browser.close()
     return figures
@@ -1115,12 +1134,20 @@ def restore(omgeving: Omgeving, *, env, naam, s3, cert, key) -> dict:
     base = f"https://localhost:{https_port}"
     wait_healthy(base, cert, web)
     log(f"restored into database {hersteld}, attachments on disk; served on {base}")
-    return {"base": base}
+    return {"base": base, "web": web, "env": env2, "web_port": web_port}
 
 
-def slow_downloads(base: str, cert: Path, browser: Browser, url: str, size: int, page: str) -> dict:
+def slow_downloads(
+    base: str,
+    cert: Path,
+    browser: Browser,
+    url: str,
+    size: int,
+    page: str,
+    limit: float | None = 0.5,
+) -> dict:
     """20 clients download `url` at 50 kB/s each while one client keeps requesting `page`; the
-    pages' p95 must stay under 500 ms (the files are sent by nginx, not by gunicorn)."""
+    pages' p95 must stay under `limit` seconds (the files are sent by nginx, not by gunicorn)."""
     import httpx
 
     rate, clients = 50_000, 20
@@ -1171,7 +1198,7 @@ def slow_downloads(base: str, cert: Path, browser: Browser, url: str, size: int,
     check(not failures, f"slow downloads: {failures[:5]}")
     check(len(durations) == clients, f"{len(durations)} of {clients} downloads finished")
     latencies.sort()
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    p95 = latencies[max(0, math.ceil(len(latencies) * 0.95) - 1)]  # nearest rank
     figures = {
         "downloads": clients,
         "bytes_each": size,
@@ -1183,13 +1210,15 @@ def slow_downloads(base: str, cert: Path, browser: Browser, url: str, size: int,
         "page_ms_max": round(latencies[-1] * 1000, 1),
     }
     log(
+        f"{'X-Accel-Redirect' if limit else 'streamed by gunicorn (comparison)'}: "
         f"{clients} downloads of {size} bytes at {rate // 1000} kB/s each "
         f"({figures['download_seconds_mean']} s): {len(latencies)} page requests meanwhile, "
         f"p50 {figures['page_ms_p50']} ms, p95 {figures['page_ms_p95']} ms, "
         f"max {figures['page_ms_max']} ms"
     )
-    check(len(latencies) >= 10, "too few page requests to measure")
-    check(p95 < 0.5, f"page p95 {p95 * 1000:.0f} ms during the slow downloads (limit 500 ms)")
+    if limit is not None:
+        check(len(latencies) >= 10, "too few page requests to measure")
+        check(p95 < limit, f"page p95 {p95 * 1000:.0f} ms during the slow downloads (limit 500 ms)")
     return figures
 
 
