@@ -41,9 +41,17 @@ class Postbus:
         self.weigeren = 0
         self.geweigerd = 0
         self.vasthouden = False
+        self.na_ontvangst_vasthouden = False
         self.vastgehouden = 0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.na_ontvangst_vasthouden:
+            # The message is in (as after the server's acceptance), but the sender never hears
+            # it: it is killed while waiting for the reply.
+            self.berichten.append(message_from_bytes(envelope.content, policy=policy.default))
+            self.vastgehouden += 1
+            await asyncio.sleep(60)
+            return "250 OK"
         if self.vasthouden:
             self.vastgehouden += 1
             await asyncio.sleep(60)

@@ -441,3 +441,35 @@ def test_worker_killed_mid_send_is_delivered_and_recorded_once(world, smtp, work
     time.sleep(2.5)
     assert len(smtp.berichten) == 1
     assert verzonden.pogingen == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_after_the_server_took_the_mail_sends_it_twice_with_one_message_id(
+    world, smtp, workers
+):
+    """The outbox's guarantee is at least once (docs/bijlagen-en-meldingen.md): the SMTP server
+    has the message, the worker dies before it records that; the relay sends the row again. Both
+    copies carry the row's Message-ID, so they are recognisably one message; the row ends sent."""
+    smtp.na_ontvangst_vasthouden = True
+    eerste = workers()
+    hv = world.hv_a_ingediend
+    with app_sends_to(REDIS_URL, workers.queue), transaction.atomic():
+        hulpvraag_change_status(
+            hulpvraag=hv,
+            naar=status(hv, "TLV aanvraag incompleet"),
+            door=world.loket,
+            toelichting="x",
+        )
+    notificatie = Notificatie.objects.get()
+    eerste.wait_for(lambda: smtp.vastgehouden == 1)
+    eerste.stop(kill=True)  # SIGKILL: the message is with the server, the commit never came
+    notificatie.refresh_from_db()
+    assert notificatie.verzonden_op is None
+    smtp.na_ontvangst_vasthouden = False
+    tweede = workers(beat=True)
+    tweede.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
+    time.sleep(2.5)
+    assert len(smtp.berichten) == 2
+    eerste_kopie, tweede_kopie = smtp.berichten
+    assert eerste_kopie["Message-ID"] == tweede_kopie["Message-ID"]
+    assert eerste_kopie["Message-ID"].startswith(f"<notificatie-{notificatie.pk}@")
