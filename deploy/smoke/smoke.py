@@ -65,6 +65,9 @@ ORGANISATIE = "VO2505"
 T0 = time.monotonic()
 
 
+CLIENT_ADDRESS = "127.0.0.2"
+
+
 def log(message: str) -> None:
     print(f"[smoke {time.monotonic() - T0:6.1f}s] {message}", flush=True)
 
@@ -333,7 +336,10 @@ class Browser:
 
         self.base = base
         self.naam = naam
-        self.client = httpx.Client(base_url=base, verify=str(cert), timeout=30.0)
+        # From an address of its own (127.0.0.2, loopback too): the audit log and the lockout
+        # must record that one, which only nginx's X-Forwarded-For tells the application.
+        transport = httpx.HTTPTransport(verify=str(cert), local_address=CLIENT_ADDRESS)
+        self.client = httpx.Client(base_url=base, transport=transport, timeout=30.0)
 
     def get(self, path: str, **kw):
         return self.client.get(path, **kw)
@@ -352,7 +358,8 @@ class Browser:
         token = CSRF_RE.search(html)
         check(token, f"{self.naam}: no CSRF token on the page for {path}")
         payload = {"csrfmiddlewaretoken": token.group(1), **(data or {})}
-        return self.client.post(path, data=payload, headers={"Origin": self.base}, **kw)
+        headers = {"Origin": self.base, **kw.pop("headers", {})}
+        return self.client.post(path, data=payload, headers=headers, **kw)
 
     def close(self) -> None:
         self.client.close()
@@ -855,14 +862,31 @@ def run(omgeving: Omgeving) -> dict:
     ip = db.value(
         "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
     )
-    check(str(ip) == "127.0.0.1", f"audit log has {ip!r}, not the client's address")
+    check(str(ip) == CLIENT_ADDRESS, f"audit log has {ip!r}, not the client's address")
     # A client's own X-Forwarded-For does not become its address (nginx appends the real one).
     school.get(f"{lijst}{opp_id}/download/", headers={"X-Forwarded-For": "192.0.2.66"})
     ip = db.value(
         "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
     )
-    check(str(ip) == "127.0.0.1", f"a spoofed X-Forwarded-For reached the audit log: {ip}")
-    log("download: presigned S3 URL (60 s, attachment, application/pdf), audited with 127.0.0.1")
+    check(str(ip) == CLIENT_ADDRESS, f"a spoofed X-Forwarded-For reached the audit log: {ip}")
+    # The login lockout counts per client address too: a wrong password from this client.
+    indringer = Browser(base, cert, "indringer")
+    response = indringer.post(
+        "/inloggen/",
+        {"organisatie": ORGANISATIE, "username": "loket", "password": "fout", "code": ""},
+        headers={"X-Forwarded-For": "192.0.2.67"},
+    )
+    check(response.status_code == 200, f"wrong password answered {response.status_code}")
+    tellers = db.rows("SELECT ip, mislukt FROM accounts_inlogteller WHERE gebruikersnaam = 'loket'")
+    check(
+        [(str(ip), n) for ip, n in tellers] == [(CLIENT_ADDRESS, 1)],
+        f"lockout counter: {tellers}",
+    )
+    indringer.close()
+    log(
+        f"download: presigned S3 URL (60 s, attachment, application/pdf); the audit log and the "
+        f"lockout record the client's {CLIENT_ADDRESS} (behind nginx), not a spoofed address"
+    )
 
     # --- The form: the school fills it in (the answers the form tests use), the bestuurder
     # signs with a code from the app.
