@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -42,7 +43,15 @@ def ontbreekt_zin(*, type: str, soort: str, label: str | None = None) -> str:
     return str(zin)
 
 
-@register_guard("bijlagen_aanwezig", label=_("Verplichte bijlagen toegevoegd"))
+def _bijlagen_url(hulpvraag) -> str:
+    return reverse("bijlagen:lijst", args=[hulpvraag.pk])
+
+
+@register_guard(
+    "bijlagen_aanwezig",
+    label=_("Verplichte bijlagen toegevoegd"),
+    actie=(_("Bijlagen toevoegen"), _bijlagen_url),
+)
 def bijlagen_aanwezig(ctx: GuardContext) -> list[str]:
     """The manual's "Stap voor stap": the documents to add before indienen. Which kinds a type
     requires is data (bijlagen.selectors.bijlagen_vereisten: the organisation's list with the

@@ -92,9 +92,14 @@ def available_transitions(*, hulpvraag: Hulpvraag, user: User) -> list[Keuze]:
     keuzes = []
     for o in overgangen:
         ctx = GuardContext(hulpvraag=hulpvraag, naar=o.naar, door=user)
-        ontbrekend = guards_missing(o.controles, ctx)
-        acties = guard_acties(o.controles, hulpvraag) if ontbrekend else []
-        keuzes.append(Keuze(o, o.naar, ontbrekend, acties))
+        ontbrekend: list[str] = []
+        falend: list[str] = []  # the checks that fail: only their pages are offered
+        for naam in o.controles:
+            mist = guards_missing([naam], ctx)
+            if mist:
+                falend.append(naam)
+                ontbrekend.extend(mist)
+        keuzes.append(Keuze(o, o.naar, ontbrekend, guard_acties(falend, hulpvraag)))
     return keuzes
 
 

@@ -87,11 +87,21 @@ def test_tlv_vso_and_fa_wait_for_the_parents_form_and_the_opp(client, world, new
     upload(client, hv, "aanvraag-getekend.pdf", "ouderformulier")
     body = geweigerd(indienen(client, hv), hv)
     assert OPP in body and OUDERS not in body
-    # The Status wijzigen page itself says it before anything is posted.
+    # The Status wijzigen page itself says it before anything is posted, with the way to fix it.
     page = client.get(reverse("hulpvragen:status_wijzigen", args=[hv.pk])).content.decode()
     assert OPP in page
+    assert f'href="{reverse("bijlagen:lijst", args=[hv.pk])}">Bijlagen toevoegen</a>' in page
     upload(client, hv, "opp.pdf", "opp")
     ingediend(indienen(client, hv), hv)
+
+
+def test_only_the_failing_checks_offer_their_page(client, world, new_hulpvraag):
+    # Documents complete, the address missing: no "Bijlagen toevoegen" button.
+    hv = new_hulpvraag("TLV_VSO", adres=False)
+    login(client, world.coordinator_a)
+    page = client.get(reverse("hulpvragen:status_wijzigen", args=[hv.pk])).content.decode()
+    assert "Het adres van de leerling ontbreekt." in page
+    assert "Bijlagen toevoegen</a>" not in page
 
 
 def test_pro_follows_the_checklist_on_the_form(client, world, new_hulpvraag):
