@@ -185,6 +185,8 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
                     True, f"bijlage-{bijlage.pk}{extensie}"
                 ),
                 "ResponseContentType": bijlage.content_type,
+                # The file from S3 is pupil data like every other response: never cached.
+                "ResponseCacheControl": "no-store, private",
             },
             expire=settings.BIJLAGEN_DOWNLOAD_URL_SECONDEN,
         )

@@ -162,6 +162,7 @@ def test_on_s3_the_view_redirects_to_a_presigned_url_after_the_record(client, wo
     assert fetched.status_code == 200 and fetched.content == INHOUD
     assert fetched.headers["content-type"] == "application/pdf"
     assert fetched.headers["content-disposition"].startswith("attachment;")
+    assert fetched.headers["cache-control"] == "no-store, private"
 
 
 def test_on_s3_no_url_without_access_or_a_clean_scan(client, world, s3):
