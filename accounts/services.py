@@ -237,12 +237,23 @@ def reservecodes_vernieuwen(*, gebruiker: User, ip: str | None) -> list[str]:
     return codes
 
 
-def reservecodes_vernieuwd_mailen(*, gebruiker_id: int) -> bool:
-    """The mail "er zijn nieuwe reservecodes gemaakt" (no codes in it). False without address."""
+def telefoon_gekoppeld_melden(*, gebruiker: User) -> None:
+    """After "Nieuwe telefoon koppelen" (a new app and new backup codes): the same mail, saying
+    that a new app was linked too. Queued after the commit."""
+    from accounts.tasks import reservecodes_vernieuwd_mailen
+    from kindkans.tasks import enqueue_on_commit
+
+    enqueue_on_commit(reservecodes_vernieuwd_mailen, gebruiker_id=gebruiker.pk, telefoon=True)
+
+
+def reservecodes_vernieuwd_mailen(*, gebruiker_id: int, telefoon: bool = False) -> bool:
+    """The mail "er zijn nieuwe reservecodes gemaakt" (no codes in it), with `telefoon` also "een
+    nieuwe authenticator-app gekoppeld". False without address."""
     gebruiker = User.objects.select_related("organisatie").filter(pk=gebruiker_id).first()
     if gebruiker is None or not gebruiker.email:
         return False
     context = {
+        "telefoon": telefoon,
         "gebruiker": gebruiker,
         "moment": timezone.localtime(),
         "link": settings.SITE_URL.rstrip("/") + reverse("account"),

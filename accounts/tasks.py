@@ -27,10 +27,10 @@ def wachtwoord_herstel_verzenden(*, organisatie_id: int | None, invoer: str, ip:
     retry_backoff_max=60 * 60,
     max_retries=8,
 )
-def reservecodes_vernieuwd_mailen(*, gebruiker_id: int) -> bool:
-    """Tell the user that new backup codes were made. One recipient, so a retry after a failed
-    SMTP call cannot mail anyone twice but that user."""
-    return services.reservecodes_vernieuwd_mailen(gebruiker_id=gebruiker_id)
+def reservecodes_vernieuwd_mailen(*, gebruiker_id: int, telefoon: bool = False) -> bool:
+    """Tell the user that new backup codes were made (and, with `telefoon`, a new app linked).
+    One recipient, so a retry after a failed SMTP call cannot mail anyone twice but that user."""
+    return services.reservecodes_vernieuwd_mailen(gebruiker_id=gebruiker_id, telefoon=telefoon)
 
 
 @shared_task(name="accounts.inzendingen_opruimen")

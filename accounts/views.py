@@ -45,6 +45,7 @@ from accounts.services import (
     inlogpoging_geslaagd,
     inlogpoging_reserveer,
     reservecodes_vernieuwen,
+    telefoon_gekoppeld_melden,
     totp_device_bevestig,
     totp_device_voor_koppelen,
     tweede_factor_verify,
@@ -252,6 +253,7 @@ def telefoon_koppelen(request: HttpRequest) -> HttpResponse:
             request.session.pop(_TELEFOON_KOPPELEN_TOT, None)
             device.refresh_from_db()
             sessie_verified(request, device)  # this session now rests on the new app
+            telefoon_gekoppeld_melden(gebruiker=user)
             return render(
                 request,
                 "accounts/reservecodes_nieuw.html",

@@ -138,7 +138,9 @@ def test_helper_code_is_fresh_even_twice_in_one_time_step(client, world):
         client.post(reverse("logout"))
 
 
-def test_user_links_a_new_phone_from_mijn_account(client, world):
+def test_user_links_a_new_phone_from_mijn_account(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
     """ "Nieuwe telefoon koppelen": the current password again, then the new app's QR code and a
     code from it. The old app stops working, ten new backup codes are shown once, the session
     stays in, and it is in the security log. Without the password step no code is accepted."""
@@ -162,9 +164,14 @@ def test_user_links_a_new_phone_from_mijn_account(client, world):
     assert response.status_code == 302
     secret = secret_from(client.get(url).content.decode())
     assert secret != secret_b32(oud)
-    response = client.post(url, {"code": pyotp.TOTP(secret).now()})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"code": pyotp.TOTP(secret).now()})
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
     assert len(codes) == 10
+    # The user is told by mail (no codes in it): a new app and new backup codes.
+    assert [m.to for m in mailoutbox] == [[user.email]]
+    assert "nieuwe authenticator-app gekoppeld" in mailoutbox[0].body
+    assert not any(code in mailoutbox[0].body for code in codes)
     assert list(TOTPDevice.objects.filter(user=user).values_list("confirmed", flat=True)) == [True]
     assert not TOTPDevice.objects.filter(pk=oud.pk).exists()
     assert client.get(reverse("start")).status_code == 200  # still logged in, on the new app
@@ -226,6 +233,7 @@ def test_new_backup_codes_ask_the_password_again_and_mail_the_user(
     assert mail.subject == "Kindkans: nieuwe reservecodes gemaakt"
     assert "nieuwe reservecodes gemaakt" in mail.body and user.username in mail.body
     assert "/account/" in mail.body
+    assert "authenticator-app gekoppeld" not in mail.body
     for code in codes:
         assert code not in mail.body
     leerling = world.hv_a_ingediend.leerling
