@@ -116,3 +116,17 @@ def test_loket_and_admin_pages_report_no_csp_violation(page, live_server, world)
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')")
     page.wait_for_timeout(200)
     assert any("style-src" in s for s in page.evaluate("window.__csp"))
+
+
+def test_process_diagram_page_reports_no_csp_violation(page, live_server, world):
+    """The process change page: the diagram (SVG drawn from Graphviz's layout) and its list of
+    transitions, for the beheerder who edits and the loket who looks."""
+    proces = world.hv_a_ingediend.proces
+    for persona in (world.beheerder, world.loket):
+        page.context.clear_cookies()
+        browser_login(page, live_server, persona)
+        page.get_by_role("heading", name="Aangemeld").wait_for()
+        pad = f"/beheer/hulpvragen/proces/{proces.pk}/change/"
+        assert _bezoek_zonder_csp_schending(page, live_server, [pad]) == 1
+        page.get_by_role("img", name=f"Procesdiagram {proces}").wait_for()
+        assert page.get_by_role("list").filter(has_text="Van “").count() == 1
