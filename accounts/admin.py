@@ -17,6 +17,7 @@ from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beveiligingsgebeurtenis, InlogTeller, Rol, User
+from accounts.rechten import Recht
 from accounts.selectors import inlogteller_geblokkeerd
 from accounts.services import (
     blokkering_opheffen_actie,
@@ -32,6 +33,7 @@ from organisaties.admin_scope import (
     DienstAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
+    rechten,
     sees_all_organisations,
 )
 
@@ -101,7 +103,11 @@ class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
     ordering = ("organisatie__naam", "username")
     filter_horizontal = ("scholen",)
     readonly_fields = ("last_login", "date_joined", "is_staff")
-    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rechten_per_actie = rechten(
+        view=Recht.GEBRUIKERS_BEKIJKEN,
+        add=Recht.GEBRUIKERS_BEHEREN_IN_ADMIN,
+        change=Recht.GEBRUIKERS_BEHEREN_IN_ADMIN,
+    )
     # The beheerder's reset of a lost authenticator app (audited; the user enrols again).
     actions = [tweede_factor_reset_actie]
 

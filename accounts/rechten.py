@@ -20,7 +20,10 @@ in one place (`ROLLEN` below) and every path follows.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import wraps
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
@@ -31,67 +34,138 @@ class Recht(StrEnum):
     HULPVRAGEN_BEKIJKEN = "hulpvragen_bekijken"
     HULPVRAAG_INDIENEN = "hulpvraag_indienen"
     BASISGEGEVENS_WIJZIGEN = "basisgegevens_wijzigen"
+    LVS_BEWERKEN = "lvs_bewerken"
+    FORMULIER_BEWERKEN = "formulier_bewerken"
+    ONDERTEKENEN = "ondertekenen"
+    BIJLAGE_TOEVOEGEN = "bijlage_toevoegen"
+    BIJLAGE_VERWIJDEREN = "bijlage_verwijderen"
+    STATUS_WIJZIGEN = "status_wijzigen"
+    WERKVOORRAAD = "werkvoorraad"
+    VRAGEN_STELLEN = "vragen_stellen"
+    COORDINATOR_TOEWIJZEN = "coordinator_toewijzen"
     TOEGANG_VERLENEN = "toegang_verlenen"
     UITNODIGEN = "uitnodigen"
+    BESLISSEN = "beslissen"
+    ADVISEREN = "adviseren"
+    VERGADERINGEN_BEHEREN = "vergaderingen_beheren"
+    INTERNE_OVERLEGRONDE = "interne_overlegronde"
+    AANPAK_PLAATSEN = "aanpak_plaatsen"
+    PERSONEELSWIJZIGING_AANVRAGEN = "personeelswijziging_aanvragen"
     # Beheer (of the own organisation; the platform admin for all)
     GEBRUIKERS_BEHEREN = "gebruikers_beheren"
     GEBRUIKERS_BEKIJKEN = "gebruikers_bekijken"
+    GEBRUIKERS_BEHEREN_IN_ADMIN = "gebruikers_beheren_in_admin"
+    TWEEDE_FACTOR_RESETTEN = "tweede_factor_resetten"
+    BLOKKERING_OPHEFFEN = "blokkering_opheffen"
     SCHOLEN_BEHEREN = "scholen_beheren"
     LABELS_BEHEREN = "labels_beheren"
     PROCESSEN_BEHEREN = "processen_beheren"
     PROCESSEN_BEKIJKEN = "processen_bekijken"
+    LOKETINSTELLINGEN_BEHEREN = "loketinstellingen_beheren"
+    BRIEFSJABLONEN_BEHEREN = "briefsjablonen_beheren"
     ORGANISATIE_AANMAKEN = "organisatie_aanmaken"
     ORGANISATIE_WIJZIGEN = "organisatie_wijzigen"
     BEHEERSCHERMEN = "beheerschermen"
     BEWAARTERMIJNEN_BEHEREN = "bewaartermijnen_beheren"
     AUDITLOG_BEKIJKEN = "auditlog_bekijken"
     KENGETALLEN_BEKIJKEN = "kengetallen_bekijken"
+    EXPORTEREN = "exporteren"
 
 
 OMSCHRIJVING: dict[Recht, str] = {
     Recht.HULPVRAGEN_BEKIJKEN: _("Hulpvragen en dossiers bekijken (wat de toegangsmodule toont)"),
     Recht.HULPVRAAG_INDIENEN: _("Een dossier of hulpvraag aanmaken"),
     Recht.BASISGEGEVENS_WIJZIGEN: _("Adres en schoolgegevens van de leerling wijzigen"),
+    Recht.LVS_BEWERKEN: _("LVS-gegevens invoeren (toetsen, IQ, sociaal-emotioneel)"),
+    Recht.FORMULIER_BEWERKEN: _("Het formulier invullen (tot de eindstatus)"),
+    Recht.ONDERTEKENEN: _("Een formulier ondertekenen (bevoegd gezag van de school)"),
+    Recht.BIJLAGE_TOEVOEGEN: _("Een bijlage toevoegen (school en bestuur tot de eindstatus)"),
+    Recht.BIJLAGE_VERWIJDEREN: _("Een eigen bijlage verwijderen of intrekken"),
+    Recht.STATUS_WIJZIGEN: _("De status wijzigen (welke overgang: het proces bepaalt)"),
+    Recht.WERKVOORRAAD: _("De werkvoorraad van het loket"),
+    Recht.VRAGEN_STELLEN: _("Incompleet of vragen stellen"),
+    Recht.COORDINATOR_TOEWIJZEN: _("Coördinator en labels toewijzen"),
     Recht.TOEGANG_VERLENEN: _("Leestoegang verlenen aan een deskundige (tab Toegang, admin)"),
     Recht.UITNODIGEN: _("Een genodigde uitnodigen (tijdelijke leestoegang)"),
+    Recht.BESLISSEN: _("Besluiten: TLV, afwijzing, FA; deskundigen toewijzen"),
+    Recht.ADVISEREN: _("Deskundigenadvies uitbrengen (eigen toewijzing)"),
+    Recht.VERGADERINGEN_BEHEREN: _("Vergaderingen (BAG, PrO) plannen en agenderen"),
+    Recht.INTERNE_OVERLEGRONDE: _("Een interne overlegronde van de school houden"),
+    Recht.AANPAK_PLAATSEN: _("De aanpak plaatsen"),
+    Recht.PERSONEELSWIJZIGING_AANVRAGEN: _("Een personeelswijziging aanvragen"),
     Recht.GEBRUIKERS_BEHEREN: _("Gebruikers aanmaken, wijzigen, (de)activeren"),
     Recht.GEBRUIKERS_BEKIJKEN: _("Gebruikers bekijken in de admin"),
+    Recht.GEBRUIKERS_BEHEREN_IN_ADMIN: _(
+        "Gebruikers beheren in de admin (de beheerder doet dat op het scherm Gebruikers)"
+    ),
+    Recht.TWEEDE_FACTOR_RESETTEN: _("De tweede factor van een gebruiker resetten"),
+    Recht.BLOKKERING_OPHEFFEN: _("Een inlogblokkering opheffen"),
     Recht.SCHOLEN_BEHEREN: _("Scholen en besturen beheren"),
     Recht.LABELS_BEHEREN: _("Labels beheren"),
     Recht.PROCESSEN_BEHEREN: _("Processen, formulierdefinities en typen per sector beheren"),
     Recht.PROCESSEN_BEKIJKEN: _("Processen en formulierdefinities bekijken"),
+    Recht.LOKETINSTELLINGEN_BEHEREN: _("Beslistermijn en loketinstellingen"),
+    Recht.BRIEFSJABLONEN_BEHEREN: _("Briefsjablonen beheren"),
     Recht.ORGANISATIE_AANMAKEN: _("Een samenwerkingsverband aanmaken"),
     Recht.ORGANISATIE_WIJZIGEN: _("Contactgegevens en informatie van de organisatie wijzigen"),
     Recht.BEHEERSCHERMEN: _("De beheerschermen (/swv/): personeelswijziging, scholen"),
-    Recht.BEWAARTERMIJNEN_BEHEREN: _("Bewaartermijnen instellen, inzageverzoeken"),
+    Recht.BEWAARTERMIJNEN_BEHEREN: _("Bewaartermijnen, inzageverzoeken"),
     Recht.AUDITLOG_BEKIJKEN: _("Het auditlog bekijken"),
-    Recht.KENGETALLEN_BEKIJKEN: _("Kengetallen bekijken"),
+    Recht.KENGETALLEN_BEKIJKEN: _("Kengetallen bekijken (zonder leerlingnamen)"),
+    Recht.EXPORTEREN: _("De lijst met termijn verstreken (met leerlingen) zien en exporteren"),
 }
 
+_SCHOOLKANT = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG})
 _SWV_BEHEER = frozenset({Rol.SWV_LOKET, Rol.BEHEERDER})
+_LOKET = frozenset({Rol.SWV_LOKET})
+_BEHEERDER = frozenset({Rol.BEHEERDER})
 
 ROLLEN: dict[Recht, frozenset[str]] = {
-    Recht.HULPVRAGEN_BEKIJKEN: frozenset(
-        {Rol.SCHOOL, Rol.BEVOEGD_GEZAG, Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.GENODIGDE}
-    ),
-    Recht.HULPVRAAG_INDIENEN: frozenset({Rol.SCHOOL}),
+    Recht.HULPVRAGEN_BEKIJKEN: _SCHOOLKANT | {Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.GENODIGDE},
+    Recht.HULPVRAAG_INDIENEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
     Recht.BASISGEGEVENS_WIJZIGEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
-    Recht.TOEGANG_VERLENEN: frozenset({Rol.SWV_LOKET}),
+    Recht.LVS_BEWERKEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
+    Recht.FORMULIER_BEWERKEN: frozenset({Rol.SCHOOL}),
+    Recht.ONDERTEKENEN: frozenset({Rol.BEVOEGD_GEZAG}),
+    Recht.BIJLAGE_TOEVOEGEN: _SCHOOLKANT | _LOKET,
+    # Everybody who may add one removes their own (bijlage_remove_allowed: own and once).
+    Recht.BIJLAGE_VERWIJDEREN: _SCHOOLKANT | _LOKET,
+    Recht.STATUS_WIJZIGEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
+    Recht.WERKVOORRAAD: _LOKET,
+    Recht.VRAGEN_STELLEN: _LOKET,
+    Recht.COORDINATOR_TOEWIJZEN: _LOKET,
+    Recht.TOEGANG_VERLENEN: _LOKET,
     # The loket invites for the SWV, a school for its own internal overlegronde.
     Recht.UITNODIGEN: frozenset({Rol.SWV_LOKET, Rol.SCHOOL}),
+    Recht.BESLISSEN: _LOKET,
+    Recht.ADVISEREN: frozenset({Rol.DESKUNDIGE}),
+    Recht.VERGADERINGEN_BEHEREN: _LOKET,
+    Recht.INTERNE_OVERLEGRONDE: frozenset({Rol.SCHOOL}),
+    Recht.AANPAK_PLAATSEN: _LOKET,
+    Recht.PERSONEELSWIJZIGING_AANVRAGEN: frozenset({Rol.SCHOOL}),
     Recht.GEBRUIKERS_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
-    Recht.GEBRUIKERS_BEKIJKEN: frozenset({Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}),
-    Recht.SCHOLEN_BEHEREN: frozenset({Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}),
-    Recht.LABELS_BEHEREN: frozenset({Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}),
+    Recht.GEBRUIKERS_BEKIJKEN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.GEBRUIKERS_BEHEREN_IN_ADMIN: frozenset({Rol.PLATFORM}),
+    Recht.TWEEDE_FACTOR_RESETTEN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
+    Recht.BLOKKERING_OPHEFFEN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.SCHOLEN_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.LABELS_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.PROCESSEN_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
-    Recht.PROCESSEN_BEKIJKEN: frozenset({Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}),
+    Recht.PROCESSEN_BEKIJKEN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.LOKETINSTELLINGEN_BEHEREN: _BEHEERDER,
+    Recht.BRIEFSJABLONEN_BEHEREN: _BEHEERDER,
     Recht.ORGANISATIE_AANMAKEN: frozenset({Rol.PLATFORM}),
-    Recht.ORGANISATIE_WIJZIGEN: frozenset({Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}),
+    Recht.ORGANISATIE_WIJZIGEN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.BEHEERSCHERMEN: _SWV_BEHEER,
-    Recht.BEWAARTERMIJNEN_BEHEREN: frozenset({Rol.BEHEERDER}),
-    Recht.AUDITLOG_BEKIJKEN: frozenset({Rol.BEHEERDER}),
+    Recht.BEWAARTERMIJNEN_BEHEREN: _BEHEERDER,
+    Recht.AUDITLOG_BEKIJKEN: _BEHEERDER,
     Recht.KENGETALLEN_BEKIJKEN: _SWV_BEHEER,
+    Recht.EXPORTEREN: _LOKET,
 }
+
+# Which party of a process transition (Overgang.door / KiezenDoor) a role acts as when it changes
+# a status by hand; which transitions exist per party is the process's (the engine's) business.
+STATUSPARTIJ: dict[str, str] = {Rol.SCHOOL: "school", Rol.SWV_LOKET: "swv"}
 
 
 def is_platformbeheerder(user: User) -> bool:
@@ -127,3 +201,86 @@ def mag_in_organisatie(user: User, recht: Recht | str, organisatie_id: int | Non
     return is_platformbeheerder(user) or (
         organisatie_id is not None and organisatie_id == user.organisatie_id
     )
+
+
+def mag_in_eigen_organisatie(user: User, recht: Recht | str) -> bool:
+    """`mag` for an SWV's own screens: a user of an organisation (never the platform admin, who
+    has none)."""
+    return user.is_authenticated and user.organisatie_id is not None and mag(user, recht)
+
+
+def recht_vereist(recht: Recht):
+    """View decorator: logged in, and `recht` in the own organisation; everybody else gets 404
+    (a screen one may not use does not exist for one)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, *args, **kwargs):
+            if not mag_in_eigen_organisatie(request.user, recht):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# --- Capabilities that also depend on the object -------------------------------------------------
+# (The object is always one the access module already showed the user.)
+
+
+def status_partij(user: User) -> str | None:
+    """The party (KiezenDoor) `user` acts as on "Status wijzigen", None for roles that change no
+    status by hand. The engine then offers the transitions of that party from the current status,
+    with their checks (hulpvragen.selectors.available_transitions)."""
+    if not mag(user, Recht.STATUS_WIJZIGEN):
+        return None
+    return STATUSPARTIJ.get(user.rol)
+
+
+def mag_bijlage_toevoegen(user: User, hulpvraag) -> bool:
+    """The school (and its board) uploads until a final status, or in a final status configured
+    for a follow-up (the FA evaluation after "FA afgegeven"); the SWV loket uploads too (the
+    questions document, letters), also after the decision. Deskundigen read only."""
+    if not mag(user, Recht.BIJLAGE_TOEVOEGEN):
+        return False
+    if user.rol in _SCHOOLKANT:
+        return hulpvraag.status.open
+    return True
+
+
+def mag_bijlage_verwijderen(user: User, bijlage) -> bool:
+    """Only one's own bijlage, once. While the hulpvraag is a voorlopige aanvraag it is really
+    deleted; afterwards removing is a visible withdrawal (see bijlage_remove)."""
+    return (
+        mag(user, Recht.BIJLAGE_VERWIJDEREN)
+        and bijlage.geupload_door_id == user.pk
+        and bijlage.ingetrokken_op is None
+    )
+
+
+def mag_formulier_bewerken(user: User, formulier) -> bool:
+    """Schools fill in their forms; nobody edits a form of a closed hulpvraag."""
+    return mag(user, Recht.FORMULIER_BEWERKEN) and not formulier.hulpvraag.status.eindstatus
+
+
+def mag_ondertekenen(user: User, bestuur) -> bool:
+    """The bevoegd gezag signs for its own bestuur only."""
+    return mag(user, Recht.ONDERTEKENEN) and bestuur is not None and user.bestuur_id == bestuur.pk
+
+
+def mag_toegang_intrekken(user: User, toegang) -> bool:
+    """The loket revokes the SWV's grants; a school only the invitations of its own internal
+    overlegronde."""
+    if mag(user, Recht.TOEGANG_VERLENEN):
+        return not toegang.schoolintern
+    return mag(user, Recht.INTERNE_OVERLEGRONDE) and toegang.schoolintern
+
+
+def tabel() -> list[tuple[Recht, str, dict[str, bool]]]:
+    """The role × capability table (for docs/rechten.md and its test)."""
+    return [
+        (recht, str(OMSCHRIJVING[recht]), {rol: rol in ROLLEN[recht] for rol in Rol.values})
+        for recht in Recht
+    ]

@@ -31,9 +31,9 @@ from accounts.models import (
     Gebeurtenis,
     InlogTeller,
     Reservecodes,
-    Rol,
     User,
 )
+from accounts.rechten import Recht, is_platformbeheerder, mag, mag_in_organisatie
 from accounts.selectors import (
     gebruikers_voor_herstel,
     inlogteller_geblokkeerd,
@@ -113,13 +113,13 @@ def inlogpoging_reserveer(
 
 def mag_blokkering_opheffen(door: User) -> bool:
     """The loket (who gets the "ik kan niet inloggen" mails) and the beheerder of the SWV."""
-    return door.is_active and door.rol in (Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM)
+    return mag(door, Recht.BLOKKERING_OPHEFFEN)
 
 
 def blokkering_opheffen(*, teller: InlogTeller, door: User, ip: str | None) -> None:
     """Lift a password lockout before it ends by itself (a user phoned the loket): the counter
     goes, the event is in the security log. Only counters of the user's own organisation."""
-    eigen = door.rol == Rol.PLATFORM or (
+    eigen = is_platformbeheerder(door) or (
         door.organisatie is not None and teller.organisatie_code == door.organisatie.code
     )
     if not (mag_blokkering_opheffen(door) and eigen):
@@ -334,20 +334,11 @@ def sessies_beeindig(*, gebruiker: User) -> None:
 
 def mag_tweede_factor_resetten(door: User) -> bool:
     """Whether `door` may reset second factors at all (of users of the own organisation)."""
-    return door.is_active and door.rol in (Rol.BEHEERDER, Rol.PLATFORM)
+    return mag(door, Recht.TWEEDE_FACTOR_RESETTEN)
 
 
 def _mag_tweede_factor_resetten(door: User, gebruiker: User) -> bool:
-    if not door.is_active:
-        return False
-    if door.rol == Rol.PLATFORM:
-        return True
-    return (
-        door.rol == Rol.BEHEERDER
-        and door.organisatie_id is not None
-        and door.organisatie_id == gebruiker.organisatie_id
-        and gebruiker.rol != Rol.PLATFORM
-    )
+    return mag_in_organisatie(door, Recht.TWEEDE_FACTOR_RESETTEN, gebruiker.organisatie_id)
 
 
 def tweede_factor_reset(*, gebruiker: User, door: User, ip: str | None) -> None:

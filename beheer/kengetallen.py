@@ -21,7 +21,8 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from accounts.models import Rol, User
+from accounts.models import User
+from accounts.rechten import Recht, mag
 from besluiten.models import Bekostigingscategorie, TlvSoort, Toelaatbaarheidsverklaring
 from hulpvragen.access import hulpvragen_geteld_voor
 from hulpvragen.models import (
@@ -188,7 +189,7 @@ def kengetallen_for(*, user: User, van: date, tot: date) -> Kengetallen:
 
     # Overdue decisions are the loket's own "Termijn verstreken": the organisation's beslistermijn
     # on the decision clock, which stands still while the school is to act (loket.klok).
-    if user.rol != Rol.SWV_LOKET:
+    if not mag(user, Recht.EXPORTEREN):
         return k
     for hv in werkvoorraad(user=user, weergave="te_laat").prefetch_related(None):
         termijn = hv.termijn

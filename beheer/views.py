@@ -3,7 +3,6 @@ another organisation's loket), like the rest of the application."""
 
 from __future__ import annotations
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import client_ip
 from accounts.models import Rol
+from accounts.rechten import Recht, mag, mag_in_eigen_organisatie, recht_vereist
 from accounts.services import tweede_factor_reset
 from beheer.audit import audit_bekeken
 from beheer.auditlog import auditlog_zoeken
@@ -44,7 +44,6 @@ from beheer.models import Bewaarsignalering, PersoneelswijzigingStatus, Verwijde
 from beheer.selectors import (
     bewaartermijnen_for,
     gebruikers_for,
-    is_swv_beheer,
     personeelswijziging_voorbeeld,
     personeelswijzigingen_for,
     scholen_for,
@@ -79,29 +78,12 @@ from kindkans.spreadsheet import csv_schrijver
 from loket.services import loket_instellingen_voor
 from organisaties.models import School
 
-
-def swv_beheer_vereist(view):
-    """Loket and beheerder of their own organisation only; everybody else gets 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_swv_beheer(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def beheerder_vereist(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_swv_beheer(request.user) or request.user.rol != Rol.BEHEERDER:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# The screens' rights come from the capability module (accounts/rechten.py).
+swv_beheer_vereist = recht_vereist(Recht.BEHEERSCHERMEN)
+beheerder_vereist = recht_vereist(Recht.BEWAARTERMIJNEN_BEHEREN)
+gebruikersbeheer_vereist = recht_vereist(Recht.GEBRUIKERS_BEHEREN)
+auditlog_vereist = recht_vereist(Recht.AUDITLOG_BEKIJKEN)
+kengetallen_vereist = recht_vereist(Recht.KENGETALLEN_BEKIJKEN)
 
 
 def _fouten(request, error: ValidationError) -> None:
@@ -111,7 +93,7 @@ def _fouten(request, error: ValidationError) -> None:
 
 @swv_beheer_vereist
 def index(request):
-    return render(request, "beheer/index.html", {"is_beheerder": request.user.rol == Rol.BEHEERDER})
+    return render(request, "beheer/index.html")
 
 
 # --- Personeelswijziging -------------------------------------------------------------------------
@@ -281,7 +263,7 @@ def personeelswijziging_afwijzen(request, pk: int):
 @login_required
 def personeelswijziging_aanvragen(request):
     """For a school's coordinator: request a personeelswijziging and follow earlier requests."""
-    if request.user.rol != Rol.SCHOOL or request.user.organisatie_id is None:
+    if not mag_in_eigen_organisatie(request.user, Recht.PERSONEELSWIJZIGING_AANVRAGEN):
         raise Http404
     form = AanvraagForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -317,7 +299,7 @@ def personeelswijziging_aanvragen(request):
 # --- Users ---------------------------------------------------------------------------------------
 
 
-@beheerder_vereist
+@gebruikersbeheer_vereist
 def gebruikers(request):
     filter_form = GebruikersFilter(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -353,7 +335,7 @@ def _gebruiker_opslaan(request, form, *, nieuw: bool):
     return gebruiker
 
 
-@beheerder_vereist
+@gebruikersbeheer_vereist
 def gebruiker_nieuw(request):
     form = GebruikerForm(request.POST or None, beheerder=request.user)
     if request.method == "POST" and form.is_valid():
@@ -376,7 +358,7 @@ def _get_gebruiker(request, pk: int):
     return get_object_or_404(gebruikers_for(user=request.user).exclude(rol=Rol.PLATFORM), pk=pk)
 
 
-@beheerder_vereist
+@gebruikersbeheer_vereist
 def gebruiker_detail(request, pk: int):
     gebruiker = _get_gebruiker(request, pk)
     form = GebruikerForm(request.POST or None, instance=gebruiker, beheerder=request.user)
@@ -389,7 +371,7 @@ def gebruiker_detail(request, pk: int):
 
 
 @require_POST
-@beheerder_vereist
+@gebruikersbeheer_vereist
 def gebruiker_actief(request, pk: int):
     gebruiker = _get_gebruiker(request, pk)
     actief = request.POST.get("actief") == "ja"
@@ -698,11 +680,11 @@ def _csv_rijen(k, tabel: str):
     ]
 
 
-@swv_beheer_vereist
+@kengetallen_vereist
 def kengetallen(request):
     """The loket's and the beheerder's reports. The overdue list names hulpvragen: it, its export
     and the "te laat" chart are the loket's only (the beheerder sees no pupil data)."""
-    is_loket = request.user.rol == Rol.SWV_LOKET
+    is_loket = mag(request.user, Recht.EXPORTEREN)
     tabellen = [t for t in CSV_TABELLEN if is_loket or t != "te_laat"]
     if not is_loket and "te_laat" in (request.GET.get("csv"), request.GET.get("xlsx")):
         raise Http404
@@ -782,7 +764,7 @@ def kengetallen(request):
 
 
 @require_http_methods(["GET", "POST"])
-@beheerder_vereist
+@auditlog_vereist
 def auditlog(request):
     """Who saw or changed what: search by pupil (dossier number or BSN), user and period.
 
@@ -836,7 +818,7 @@ def auditlog(request):
 
 
 @require_POST
-@beheerder_vereist
+@gebruikersbeheer_vereist
 def gebruiker_tweede_factor(request, pk: int):
     """Reset the second factor through the login's own service: app and backup codes stop working,
     sessions end, the next login enrols again; the security log records it."""

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag
 from besluiten.models import (
     Afwijzing,
     Deskundigenadvies,
@@ -132,7 +133,7 @@ def eigen_advies_get(*, user: User, hulpvraag: Hulpvraag) -> Deskundigenadvies:
         .select_related("hulpvraag")
         .first()
     )
-    if advies is None or user.rol != Rol.DESKUNDIGE:
+    if advies is None or not mag(user, Recht.ADVISEREN):
         raise Http404
     return advies
 
@@ -144,7 +145,7 @@ def deskundigen_van(*, organisatie_id: int) -> QuerySet[User]:
 
 
 def besluit_toegestaan(user: User) -> bool:
-    return user.rol == Rol.SWV_LOKET
+    return mag(user, Recht.BESLISSEN)
 
 
 def hulpvragen_met_advies_voor(user: User) -> QuerySet[Hulpvraag]:

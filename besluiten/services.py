@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag_in_organisatie
 from besluiten import brieven
 from besluiten.models import (
     GEDRAGSWETENSCHAPPERS,
@@ -174,7 +175,7 @@ def deskundige_toewijzen(
     from dossiers.services import toegang_grant, toegang_revoke
 
     fouten = []
-    if door.rol != Rol.SWV_LOKET or door.organisatie_id != hulpvraag.organisatie_id:
+    if not mag_in_organisatie(door, Recht.BESLISSEN, hulpvraag.organisatie_id):
         raise OvergangNietToegestaan(_("Alleen het loket wijst deskundigen toe."))
     if hulpvraag.type != HulpvraagType.TLV_VSO:
         fouten.append(_("Deskundigenadvies hoort bij een TLV VSO."))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.eenmalig import AlVerstuurd, eenmalig
-from accounts.models import Rol
+from accounts.rechten import Recht, mag, mag_in_eigen_organisatie
 from besluiten import brieven
 from besluiten.forms import AdviesForm, AfwijzingForm, FaForm, SjabloonForm, TlvForm, ToewijzenForm
 from besluiten.models import Afwijzing, BriefSoort, Deskundigenadvies, TlvSoort
@@ -63,9 +63,9 @@ def tlv_tab(request, hulpvraag):
             "regels": tlvs_for(user=request.user, leerling_id=hulpvraag.leerling_id),
             "adviezen": adviezen,
             "afwijzing": afwijzing,
-            "is_loket": request.user.rol == Rol.SWV_LOKET,
+            "is_loket": mag(request.user, Recht.BESLISSEN),
             "waarschuwingen": adviezen_waarschuwingen(adviezen)
-            if request.user.rol == Rol.SWV_LOKET
+            if mag(request.user, Recht.BESLISSEN)
             else [],
         },
     )
@@ -271,7 +271,7 @@ def advies(request, pk: int):
 
 
 def _beheerder(request):
-    if request.user.rol != Rol.BEHEERDER or request.user.organisatie_id is None:
+    if not mag_in_eigen_organisatie(request.user, Recht.BRIEFSJABLONEN_BEHEREN):
         raise Http404
 
 

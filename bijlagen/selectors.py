@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from accounts.models import Rol, User
+from accounts.rechten import mag_bijlage_toevoegen, mag_bijlage_verwijderen
 from bijlagen.models import Bijlage, BijlageConcept, Bijlagevereiste, Documentsoort, ScanStatus
 from formulieren.definities import vragen
 from formulieren.selectors import formulier_opgeslagen
@@ -51,18 +52,13 @@ def bijlage_concepten_for(
 
 
 def bijlage_upload_allowed(*, user: User, hulpvraag: Hulpvraag) -> bool:
-    """The school (and its board) uploads until a final status, or in a final status configured
-    for a follow-up (the FA evaluation after "FA afgegeven"); the SWV loket uploads too (the
-    questions document, letters), also after the decision. Deskundigen read only."""
-    if user.rol in (Rol.SCHOOL, Rol.BEVOEGD_GEZAG):
-        return hulpvraag.status.open
-    return user.rol == Rol.SWV_LOKET
+    """The capability module decides (accounts.rechten.mag_bijlage_toevoegen)."""
+    return mag_bijlage_toevoegen(user, hulpvraag)
 
 
 def bijlage_remove_allowed(*, user: User, bijlage: Bijlage) -> bool:
-    """Only one's own bijlage, once. While the hulpvraag is a voorlopige aanvraag it is really
-    deleted; afterwards removing is a visible withdrawal (see bijlage_remove)."""
-    return bijlage.geupload_door_id == user.pk and bijlage.ingetrokken_op is None
+    """The capability module decides (accounts.rechten.mag_bijlage_verwijderen)."""
+    return mag_bijlage_verwijderen(user, bijlage)
 
 
 def vragen_gesteld(hulpvraag: Hulpvraag) -> bool:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag
 from dossiers import lvs
 from dossiers.models import (
     Adres,
@@ -80,7 +81,7 @@ def toetsen_for(*, leerling: Leerling) -> QuerySet[Toets]:
 
 def lvs_mag_bewerken(*, user: User) -> bool:
     """The school and the SWV loket enter LVS data; everyone else who sees it reads it."""
-    return user.rol in (Rol.SCHOOL, Rol.SWV_LOKET)
+    return mag(user, Recht.LVS_BEWERKEN)
 
 
 def schoolgegevens_current_for(*, leerling: Leerling) -> Schoolgegevens | None:

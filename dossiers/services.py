@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
-from accounts.rechten import Recht, mag_in_organisatie
+from accounts.rechten import Recht, mag, mag_in_organisatie
 from dossiers.middleware import huidig_ip_adres
 from dossiers.models import (
     Adres,
@@ -307,11 +307,6 @@ def _toegang_verleen(
     return toegang
 
 
-# Who may invite an outsider: the loket (for the SWV) and a school (for its own internal
-# overlegronde, which the loket does not see).
-UITNODIGERS = frozenset({Rol.SWV_LOKET, Rol.SCHOOL})
-
-
 def _uitnodiging_mail(*, gebruiker: User, toegang: Toegang, nieuw: bool) -> None:
     link = ""
     if nieuw:
@@ -362,7 +357,7 @@ def toegang_uitnodigen(
     today .. today + TOEGANG_UITNODIGING_MAX_DAGEN."""
     from hulpvragen.access import hulpvragen_visible_to
 
-    if door.rol not in UITNODIGERS or not (
+    if not mag_in_organisatie(door, Recht.UITNODIGEN, hulpvraag.organisatie_id) or not (
         hulpvragen_visible_to(door).filter(pk=hulpvraag.pk).exists()
     ):
         raise PermissionDenied
@@ -410,7 +405,8 @@ def toegang_uitnodigen(
         door=door,
         reden=reden,
         geldig_tot=geldig_tot,
-        schoolintern=door.rol == Rol.SCHOOL,
+        # The loket grants for the SWV; anyone else invites for the school's internal round.
+        schoolintern=not mag(door, Recht.TOEGANG_VERLENEN),
     )
     transaction.on_commit(
         lambda: _uitnodiging_mail(gebruiker=gebruiker, toegang=toegang, nieuw=nieuw)

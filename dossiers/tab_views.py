@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag, mag_toegang_intrekken
 from dossiers.dossier_forms import (
     AdresForm,
     NotitieForm,
@@ -21,7 +22,6 @@ from dossiers.dossier_forms import (
 )
 from dossiers.selectors import adressen_historie, notities_for, toegangen_zichtbaar_voor
 from dossiers.services import (
-    UITNODIGERS,
     AdresAlVervallen,
     adres_add,
     adres_correct,
@@ -32,11 +32,7 @@ from dossiers.services import (
     toegang_revoke,
     toegang_uitnodigen,
 )
-from hulpvragen.models import Toegang
 from hulpvragen.tabs import render_tab, tab_url
-
-# Who may change the pupil's address and schoolgegevens: the school that files and the loket.
-WIJZIGERS = {Rol.SCHOOL, Rol.SWV_LOKET}
 
 
 def basisgegevens_tab(request, hulpvraag):
@@ -44,7 +40,7 @@ def basisgegevens_tab(request, hulpvraag):
     remove a wrongly entered one (POST `corrigeren=<pk>` with the address fields under the
     prefix `adres-<pk>`, or `verwijderen=<pk>` with a `reden`)."""
     leerling = hulpvraag.leerling
-    mag_wijzigen = request.user.rol in WIJZIGERS
+    mag_wijzigen = mag(request.user, Recht.BASISGEGEVENS_WIJZIGEN)
     form = None
     fout_bij: int | None = None
     correctie_form = None
@@ -123,7 +119,7 @@ def _int(waarde) -> int:
 
 def schoolgegevens_tab(request, hulpvraag):
     sg = hulpvraag.schoolgegevens
-    mag_wijzigen = request.user.rol in WIJZIGERS
+    mag_wijzigen = mag(request.user, Recht.BASISGEGEVENS_WIJZIGEN)
     form = None
     if mag_wijzigen:
         form = SchoolgegevensForm(
@@ -199,20 +195,15 @@ def _rol_toegang(hulpvraag) -> list[dict]:
     return groepen
 
 
-def _toegang_mag_intrekken(user, toegang: Toegang) -> bool:
-    """The loket revokes the SWV's grants; a school revokes the invitations for its own internal
-    overlegronde."""
-    if user.rol == Rol.SWV_LOKET:
-        return not toegang.schoolintern
-    return user.rol == Rol.SCHOOL and toegang.schoolintern
+_toegang_mag_intrekken = mag_toegang_intrekken
 
 
 def toegang_tab(request, hulpvraag):
     user = request.user
-    beheer = user.rol == Rol.SWV_LOKET
+    beheer = mag(user, Recht.TOEGANG_VERLENEN)
     post = request.POST if request.method == "POST" else None
     form = ToegangForm(post, user=user) if beheer else None
-    uitnodigen = user.rol in UITNODIGERS
+    uitnodigen = mag(user, Recht.UITNODIGEN)
     uitnodiging = UitnodigingForm(post) if uitnodigen else None
     zichtbaar = toegangen_zichtbaar_voor(user=user, hulpvraag=hulpvraag)
     if request.method == "POST":
@@ -281,7 +272,7 @@ def toegang_tab(request, hulpvraag):
             "form": form,
             "uitnodiging": uitnodiging,
             "beheer": beheer,
-            "school": user.rol == Rol.SCHOOL,
+            "school": mag(user, Recht.INTERNE_OVERLEGRONDE),
             "acties": any(r["intrekbaar"] for r in toegangen),
         },
         status=400 if fouten else 200,

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
+from accounts.rechten import Recht, mag_in_eigen_organisatie
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.models import Documentsoort
 from bijlagen.services import bestanden_check
@@ -36,12 +37,11 @@ from dossiers.services import (
 )
 from hulpvragen.access import hulpvragen_visible_to, leerling_get_for, leerlingen_visible_to
 
-MAKERS = {Rol.SCHOOL, Rol.SWV_LOKET}
 STAPPEN = [ConceptStap.BASISGEGEVENS, ConceptStap.SCHOOLGEGEVENS, ConceptStap.HULPVRAAG]
 
 
 def _maker(request) -> None:
-    if request.user.rol not in MAKERS:
+    if not mag_in_eigen_organisatie(request.user, Recht.HULPVRAAG_INDIENEN):
         raise Http404
 
 

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from formulieren.definities import definitie_fouten
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.services import (
@@ -27,6 +27,7 @@ from organisaties.admin_scope import (
     DienstAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
+    rechten,
     sees_all_organisations,
 )
 
@@ -63,10 +64,9 @@ class FormulierDefinitieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAd
     search_fields = ("naam", "sleutel")
     readonly_fields = ("sleutel", "naam", "hulpvraag_type", "versie", "actief", "controle")
     actions = ("nieuwe_versie", "activeren")
-    rol_rechten = {
-        Rol.BEHEERDER: frozenset({"view", "add", "change"}),
-        Rol.SWV_LOKET: frozenset({"view"}),
-    }
+    rechten_per_actie = rechten(
+        view=Recht.PROCESSEN_BEKIJKEN, add=Recht.PROCESSEN_BEHEREN, change=Recht.PROCESSEN_BEHEREN
+    )
 
     def get_fields(self, request, obj=None):
         return (

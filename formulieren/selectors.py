@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag, mag_formulier_bewerken
 from dossiers.lvs import GEEN_PRAKTIJKONDERWIJS
 from dossiers.selectors import pro_advies_for, sociaal_emotioneel_samenvatting
 from formulieren.definities import is_verplicht, vragen
@@ -48,8 +49,8 @@ def formulieren_for_hulpvraag(*, hulpvraag: Hulpvraag) -> QuerySet[Formulier]:
 
 def formulier_may_edit(*, user: User, formulier: Formulier) -> bool:
     """Schools fill in their forms (the access module already limited them to their own
-    schools); nobody edits a form of a closed hulpvraag."""
-    return user.rol == Rol.SCHOOL and not formulier.hulpvraag.status.eindstatus
+    schools); nobody edits a form of a closed hulpvraag (accounts.rechten decides)."""
+    return mag_formulier_bewerken(user, formulier)
 
 
 class Vooringevuld(dict):
@@ -179,7 +180,7 @@ def ondertekening_is_geldig(
 def formulieren_te_ondertekenen(*, user: User) -> list[Formulier]:
     """Saved forms that name this bevoegd-gezag user under "Ondertekening door" and have no
     valid signature (schools of the user's bestuur only: the access module decides)."""
-    if user.rol != Rol.BEVOEGD_GEZAG:
+    if not mag(user, Recht.ONDERTEKENEN):
         return []
     kandidaten = (
         formulieren_visible_to(user)

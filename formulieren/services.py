@@ -12,8 +12,8 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol, User
-from accounts.rechten import Recht, mag_in_organisatie
+from accounts.models import User
+from accounts.rechten import Recht, mag, mag_in_organisatie, mag_ondertekenen
 from formulieren.definities import definitie_fouten, shipped_definities, vragen
 from formulieren.models import Formulier, FormulierDefinitie, Ondertekening
 from formulieren.selectors import (
@@ -202,7 +202,7 @@ def formulier_concept_save(
     """
     nu = timezone.now()
     bijgewerkt = 0
-    if user.rol == Rol.SCHOOL:
+    if mag(user, Recht.FORMULIER_BEWERKEN):
         bijgewerkt = (
             formulieren_visible_to(user)
             .filter(Q(revisie=revisie) | Q(bijgewerkt_door=user))
@@ -227,7 +227,7 @@ def formulier_concept_save(
         .values_list("revisie", flat=True)
         .first()
     )
-    if huidig is None or user.rol != Rol.SCHOOL:
+    if huidig is None or not mag(user, Recht.FORMULIER_BEWERKEN):
         return "onbekend", None, None
     return "verouderd", huidig, None
 
@@ -320,7 +320,7 @@ def formulier_sign(
         .get(pk=formulier.pk)
     )
     bestuur = locked.hulpvraag.schoolgegevens.school.bestuur
-    if user.rol != Rol.BEVOEGD_GEZAG or user.bestuur_id != bestuur.pk:
+    if not mag_ondertekenen(user, bestuur):
         raise PermissionDenied
     if not locked.definitie.ondertekening_vereist:
         raise OndertekenFout(_("Dit formulier hoeft niet ondertekend te worden."))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Rol, User
+from accounts.rechten import mag
 from hulpvragen.access import has_pupil_access
 from organisaties.admin_scope import ALLEEN_BEKIJKEN, OrganisatieScopedAdmin
 
@@ -45,4 +46,7 @@ class PupilDataAdmin(OrganisatieScopedAdmin):
         user = request.user
         if not (user.is_active and user.is_staff and has_pupil_access(user)):
             return False
+        if self.rechten_per_actie is not None:
+            recht = self.rechten_per_actie.get(actie)
+            return recht is not None and mag(user, recht)
         return actie in self.rol_rechten.get(user.rol, frozenset())

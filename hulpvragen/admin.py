@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
+from accounts.rechten import Recht
 from dossiers.services import toegang_check, toegang_grant, toegang_revoke
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
@@ -47,6 +48,8 @@ from organisaties.admin_scope import (
     DienstAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
+    alle,
+    rechten,
     sees_all_organisations,
 )
 
@@ -61,6 +64,7 @@ class LabelAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     list_select_related = ("organisatie",)
     list_filter = (("organisatie", RelatedOnly),)
     search_fields = ("naam",)
+    rechten_per_actie = alle(Recht.LABELS_BEHEREN)
 
     def dienst_check(self, request, obj, gegevens):
         label_check(door=request.user, label=obj)
@@ -102,7 +106,9 @@ class HulpvraagAdmin(PupilDataAdmin, admin.ModelAdmin):
     )
     readonly_fields = tuple(f for f in fields if f not in ("coordinator", "labels"))
     filter_horizontal = ("labels",)
-    rol_rechten = {Rol.SWV_LOKET: frozenset({"view", "change"})}
+    rechten_per_actie = rechten(
+        view=Recht.COORDINATOR_TOEWIJZEN, change=Recht.COORDINATOR_TOEWIJZEN
+    )
 
     def visible_queryset(self, user):
         return hulpvragen_visible_to(user)
@@ -147,7 +153,9 @@ class ToegangAdmin(DienstAdmin, PupilDataAdmin, admin.ModelAdmin):
         "ingetrokken_op",
     )
     readonly_fields = ("verleend_door", "verleend_op")
-    rol_rechten = {Rol.SWV_LOKET: frozenset({"view", "add", "change"})}
+    rechten_per_actie = rechten(
+        view=Recht.TOEGANG_VERLENEN, add=Recht.TOEGANG_VERLENEN, change=Recht.TOEGANG_VERLENEN
+    )
 
     def visible_queryset(self, user):
         # A school's invitations for its own internal overlegronde are not the SWV's business.
@@ -422,10 +430,9 @@ class ProcesAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     readonly_fields = ("versie", "actief", "controle", "diagram")
     inlines = (StatusInline, OvergangInline)
     actions = ("nieuwe_versie", "activeren")
-    rol_rechten = {
-        Rol.BEHEERDER: frozenset({"view", "add", "change"}),
-        Rol.SWV_LOKET: frozenset({"view"}),
-    }
+    rechten_per_actie = rechten(
+        view=Recht.PROCESSEN_BEKIJKEN, add=Recht.PROCESSEN_BEHEREN, change=Recht.PROCESSEN_BEHEREN
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_in_gebruik=Count("hulpvragen"))
@@ -543,10 +550,9 @@ class TypePerSectorAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     list_select_related = ("organisatie",)
     search_fields = ("organisatie__naam", "organisatie__code")
     fields = ("organisatie", "sector", "type")
-    rol_rechten = {
-        Rol.BEHEERDER: frozenset({"view", "add", "delete"}),
-        Rol.SWV_LOKET: frozenset({"view"}),
-    }
+    rechten_per_actie = rechten(
+        view=Recht.PROCESSEN_BEKIJKEN, add=Recht.PROCESSEN_BEHEREN, delete=Recht.PROCESSEN_BEHEREN
+    )
 
 
 @admin.register(Statuswijziging)

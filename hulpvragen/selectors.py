@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import Rol, User
+from accounts.models import User
+from accounts.rechten import status_partij
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.guards import GuardContext, guard_acties, guards_missing
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
-    KiezenDoor,
     Overgang,
     Proces,
     Status,
@@ -57,7 +57,8 @@ def actor_for(user: User | None) -> str | None:
     school, the loket for the SWV. Other roles take no transitions by hand."""
     if user is None or not user.is_authenticated:
         return None
-    return {Rol.SCHOOL: KiezenDoor.SCHOOL, Rol.SWV_LOKET: KiezenDoor.SWV}.get(user.rol)
+    # The capability module says who changes a status by hand, and as which party.
+    return status_partij(user)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag, mag_in_organisatie
 from besluiten.models import TlvSoort
 from besluiten.services import tlv_vastleggen
 from bijlagen.checks import Geweigerd
@@ -61,7 +62,7 @@ def loket_instellingen_update(
 ) -> LoketInstellingen:
     """Save the settings and move every stored deadline of the organisation to the new term (one
     UPDATE: deadline = ingediend + closed pauses + term)."""
-    if door.rol != Rol.BEHEERDER or door.organisatie_id != organisatie.pk:
+    if not mag_in_organisatie(door, Recht.LOKETINSTELLINGEN_BEHEREN, organisatie.pk):
         raise PermissionDenied
     instellingen = loket_instellingen_voor(organisatie_id=organisatie.pk)
     instellingen.beslistermijn_weken = beslistermijn_weken
@@ -176,7 +177,7 @@ def hulpvraag_toewijzen(
 ) -> Hulpvraag:
     """The loket sets a hulpvraag's coördinator and labels (the werkvoorraad's quick form). The
     caller got the hulpvraag through the access module."""
-    if door.rol != Rol.SWV_LOKET or door.organisatie_id != hulpvraag.organisatie_id:
+    if not mag_in_organisatie(door, Recht.COORDINATOR_TOEWIJZEN, hulpvraag.organisatie_id):
         raise PermissionDenied
     labels = list(labels)
     if coordinator is not None and not (
@@ -295,12 +296,12 @@ def vergadering_create(
     overlegronde (for one of its schools)."""
     if soort == VergaderingSoort.INTERN:
         if (
-            door.rol != Rol.SCHOOL
+            not mag(door, Recht.INTERNE_OVERLEGRONDE)
             or school is None
             or not door.scholen.filter(pk=school.pk).exists()
         ):
             raise PermissionDenied
-    elif door.rol != Rol.SWV_LOKET or school is not None:
+    elif not mag(door, Recht.VERGADERINGEN_BEHEREN) or school is not None:
         raise PermissionDenied
     return Vergadering.objects.create(
         organisatie_id=door.organisatie_id,
@@ -332,7 +333,7 @@ def vergadering_verplaatsen(
     e-mail, which stay as they were): it gets a message with the new date, time and place through
     the outbox, without pupil data. A PrO hulpvraag's school was not told the meeting, so it is
     not mailed either. Returns the messages written."""
-    if vergadering.soort == VergaderingSoort.INTERN or door.rol != Rol.SWV_LOKET:
+    if vergadering.soort == VergaderingSoort.INTERN or not mag(door, Recht.VERGADERINGEN_BEHEREN):
         raise PermissionDenied
     if vergadering.organisatie_id != door.organisatie_id:
         raise PermissionDenied
@@ -372,7 +373,7 @@ def agendapunt_toevoegen(
     if vergadering.organisatie_id != hulpvraag.organisatie_id:
         raise PermissionDenied
     verwacht = {VergaderingSoort.BAG: "BAG", VergaderingSoort.PRO: "PRO"}.get(vergadering.soort)
-    if verwacht is None or door.rol != Rol.SWV_LOKET:
+    if verwacht is None or not mag(door, Recht.VERGADERINGEN_BEHEREN):
         raise PermissionDenied
     if hulpvraag.type != verwacht:
         raise ValidationError(
@@ -402,7 +403,9 @@ def bag_advies_uitbrengen(
 ) -> Agendapunt:
     """After the BAG-overleg: *BAG advies uitgebracht* with the advice as bijlage (added before
     the status changes, all in one transaction; nothing left behind when refused)."""
-    if agendapunt.vergadering.soort != VergaderingSoort.BAG or door.rol != Rol.SWV_LOKET:
+    if agendapunt.vergadering.soort != VergaderingSoort.BAG or not mag(
+        door, Recht.VERGADERINGEN_BEHEREN
+    ):
         raise PermissionDenied
     if advies is None:
         raise ValidationError(_("Voeg het advies toe als bestand."))
@@ -448,7 +451,9 @@ def pro_uitkomst_vastleggen(
     its toekenningsbrief made (besluiten.services.tlv_vastleggen, which takes the hulpvraag to
     *PrO afgegeven*), afwijzing → *PrO afwijzing* (toelichting), aangehouden → *PrO vragen gesteld*
     (toelichting). One transaction with the agenda item; recorded once."""
-    if agendapunt.vergadering.soort != VergaderingSoort.PRO or door.rol != Rol.SWV_LOKET:
+    if agendapunt.vergadering.soort != VergaderingSoort.PRO or not mag(
+        door, Recht.VERGADERINGEN_BEHEREN
+    ):
         raise PermissionDenied
     if agendapunt.uitkomst != Uitkomst.OPEN:
         raise ValidationError(_("Voor deze hulpvraag is de uitkomst al vastgelegd."))
@@ -514,7 +519,7 @@ def overlegronde_genodigde_uitnodigen(
     the hulpvraag through the Toegang service (school-internal, so hidden from the loket; audited
     there)."""
     vergadering = agendapunt.vergadering
-    if vergadering.soort != VergaderingSoort.INTERN or door.rol != Rol.SCHOOL:
+    if vergadering.soort != VergaderingSoort.INTERN or not mag(door, Recht.INTERNE_OVERLEGRONDE):
         raise PermissionDenied
     if not door.scholen.filter(pk=vergadering.school_id).exists():
         raise PermissionDenied
@@ -556,7 +561,7 @@ def aanpak_plaatsen(*, hulpvraag: Hulpvraag, door: User, beschikking: str, aanpa
     """The SWV posts the arrangement decision and the agreed approach on the Aanpak tab; the
     aanvrager gets an e-mail through the outbox, in this transaction (no pupil data and none of
     the text: only that there is a new aanpak, the hulpvraag type and the link)."""
-    if door.rol != Rol.SWV_LOKET or door.organisatie_id != hulpvraag.organisatie_id:
+    if not mag_in_organisatie(door, Recht.AANPAK_PLAATSEN, hulpvraag.organisatie_id):
         raise PermissionDenied
     if not beschikking.strip() or not aanpak.strip():
         raise ValidationError(_("Vul de beschikking en de afgesproken aanpak in."))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import Rol, User
+from accounts.models import User
+from accounts.rechten import Recht, mag, mag_in_eigen_organisatie
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to
 from hulpvragen.models import Label
 from hulpvragen.services import StatusWijzigingGeweigerd
@@ -59,8 +60,8 @@ from loket.services import (
 PER_PAGINA = 50
 
 
-def alleen_loket(user: User) -> None:
-    if user.rol != Rol.SWV_LOKET or not user.organisatie_id:
+def alleen_loket(user: User, recht: Recht = Recht.WERKVOORRAAD) -> None:
+    if not mag_in_eigen_organisatie(user, recht):
         raise Http404
 
 
@@ -119,7 +120,7 @@ def werkvoorraad_view(request):
 @login_required
 @require_POST
 def toewijzen(request, pk: int):
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.COORDINATOR_TOEWIJZEN)
     hulpvraag = hulpvraag_get_for(request.user, pk)
     organisatie_id = request.user.organisatie_id
     form = ToewijzenForm(
@@ -152,7 +153,7 @@ def toewijzen(request, pk: int):
 @login_required
 def instellingen(request):
     user = request.user
-    if user.rol != Rol.BEHEERDER or not user.organisatie_id:
+    if not mag_in_eigen_organisatie(user, Recht.LOKETINSTELLINGEN_BEHEREN):
         raise Http404
     huidige = loket_instellingen_voor(organisatie_id=user.organisatie_id)
     form = LoketInstellingenForm(request.POST or None, instance=huidige)
@@ -170,7 +171,7 @@ def instellingen(request):
 @login_required
 def vragen(request, pk: int):
     """Incompleet / vragen gesteld with the toelichting and the questions document."""
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.VRAGEN_STELLEN)
     hulpvraag = hulpvraag_get_for(request.user, pk)
     keuzes = bij_school_keuzes(hulpvraag=hulpvraag, user=request.user)
     form = VragenForm(
@@ -227,7 +228,7 @@ def _swv_vergadering(user: User, pk: int) -> Vergadering:
 @login_required
 def vergaderingen(request):
     """BAG-overleggen and PrO-loketvergaderingen: the list, and planning a new one."""
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.VERGADERINGEN_BEHEREN)
     form = VergaderingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         vergadering = vergadering_create(door=request.user, **form.cleaned_data)
@@ -253,7 +254,7 @@ def vergaderingen(request):
 def vergadering_verplaatsen_view(request, pk: int):
     """Another date, time or place for a meeting; the schools of a BAG-overleg's open agenda
     items are told by e-mail."""
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.VERGADERINGEN_BEHEREN)
     vergadering = _swv_vergadering(request.user, pk)
     form = VerplaatsenForm(
         request.POST or None,
@@ -302,7 +303,7 @@ def _kandidaten(user: User, vergadering: Vergadering):
 @login_required
 def vergadering(request, pk: int):
     """One meeting: its agenda, putting hulpvragen on it, and per hulpvraag the outcome."""
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.VERGADERINGEN_BEHEREN)
     vergadering = _swv_vergadering(request.user, pk)
     kandidaten = list(_kandidaten(request.user, vergadering))
     form = AgendaForm(request.POST or None, kandidaten=kandidaten)
@@ -343,7 +344,7 @@ def vergadering(request, pk: int):
 @require_POST
 def agendapunt_afhandelen(request, pk: int, punt: int):
     """After the meeting: the BAG advice (with file) or the PrO outcome for one hulpvraag."""
-    alleen_loket(request.user)
+    alleen_loket(request.user, Recht.VERGADERINGEN_BEHEREN)
     vergadering = _swv_vergadering(request.user, pk)
     agendapunt = Agendapunt.objects.filter(vergadering=vergadering, pk=punt).first()
     if agendapunt is None:
@@ -396,7 +397,7 @@ def overlegronde_tab(request, hulpvraag):
     user = request.user
     form = uitnodiging = None
     uitnodigen_voor = None
-    if user.rol == Rol.SCHOOL:
+    if mag(user, Recht.INTERNE_OVERLEGRONDE):
         form = InternOverlegForm(None if "uitnodigen" in request.POST else request.POST or None)
         if "uitnodigen" in request.POST:
             uitnodigen_voor = (
@@ -435,7 +436,7 @@ def overlegronde_tab(request, hulpvraag):
     for punt in punten:
         intern = punt.vergadering.soort == VergaderingSoort.INTERN
         punt.uitnodiging = None
-        if user.rol == Rol.SCHOOL and intern:
+        if intern and mag(user, Recht.INTERNE_OVERLEGRONDE):
             punt.uitnodiging = (
                 uitnodiging
                 if uitnodigen_voor is not None and uitnodigen_voor.pk == punt.pk
@@ -456,7 +457,7 @@ def aanpak_tab(request, hulpvraag):
     """The Aanpak tab: everyone who sees the hulpvraag reads the SWV's beschikking and agreed
     approach; the loket posts a new one (the school gets an e-mail)."""
     user = request.user
-    form = AanpakForm(request.POST or None) if user.rol == Rol.SWV_LOKET else None
+    form = AanpakForm(request.POST or None) if mag(user, Recht.AANPAK_PLAATSEN) else None
     if request.method == "POST":
         if form is None:
             raise Http404

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from beheer.services import (
     bestuur_check_gegevens,
     bestuur_delete,
@@ -15,7 +15,13 @@ from beheer.services import (
     school_create,
     school_update,
 )
-from organisaties.admin_scope import DienstAdmin, OrganisatieScopedAdmin, RelatedOnly
+from organisaties.admin_scope import (
+    DienstAdmin,
+    OrganisatieScopedAdmin,
+    RelatedOnly,
+    alle,
+    rechten,
+)
 from organisaties.models import Bestuur, Nieuwsbericht, Organisatie, School
 
 
@@ -28,10 +34,11 @@ class OrganisatieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     list_display = ("naam", "code", "sector", "loket_email", "actief")
     list_filter = ("sector", "actief")
     search_fields = ("naam", "code", "loket_email")
-    rol_rechten = {
-        Rol.SWV_LOKET: frozenset({"view", "change"}),
-        Rol.BEHEERDER: frozenset({"view", "change"}),
-    }
+    rechten_per_actie = rechten(
+        view=Recht.ORGANISATIE_WIJZIGEN,
+        change=Recht.ORGANISATIE_WIJZIGEN,
+        add=Recht.ORGANISATIE_AANMAKEN,
+    )
     readonly_fields_for_swv = ("code", "naam", "sector", "actief")
 
     def dienst_check(self, request, obj, gegevens):
@@ -54,6 +61,7 @@ class BestuurAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     list_select_related = ("organisatie",)
     list_filter = (("organisatie", RelatedOnly),)
     search_fields = ("naam", "bevoegd_gezag_nummer")
+    rechten_per_actie = alle(Recht.SCHOLEN_BEHEREN)
 
     def dienst_check(self, request, obj, gegevens):
         bestuur_check_gegevens(door=request.user, bestuur=obj)
@@ -83,6 +91,7 @@ class SchoolAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     list_select_related = ("bestuur", "organisatie")
     list_filter = ("sector", "actief", ("bestuur", RelatedOnly), ("organisatie", RelatedOnly))
     search_fields = ("naam", "brin", "plaats", "bestuur__naam")
+    rechten_per_actie = alle(Recht.SCHOLEN_BEHEREN)
     fields = ("organisatie", "bestuur", "brin", "vestiging", "naam", "sector", "plaats", "actief")
     readonly_fields = ("actief",)
 

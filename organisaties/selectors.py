@@ -12,10 +12,6 @@ def nieuwsberichten_zichtbaar() -> QuerySet[Nieuwsbericht]:
 
 def organisatie_informatie_editable_by(*, user) -> bool:
     """The SWV's loket and beheerder keep the start-page information of their organisation."""
-    from accounts.models import Rol
+    from accounts.rechten import Recht, mag_in_eigen_organisatie
 
-    return (
-        user.is_authenticated
-        and user.organisatie_id is not None
-        and user.rol in (Rol.SWV_LOKET, Rol.BEHEERDER)
-    )
+    return mag_in_eigen_organisatie(user, Recht.ORGANISATIE_WIJZIGEN)
