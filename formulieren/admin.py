@@ -132,7 +132,7 @@ class FormulierDefinitieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAd
             nieuw = formulierdefinitie_new_version(definitie=definitie)
             messages.success(
                 request,
-                _("Versie %(v)d van “%(naam)s” gemaakt (nog niet actief).")
+                _("Versie %(v)d van het formulier “%(naam)s” is gemaakt (nog niet actief).")
                 % {"v": nieuw.versie, "naam": nieuw.naam},
             )
 
@@ -146,11 +146,11 @@ class FormulierDefinitieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAd
             except ValidationError as invalid:
                 messages.error(
                     request,
-                    _("%(d)s is niet geactiveerd: %(fouten)s")
+                    _("Het formulier %(d)s is niet geactiveerd: %(fouten)s")
                     % {"d": definitie, "fouten": " ".join(invalid.messages)},
                 )
             else:
-                messages.success(request, _("%(d)s is nu actief.") % {"d": definitie})
+                messages.success(request, _("Het formulier %(d)s is nu actief.") % {"d": definitie})
 
 
 # --- Filled-in forms and signatures, read-only (the hulpvraag screens edit and sign them) ------

@@ -79,8 +79,9 @@ def test_definition_in_use_changes_through_a_new_version(client, world):
     response = client.post(
         reverse(CHANGELIST), {"action": "nieuwe_versie", "_selected_action": [v1.pk]}, follow=True
     )
-    assert "Versie 2 van “Aanvraag Schakelvoorziening” gemaakt (nog niet actief)." in (
-        response.content.decode()
+    assert (
+        "Versie 2 van het formulier “Aanvraag Schakelvoorziening” is gemaakt (nog niet actief)."
+        in (response.content.decode())
     )
     v2 = FormulierDefinitie.objects.get(organisatie=world.org, sleutel=v1.sleutel, versie=2)
     assert not v2.actief and v2.inhoud["versie"] == 2
@@ -92,6 +93,7 @@ def test_definition_in_use_changes_through_a_new_version(client, world):
     response = client.post(
         reverse(CHANGELIST), {"action": "activeren", "_selected_action": [v2.pk]}, follow=True
     )
+    assert "Het formulier Aanvraag Schakelvoorziening" in response.content.decode()
     assert "is nu actief" in response.content.decode()
     v1.refresh_from_db()
     assert not v1.actief
