@@ -32,6 +32,8 @@ from accounts.models import Rol, User
 class Recht(StrEnum):
     # Pupil data (on what the access module shows)
     HULPVRAGEN_BEKIJKEN = "hulpvragen_bekijken"
+    HULPVRAGENSCHERM = "hulpvragenscherm"
+    GEDEELDE_DOSSIERS = "gedeelde_dossiers"
     HULPVRAAG_INDIENEN = "hulpvraag_indienen"
     BASISGEGEVENS_WIJZIGEN = "basisgegevens_wijzigen"
     LVS_BEWERKEN = "lvs_bewerken"
@@ -68,12 +70,15 @@ class Recht(StrEnum):
     BEHEERSCHERMEN = "beheerschermen"
     BEWAARTERMIJNEN_BEHEREN = "bewaartermijnen_beheren"
     AUDITLOG_BEKIJKEN = "auditlog_bekijken"
+    MAILSTORING_ZIEN = "mailstoring_zien"
     KENGETALLEN_BEKIJKEN = "kengetallen_bekijken"
     EXPORTEREN = "exporteren"
 
 
 OMSCHRIJVING: dict[Recht, str] = {
     Recht.HULPVRAGEN_BEKIJKEN: _("Hulpvragen en dossiers bekijken (wat de toegangsmodule toont)"),
+    Recht.HULPVRAGENSCHERM: _("Het scherm Hulpvragen (zoeken, lijst, export)"),
+    Recht.GEDEELDE_DOSSIERS: _("Gedeelde dossiers: alleen wat met een genodigde is gedeeld"),
     Recht.HULPVRAAG_INDIENEN: _("Een dossier of hulpvraag aanmaken"),
     Recht.BASISGEGEVENS_WIJZIGEN: _("Adres en schoolgegevens van de leerling wijzigen"),
     Recht.LVS_BEWERKEN: _("LVS-gegevens invoeren (toetsen, IQ, sociaal-emotioneel)"),
@@ -111,6 +116,7 @@ OMSCHRIJVING: dict[Recht, str] = {
     Recht.BEHEERSCHERMEN: _("De beheerschermen (/swv/): personeelswijziging, scholen"),
     Recht.BEWAARTERMIJNEN_BEHEREN: _("Bewaartermijnen, inzageverzoeken"),
     Recht.AUDITLOG_BEKIJKEN: _("Het auditlog bekijken"),
+    Recht.MAILSTORING_ZIEN: _("Een storing van de uitgaande mail zien (startpagina)"),
     Recht.KENGETALLEN_BEKIJKEN: _("Kengetallen bekijken (zonder leerlingnamen)"),
     Recht.EXPORTEREN: _("De lijst met termijn verstreken (met leerlingen) zien en exporteren"),
 }
@@ -122,6 +128,8 @@ _BEHEERDER = frozenset({Rol.BEHEERDER})
 
 ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.HULPVRAGEN_BEKIJKEN: _SCHOOLKANT | {Rol.SWV_LOKET, Rol.DESKUNDIGE, Rol.GENODIGDE},
+    Recht.HULPVRAGENSCHERM: _SCHOOLKANT | {Rol.SWV_LOKET, Rol.DESKUNDIGE},
+    Recht.GEDEELDE_DOSSIERS: frozenset({Rol.GENODIGDE}),
     Recht.HULPVRAAG_INDIENEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
     Recht.BASISGEGEVENS_WIJZIGEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
     Recht.LVS_BEWERKEN: frozenset({Rol.SCHOOL, Rol.SWV_LOKET}),
@@ -159,6 +167,7 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.BEHEERSCHERMEN: _SWV_BEHEER,
     Recht.BEWAARTERMIJNEN_BEHEREN: _BEHEERDER,
     Recht.AUDITLOG_BEKIJKEN: _BEHEERDER,
+    Recht.MAILSTORING_ZIEN: _BEHEERDER,
     Recht.KENGETALLEN_BEKIJKEN: _SWV_BEHEER,
     Recht.EXPORTEREN: _LOKET,
 }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
+from accounts.rechten import Recht, mag_in_eigen_organisatie
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus, SchoolwijzigingSoort
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_beheer_feiten_voor, hulpvragen_visible_to
@@ -23,12 +24,7 @@ BEHEER_ROLLEN = frozenset({Rol.SWV_LOKET, Rol.BEHEERDER})
 
 def is_swv_beheer(user: User) -> bool:
     """Loket and beheerder of an organisation: who uses these screens."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.organisatie_id is not None
-        and user.rol in BEHEER_ROLLEN
-    )
+    return mag_in_eigen_organisatie(user, Recht.BEHEERSCHERMEN)
 
 
 def schoolgegevens_van_vertrekkende(
@@ -129,7 +125,7 @@ def personeelswijzigingen_for(*, user: User) -> QuerySet[Personeelswijziging]:
     )
     if is_swv_beheer(user):
         return qs
-    if user.is_authenticated and user.rol == Rol.SCHOOL:
+    if mag_in_eigen_organisatie(user, Recht.PERSONEELSWIJZIGING_AANVRAGEN):
         return qs.filter(school__in=user.scholen.all())
     return qs.none()
 

@@ -84,7 +84,9 @@ def personeelswijziging_request(
     """A school asks the loket for a personeelswijziging (the manual's e-mail to the loket).
     Only a coordinator of that school may; nothing changes until the loket approves."""
     _check_school_in_org(school, door)
-    if door.rol != Rol.SCHOOL or not door.scholen.filter(pk=school.pk).exists():
+    if not mag(door, Recht.PERSONEELSWIJZIGING_AANVRAGEN) or not (
+        door.scholen.filter(pk=school.pk).exists()
+    ):
         raise ValidationError(_("U kunt alleen een wijziging voor uw eigen school aanvragen."))
     if vertrekkend is not None and vertrekkend.organisatie_id != door.organisatie_id:
         raise ValidationError(_("Deze vertrekkende coördinator is onbekend."))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from accounts.models import Rol
+from accounts.rechten import Recht, mag
 from dossiers.selectors import dossierconcepten_for, lijstvoorkeur_get
 from dossiers.services import inzage_record, lijstvoorkeur_save
 from hulpvragen import lijst
@@ -22,9 +22,7 @@ from hulpvragen.tabs import TABS, render_tab
 
 def _lijst_rollen_only(user) -> None:
     # Roles without pupil data (beheerder, platform) have no Hulpvragen screen.
-    from hulpvragen.tabs import IEDEREEN
-
-    if user.rol not in IEDEREEN:
+    if not mag(user, Recht.HULPVRAGENSCHERM):
         raise Http404
 
 
@@ -130,7 +128,7 @@ def gedeeld(request):
     """An invited outsider's (genodigde) start: only the hulpvragen granted to them, while the
     grant lasts; never the Hulpvragen screen of others."""
     user = request.user
-    if user.rol != Rol.GENODIGDE:
+    if not mag(user, Recht.GEDEELDE_DOSSIERS):
         raise Http404
     toegangen = list(
         Toegang.objects.filter(

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol
 from accounts.rechten import Recht, is_platformbeheerder, mag, mag_in_eigen_organisatie
 
 
@@ -15,11 +14,11 @@ def navigatie(request) -> dict:
     tabs = [(_("Start"), reverse("start"))]
     # Roles without pupil access get no Hulpvragen tab; an invited outsider (genodigde) sees only
     # what was shared with them, never the Hulpvragen screen.
-    if mag(user, Recht.HULPVRAGEN_BEKIJKEN) and user.rol != Rol.GENODIGDE:
+    if mag(user, Recht.HULPVRAGENSCHERM):
         tabs.append((_("Hulpvragen"), reverse("hulpvragen:lijst")))
     if mag_in_eigen_organisatie(user, Recht.WERKVOORRAAD):
         tabs.append((_("Werkvoorraad"), reverse("loket:werkvoorraad")))
-    if user.rol == Rol.GENODIGDE:
+    if mag(user, Recht.GEDEELDE_DOSSIERS):
         tabs.append((_("Gedeelde dossiers"), reverse("hulpvragen:gedeeld")))
     if mag(user, Recht.ONDERTEKENEN):
         # Aanvraagformulieren of the bestuur's schools that wait for this board member.

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol
+from accounts.rechten import Recht, mag_in_eigen_organisatie
 from organisaties.forms import InformatieForm
 from organisaties.selectors import nieuwsberichten_zichtbaar, organisatie_informatie_editable_by
 from organisaties.services import organisatie_update_informatie
@@ -25,7 +25,7 @@ def start(request):
             "informatie_wijzigen": organisatie_informatie_editable_by(user=request.user),
             # The beheerder watches the outbox ("Notificaties" in admin).
             "mail_storing": mail_storing(organisatie_id=request.user.organisatie_id)
-            if request.user.rol == Rol.BEHEERDER
+            if mag_in_eigen_organisatie(request.user, Recht.MAILSTORING_ZIEN)
             else None,
         },
     )

@@ -106,6 +106,8 @@ def _organisatie_wijzigen(client, world, user) -> Poging:
 #: ELDERS with the test that covers it per role, so a new capability fails until it is one of
 #: the two.
 WANDELING: dict[Recht, Callable] = {
+    Recht.HULPVRAGENSCHERM: _scherm("hulpvragen:lijst"),
+    Recht.GEDEELDE_DOSSIERS: _scherm("hulpvragen:gedeeld"),
     Recht.HULPVRAAG_INDIENEN: _scherm("dossiers:toevoegen"),
     Recht.BASISGEGEVENS_WIJZIGEN: _basisgegevens,
     Recht.TOEGANG_VERLENEN: _toegang,
@@ -147,6 +149,7 @@ ELDERS: dict[Recht, str] = {
     Recht.AANPAK_PLAATSEN: "tests/loket/test_aanpak.py",
     Recht.TWEEDE_FACTOR_RESETTEN: "tests/accounts/test_audit_and_admin.py",
     Recht.BLOKKERING_OPHEFFEN: "tests/accounts/test_lockout.py",
+    Recht.MAILSTORING_ZIEN: "tests/meldingen/test_lange_storing.py",
 }
 
 ROLLEN_VAN_DE_WERELD = [
