@@ -31,6 +31,14 @@ lock: $(VENV)/.installed-dev
 	$(LOCK) $(LOCK_ARGS) -o requirements/base.txt
 	$(LOCK) $(LOCK_ARGS) --extra dev -c requirements/base.txt -o requirements/dev.txt
 
+# Test tools from npm (package.json + lock): the Nu HTML checker's vnu.jar for the page walk
+# (tests/browser/test_wandeling.py; it runs on the system's java). --ignore-scripts: vnu-jar's
+# install script would download a Java runtime; Debian's JRE is used instead. Without npm the
+# walk's HTML check fails in CI and says so locally.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The demo on the embedded defaults: SQLite under var/, tasks in-process (or a Celery worker and
 # beat when REDIS_URL is set), e-mail as files under var/mail/. The worker stops with the server
 # (Ctrl-C, or any other way the server ends).
@@ -49,7 +57,8 @@ run: $(VENV)/.installed
 	fi; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed-dev
+NPM_TOOLS := $(if $(shell command -v npm),node_modules/.installed,)
+test: $(VENV)/.installed-dev $(NPM_TOOLS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The production smoke (deploy/smoke/smoke.py): nginx + TLS, gunicorn, PostgreSQL, Redis, a Celery

@@ -101,7 +101,14 @@ class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
     )
     search_fields = ("username", "first_name", "last_name", "email", "functie")
     ordering = ("organisatie__naam", "username")
-    filter_horizontal = ("scholen",)
+
+    # Schools as checkboxes (an SWV has tens): Django's two-box widget needs JavaScript and
+    # draws icons with a prohibited aria-label.
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "scholen":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     readonly_fields = ("last_login", "date_joined", "is_staff")
     rechten_per_actie = rechten(
         view=Recht.GEBRUIKERS_BEKIJKEN,

@@ -28,9 +28,9 @@ class IqTestForm(forms.ModelForm):
         help_texts = {"test": "", "interval": ""}
         widgets = {
             "testdatum": DatumInput(),
-            "totaal_iq": forms.NumberInput(attrs={"size": 4}),
-            "verbaal_iq": forms.NumberInput(attrs={"size": 4}),
-            "performaal_iq": forms.NumberInput(attrs={"size": 4}),
+            "totaal_iq": forms.NumberInput(attrs={"class": "smal"}),
+            "verbaal_iq": forms.NumberInput(attrs={"class": "smal"}),
+            "performaal_iq": forms.NumberInput(attrs={"class": "smal"}),
             "interval": forms.Textarea(attrs={"rows": 2, "cols": 30}),
         }
 
@@ -42,7 +42,7 @@ class ToetsForm(forms.ModelForm):
         help_texts = {"dle": "", "naam": ""}
         widgets = {
             "toetsdatum": DatumInput(),
-            "dle": forms.NumberInput(attrs={"size": 4}),
+            "dle": forms.NumberInput(attrs={"class": "smal"}),
             "ruwe_score": forms.TextInput(attrs={"size": 6}),
         }
 

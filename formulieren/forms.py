@@ -103,10 +103,11 @@ class FormulierForm(forms.Form):
         for _sectie, vraag in self._vragen:
             veld = _veld(vraag, ondertekenaars)
             sleutel = vraag["sleutel"]
-            # The help text (when the definition has one) and the error message are read with
-            # the input; a beheerder's question without help refers to no missing element.
-            beschreven = [f"help-{sleutel}"] if vraag.get("help") else []
-            veld.widget.attrs["aria-describedby"] = " ".join([*beschreven, f"fout-{sleutel}"])
+            # The help text (when the definition has one) and the error message (full_clean,
+            # only when there is one) are read with the input; a question without help or
+            # error refers to no missing element.
+            if vraag.get("help"):
+                veld.widget.attrs["aria-describedby"] = f"help-{sleutel}"
             self.fields[sleutel] = veld
 
     def clean(self):
@@ -144,7 +145,11 @@ class FormulierForm(forms.Form):
         super().full_clean()
         for sleutel in self.errors:
             if sleutel in self.fields:
-                self.fields[sleutel].widget.attrs["aria-invalid"] = "true"
+                attrs = self.fields[sleutel].widget.attrs
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = " ".join(
+                    filter(None, [attrs.get("aria-describedby"), f"fout-{sleutel}"])
+                )
 
     def antwoorden(self) -> dict[str, Any]:
         """The cleaned answers as JSON values; empty answers are left out."""

@@ -105,7 +105,8 @@ class HulpvraagAdmin(PupilDataAdmin, admin.ModelAdmin):
         "laatste_datum",
     )
     readonly_fields = tuple(f for f in fields if f not in ("coordinator", "labels"))
-    filter_horizontal = ("labels",)
+    # Labels as checkboxes: no Ctrl-click multi-select, no JavaScript needed.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     rechten_per_actie = rechten(
         view=Recht.COORDINATOR_TOEWIJZEN, change=Recht.COORDINATOR_TOEWIJZEN
     )

@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, is_platformbeheerder, mag
@@ -63,6 +65,22 @@ def scope_to_organisatie(queryset: models.QuerySet, organisatie_id: int | None) 
     return queryset.filter(**{organisatie_lookup_for(queryset.model): organisatie_id})
 
 
+class GelabeldeDatumTijd(AdminSplitDateTime):
+    """Django's date + time inputs carry no label of their own (the field's <label> points at
+    neither since Django 4.1): each gets the field's name and "datum" / "tijd" as its name."""
+
+    def __init__(self, *, veld: str, **kwargs):
+        self.veld = veld
+        super().__init__(**kwargs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        delen = (_("datum"), _("tijd"))
+        for sub, deel in zip(context["widget"]["subwidgets"], delen, strict=False):
+            sub["attrs"]["aria-label"] = f"{self.veld}: {deel}"
+        return context
+
+
 class OrganisatieScopedAdmin:
     """Mix in before ModelAdmin: `class SchoolAdmin(OrganisatieScopedAdmin, admin.ModelAdmin)`."""
 
@@ -102,11 +120,19 @@ class OrganisatieScopedAdmin:
             queryset = db_field.remote_field.model._default_manager.using(db).all()
         return scope_to_organisatie(queryset, request.user.organisatie_id)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs["widget"] = GelabeldeDatumTijd(veld=str(db_field.verbose_name).capitalize())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Organisatie and not sees_all_organisations(request.user):
             # Shown, fixed to the user's own organisation (a disabled field ignores posted data).
             kwargs["initial"] = request.user.organisatie_id
             kwargs["disabled"] = True
+            # Not `required`: a disabled select needs no answer, and a required one must start
+            # with an empty option (HTML), which would only add "---------" to a fixed choice.
+            kwargs["required"] = False
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -31,6 +31,9 @@ def navigatie(request) -> dict:
     elif is_platformbeheerder(user) and user.is_staff:
         tabs.append((_("Beheer"), reverse("admin:index")))
     current = request.path
+    # The admin (/beheer/) is part of the SWV's beheer: its tab stays marked there.
+    if current.startswith(reverse("admin:index")):
+        current = reverse("beheer:index") if user.organisatie_id else reverse("admin:index")
     return {
         "navigatie": [
             {
