@@ -187,7 +187,7 @@ def stappen_loket(w: Wandeling, users) -> None:
     fout_tonen(w, f"/hulpvragen/{tlv.pk}/besluit/", "TLV vastleggen")
     fout_tonen(w, f"/hulpvragen/{fa.pk}/besluit/", "Arrangement vastleggen")
     fout_tonen(w, "/swv/scholen/nieuw/", "School toevoegen")
-    fout_tonen(w, "/beheer/hulpvragen/label/add/", "Opslaan")
+    fout_tonen(w, "/beheer/organisaties/bestuur/add/", "Opslaan")
 
 
 def stappen_deskundige(w: Wandeling, users) -> None:
@@ -199,7 +199,7 @@ def stappen_deskundige(w: Wandeling, users) -> None:
 
 def stappen_beheerder(w: Wandeling, users) -> None:
     fout_tonen(w, "/swv/gebruikers/nieuw/", "Account aanmaken")
-    fout_tonen(w, "/beheer/accounts/user/add/", "Opslaan")
+    fout_tonen(w, "/beheer/hulpvragen/label/add/", "Opslaan")
 
 
 STAPPEN = {
