@@ -27,7 +27,6 @@ from accounts.services import (
 )
 from beheer.services import gebruiker_check_gegevens, gebruiker_create, gebruiker_update
 from organisaties.admin_scope import (
-    ALLEEN_BEKIJKEN,
     LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     DienstAdmin,
@@ -202,7 +201,7 @@ class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
 class BeveiligingsgebeurtenisAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """The security log, read-only: the beheerder sees the events of the own organisation."""
 
-    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rechten_per_actie = {"view": Recht.AUDITLOG_BEKIJKEN}
     list_display = (
         "tijdstip",
         "gebeurtenis",
@@ -226,7 +225,7 @@ class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
     lockout ends by itself after LOGIN_LOCKOUT_SECONDS. The row has no foreign key to its
     organisation (it counts typed usernames, which may not exist), so it is scoped by code."""
 
-    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
+    rechten_per_actie = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("gebruikersnaam", "organisatie_code", "ip", "mislukt", "laatste", "geblokkeerd")
     list_filter = ("organisatie_code",)
     search_fields = ("gebruikersnaam", "ip")

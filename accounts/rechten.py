@@ -63,7 +63,11 @@ class Recht(StrEnum):
     LABELS_BEHEREN = "labels_beheren"
     PROCESSEN_BEHEREN = "processen_beheren"
     PROCESSEN_BEKIJKEN = "processen_bekijken"
+    BIJLAGEVEREISTEN_BEHEREN = "bijlagevereisten_beheren"
     LOKETINSTELLINGEN_BEHEREN = "loketinstellingen_beheren"
+    LVS_INSTELLINGEN_BEHEREN = "lvs_instellingen_beheren"
+    NIEUWS_BEHEREN = "nieuws_beheren"
+    LEERLINGGEGEVENS_IN_ADMIN = "leerlinggegevens_in_admin"
     BRIEFSJABLONEN_BEHEREN = "briefsjablonen_beheren"
     ORGANISATIE_AANMAKEN = "organisatie_aanmaken"
     ORGANISATIE_WIJZIGEN = "organisatie_wijzigen"
@@ -109,7 +113,13 @@ OMSCHRIJVING: dict[Recht, str] = {
     Recht.LABELS_BEHEREN: _("Labels beheren"),
     Recht.PROCESSEN_BEHEREN: _("Processen, formulierdefinities en typen per sector beheren"),
     Recht.PROCESSEN_BEKIJKEN: _("Processen en formulierdefinities bekijken"),
+    Recht.BIJLAGEVEREISTEN_BEHEREN: _("Verplichte documentsoorten per hulpvraagtype"),
     Recht.LOKETINSTELLINGEN_BEHEREN: _("Beslistermijn en loketinstellingen"),
+    Recht.LVS_INSTELLINGEN_BEHEREN: _("PrO-drempels en maandtabel (LVS-instellingen)"),
+    Recht.NIEUWS_BEHEREN: _("Algemeen nieuws op de startpagina (platformbreed)"),
+    Recht.LEERLINGGEGEVENS_IN_ADMIN: _(
+        "Leerlinggegevens bekijken in de admin (alleen wat de toegangsmodule toont)"
+    ),
     Recht.BRIEFSJABLONEN_BEHEREN: _("Briefsjablonen beheren"),
     Recht.ORGANISATIE_AANMAKEN: _("Een samenwerkingsverband aanmaken"),
     Recht.ORGANISATIE_WIJZIGEN: _("Contactgegevens en informatie van de organisatie wijzigen"),
@@ -160,7 +170,11 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.LABELS_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.PROCESSEN_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
     Recht.PROCESSEN_BEKIJKEN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.BIJLAGEVEREISTEN_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.LOKETINSTELLINGEN_BEHEREN: _BEHEERDER,
+    Recht.LVS_INSTELLINGEN_BEHEREN: _BEHEERDER | {Rol.PLATFORM},
+    Recht.NIEUWS_BEHEREN: frozenset({Rol.PLATFORM}),
+    Recht.LEERLINGGEGEVENS_IN_ADMIN: _LOKET,
     Recht.BRIEFSJABLONEN_BEHEREN: _BEHEERDER,
     Recht.ORGANISATIE_AANMAKEN: frozenset({Rol.PLATFORM}),
     Recht.ORGANISATIE_WIJZIGEN: _SWV_BEHEER | {Rol.PLATFORM},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from beheer.models import (
     Bewaarsignalering,
     Bewaartermijn,
@@ -18,18 +18,17 @@ from beheer.models import (
 )
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    ALLEEN_BEKIJKEN,
     LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
 )
 
-_BEHEERDER = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+_BEHEERDER = {"view": Recht.BEWAARTERMIJNEN_BEHEREN}
 
 
 class _Beheer(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
+    rechten_per_actie = LOKET_EN_BEHEERDER_BEKIJKEN
 
 
 @admin.register(Personeelswijziging)
@@ -62,7 +61,7 @@ class SchoolwijzigingAdmin(_Beheer):
 
 @admin.register(Bewaartermijn)
 class BewaartermijnAdmin(_Beheer):
-    rol_rechten = _BEHEERDER
+    rechten_per_actie = _BEHEERDER
     list_display = ("type", "jaren", "organisatie")
     list_select_related = ("organisatie",)
     list_filter = ("type", ("organisatie", RelatedOnly))
@@ -73,7 +72,7 @@ class BewaartermijnAdmin(_Beheer):
 class BewaarsignaleringAdmin(_Beheer):
     """Ids and dates only, no pupil data."""
 
-    rol_rechten = _BEHEERDER
+    rechten_per_actie = _BEHEERDER
     list_display = ("leerling_id", "types", "gesloten_op", "verloopt_op", "gesignaleerd_op")
     list_select_related = ("organisatie",)
     list_filter = ("verloopt_op",)
@@ -82,7 +81,7 @@ class BewaarsignaleringAdmin(_Beheer):
 
 @admin.register(Verwijdering)
 class VerwijderingAdmin(_Beheer):
-    rol_rechten = _BEHEERDER
+    rechten_per_actie = _BEHEERDER
     list_display = (
         "op",
         "soort",

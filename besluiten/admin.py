@@ -71,7 +71,7 @@ class DeskundigenadviesAdmin(PupilDataAdmin, admin.ModelAdmin):
 class BriefsjabloonAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """Shown here; edited on the loket's letter screen (which validates the placeholders)."""
 
-    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
+    rechten_per_actie = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("soort", "organisatie", "gewijzigd_door", "gewijzigd_op")
     list_select_related = ("organisatie", "gewijzigd_door")
     list_filter = ("soort", ("organisatie", RelatedOnly))

@@ -7,15 +7,15 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from bijlagen.models import Bijlage, BijlageInzage, Bijlagevereiste, Documentsoort
 from bijlagen.selectors import verplichte_documentsoorten
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    ALLEEN_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
+    alle,
 )
 
 
@@ -43,6 +43,7 @@ class BijlagevereisteAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     list_select_related = ["organisatie"]
     list_filter = ["type", ("organisatie", RelatedOnly)]
     search_fields = ["organisatie__naam", "organisatie__code"]
+    rechten_per_actie = alle(Recht.BIJLAGEVEREISTEN_BEHEREN)
 
     @admin.display(description=_("verplichte documentsoorten"))
     def soorten(self, obj: Bijlagevereiste) -> str:
@@ -82,7 +83,7 @@ class BijlageInzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAd
     access log: a file's name often carries the pupil's ("Toestemming_ouders-Jan.pdf"), and the
     beheerder has no pupil access."""
 
-    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rechten_per_actie = {"view": Recht.AUDITLOG_BEKIJKEN}
     list_display = ("op", "gebruiker", "bijlage_nummer", "ip_adres")
     list_select_related = ("gebruiker",)
     list_filter = (("gebruiker", RelatedOnly), "op")

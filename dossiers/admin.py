@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from dossiers.models import (
     Adres,
     Inzage,
@@ -21,8 +21,6 @@ from dossiers.models import (
 from hulpvragen.access import leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    ALLE_RECHTEN,
-    ALLEEN_BEKIJKEN,
     AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
@@ -104,7 +102,12 @@ class LvsInstellingenAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     """The beheerder sets the organisation's PrO thresholds and month table (docs/lvs.md).
     Without a row the landelijke defaults apply; one row per organisation."""
 
-    rol_rechten = {Rol.BEHEERDER: ALLE_RECHTEN, Rol.SWV_LOKET: ALLEEN_BEKIJKEN}
+    rechten_per_actie = {
+        "view": Recht.BEHEERSCHERMEN,
+        "add": Recht.LVS_INSTELLINGEN_BEHEREN,
+        "change": Recht.LVS_INSTELLINGEN_BEHEREN,
+        "delete": Recht.LVS_INSTELLINGEN_BEHEREN,
+    }
     list_display = (
         "__str__",
         "organisatie",
@@ -192,7 +195,7 @@ class InzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """The access log for the beheerder (own organisation); beheer's audit-log screen searches it
     by child. Ids only: the log itself shows no pupil data."""
 
-    rol_rechten = {Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+    rechten_per_actie = {"view": Recht.AUDITLOG_BEKIJKEN}
     list_display = (
         "op",
         "gebruiker",

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Rol, User
-from accounts.rechten import mag
+from accounts.models import User
+from accounts.rechten import Recht, mag
 from hulpvragen.access import has_pupil_access
-from organisaties.admin_scope import ALLEEN_BEKIJKEN, OrganisatieScopedAdmin
+from organisaties.admin_scope import OrganisatieScopedAdmin
 
 
 class PupilDataAdmin(OrganisatieScopedAdmin):
-    rol_rechten = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN}
+    rechten_per_actie = {"view": Recht.LEERLINGGEGEVENS_IN_ADMIN}
     #: The path from the model to its Hulpvraag or Leerling (e.g. "hulpvraag",
     #: "formulier__hulpvraag", "leerling"): the rows are those of the hulpvragen or pupils the
     #: access module gives the user. Set one, or override visible_queryset.
@@ -46,7 +46,5 @@ class PupilDataAdmin(OrganisatieScopedAdmin):
         user = request.user
         if not (user.is_active and user.is_staff and has_pupil_access(user)):
             return False
-        if self.rechten_per_actie is not None:
-            recht = self.rechten_per_actie.get(actie)
-            return recht is not None and mag(user, recht)
-        return actie in self.rol_rechten.get(user.rol, frozenset())
+        recht = self.rechten_per_actie.get(actie)
+        return recht is not None and mag(user, recht)

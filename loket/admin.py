@@ -27,7 +27,7 @@ from organisaties.admin_scope import (
 class LoketInstellingenAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     """Set on the loket's settings screen."""
 
-    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
+    rechten_per_actie = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("organisatie", "beslistermijn_weken")
     list_select_related = ("organisatie",)
     list_filter = ("beslistermijn_weken", ("organisatie", RelatedOnly))
@@ -36,7 +36,7 @@ class LoketInstellingenAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.Mod
 
 @admin.register(Vergadering)
 class VergaderingAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    rol_rechten = LOKET_EN_BEHEERDER_BEKIJKEN
+    rechten_per_actie = LOKET_EN_BEHEERDER_BEKIJKEN
     list_display = ("__str__", "soort", "school", "datum", "plaats", "organisatie")
     list_select_related = ("school", "organisatie")
     list_filter = ("soort", ("school", RelatedOnly), "datum")

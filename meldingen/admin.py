@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import Rol
+from accounts.rechten import Recht
 from hulpvragen.models import Notificatie
 from meldingen.services import max_pogingen, notificaties_retry
 from organisaties.admin_scope import OrganisatieScopedAdmin
@@ -58,7 +58,7 @@ class NotificatieAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = ["opnieuw_proberen"]
-    rol_rechten = {Rol.BEHEERDER: frozenset({"view", "change"})}
+    rechten_per_actie = {"view": Recht.MAILSTORING_ZIEN, "change": Recht.MAILSTORING_ZIEN}
 
     @admin.display(description=_("toestand"))
     def toestand(self, obj: Notificatie) -> str:

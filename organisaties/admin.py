@@ -130,9 +130,9 @@ class NieuwsberichtAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     list_filter = ("zichtbaar",)
     search_fields = ("titel", "tekst")
     date_hierarchy = "gepubliceerd_op"
-    rol_rechten: dict = {}
+    rechten_per_actie = alle(Recht.NIEUWS_BEHEREN)
 
     def get_queryset(self, request):
         # Not organisation data: the scoping of the mixin does not apply (only platform admins
-        # get here at all, through rol_rechten).
+        # get here at all, through rechten_per_actie).
         return admin.ModelAdmin.get_queryset(self, request)

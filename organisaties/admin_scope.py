@@ -8,8 +8,9 @@
   the rest of the application), and the choices of every foreign key and many-to-many field;
 - on create the organisation is set from the user, and the organisation field is shown but
   cannot be changed;
-- what a role may do per model comes from `rol_rechten` (roles, not Django's per-user
-  permission rows, so that a new loket account works without extra set-up).
+- what a role may do per model comes from `rechten_per_actie`: capabilities of
+  accounts/rechten.py (not Django's per-user permission rows, so that a new loket account works
+  without extra set-up, and the admin follows the same table as the screens).
 """
 
 from __future__ import annotations
@@ -23,14 +24,13 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol, User
+from accounts.models import User
 from accounts.rechten import Recht, is_platformbeheerder, mag
 from organisaties.models import Organisatie
 
-ALLE_RECHTEN = frozenset({"view", "add", "change", "delete"})
-ALLEEN_BEKIJKEN = frozenset({"view"})
 # Read-only for the loket and the beheerder of the SWV (records kept by their own screens).
-LOKET_EN_BEHEERDER_BEKIJKEN = {Rol.SWV_LOKET: ALLEEN_BEKIJKEN, Rol.BEHEERDER: ALLEEN_BEKIJKEN}
+# (a `rechten_per_actie`: viewing needs the capability of the beheer screens)
+LOKET_EN_BEHEERDER_BEKIJKEN = {"view": Recht.BEHEERSCHERMEN}
 
 
 def sees_all_organisations(user: User) -> bool:
@@ -84,15 +84,10 @@ class GelabeldeDatumTijd(AdminSplitDateTime):
 class OrganisatieScopedAdmin:
     """Mix in before ModelAdmin: `class SchoolAdmin(OrganisatieScopedAdmin, admin.ModelAdmin)`."""
 
-    #: What each non-platform role may do with this model in admin.
-    rol_rechten: Mapping[str, frozenset[str]] = {
-        Rol.SWV_LOKET: ALLE_RECHTEN,
-        Rol.BEHEERDER: ALLE_RECHTEN,
-    }
-    #: Or, preferred: per admin action ("view", "add", "change", "delete") the capability of
-    #: accounts/rechten.py that allows it (an action not listed is refused). When set, it
-    #: replaces `rol_rechten`, so the admin asks the same module as the screens and services.
-    rechten_per_actie: Mapping[str, str] | None = None
+    #: Per admin action ("view", "add", "change", "delete") the capability of
+    #: accounts/rechten.py that allows it; an action not listed is refused (a superuser may
+    #: everything here). So the admin asks the same module as the screens and services.
+    rechten_per_actie: Mapping[str, str] = {}
     #: Fields a non-platform user sees but may not change.
     readonly_fields_for_swv: tuple[str, ...] = ()
 
@@ -162,44 +157,30 @@ class OrganisatieScopedAdmin:
 
     # --- what the user may do ------------------------------------------------------------------
 
-    def _rol_mag(self, request, actie: str) -> bool | None:
-        """True/False from the role table; None for platform accounts without superuser status,
-        who fall back to Django's own permissions."""
+    def _rol_mag(self, request, actie: str) -> bool:
+        """From the capability module (`rechten_per_actie`); a superuser may everything."""
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
         if user.is_superuser:
             return True
-        if self.rechten_per_actie is not None:
-            recht = self.rechten_per_actie.get(actie)
-            return recht is not None and mag(user, recht)
-        if user.rol == Rol.PLATFORM:
-            return None
-        return actie in self.rol_rechten.get(user.rol, frozenset())
+        recht = self.rechten_per_actie.get(actie)
+        return recht is not None and mag(user, recht)
 
     def has_module_permission(self, request):
-        mag = self._rol_mag(request, "view")
-        if mag is None:
-            return super().has_module_permission(request)
-        return mag or any(self._rol_mag(request, a) for a in ("add", "change", "delete"))
+        return any(self._rol_mag(request, a) for a in ("view", "add", "change", "delete"))
 
     def has_view_permission(self, request, obj=None):
-        mag = self._rol_mag(request, "view")
-        if mag is None:
-            return super().has_view_permission(request, obj)
-        return mag or bool(self._rol_mag(request, "change"))
+        return self._rol_mag(request, "view") or self._rol_mag(request, "change")
 
     def has_add_permission(self, request, *args):
-        mag = self._rol_mag(request, "add")
-        return super().has_add_permission(request, *args) if mag is None else mag
+        return self._rol_mag(request, "add")
 
     def has_change_permission(self, request, obj=None):
-        mag = self._rol_mag(request, "change")
-        return super().has_change_permission(request, obj) if mag is None else mag
+        return self._rol_mag(request, "change")
 
     def has_delete_permission(self, request, obj=None):
-        mag = self._rol_mag(request, "delete")
-        return super().has_delete_permission(request, obj) if mag is None else mag
+        return self._rol_mag(request, "delete")
 
 
 class AlleenLezenAdmin:

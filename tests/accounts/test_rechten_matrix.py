@@ -107,6 +107,10 @@ def _organisatie_wijzigen(client, world, user) -> Poging:
 #: the two.
 WANDELING: dict[Recht, Callable] = {
     Recht.HULPVRAGENSCHERM: _scherm("hulpvragen:lijst"),
+    Recht.LEERLINGGEGEVENS_IN_ADMIN: _admin("dossiers_leerling_changelist"),
+    Recht.LVS_INSTELLINGEN_BEHEREN: _admin("dossiers_lvsinstellingen_add"),
+    Recht.NIEUWS_BEHEREN: _admin("organisaties_nieuwsbericht_add"),
+    Recht.BIJLAGEVEREISTEN_BEHEREN: _admin("bijlagen_bijlagevereiste_add"),
     Recht.GEDEELDE_DOSSIERS: _scherm("hulpvragen:gedeeld"),
     Recht.HULPVRAAG_INDIENEN: _scherm("dossiers:toevoegen"),
     Recht.BASISGEGEVENS_WIJZIGEN: _basisgegevens,
