@@ -436,11 +436,11 @@ def seed() -> None:
             """
             INSERT INTO hulpvragen_hulpvraag (organisatie_id, leerling_id, schoolgegevens_id, type,
                 proces_id, status_id, hulpvraagdatum, omschrijving, coordinator_id,
-                aangemaakt_door_id, aangemaakt_op, laatste_datum)
+                aangemaakt_door_id, aangemaakt_op, laatste_datum, alleen_datum_gereserveerd)
             SELECT o.org_id, ll.leerling_id, ll.sg_id, bs.type, bs.proces_id,
                    bs.status_ids[1 + floor(random() * array_length(bs.status_ids, 1))::int],
                    (x.ld - (random() * 60) * interval '1 day')::date, '',
-                   CASE WHEN random() < 0.3 THEN o.loket_id END, NULL, x.ld, x.ld
+                   CASE WHEN random() < 0.3 THEN o.loket_id END, NULL, x.ld, x.ld, false
             FROM bench_org o
             CROSS JOIN LATERAL generate_series(1, o.n) g
             CROSS JOIN LATERAL (SELECT now() - (random() * 1000) * interval '1 day' AS ld,
