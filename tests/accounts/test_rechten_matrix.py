@@ -103,7 +103,8 @@ def _organisatie_wijzigen(client, world, user) -> Poging:
 
 
 #: Capability → how a user tries it. A capability that is not walked here is listed in
-#: ELDERS with the test that covers it per role, so a new capability fails until it is one of
+#: ELDERS with the test that covers it per role (the object-dependent ones, tried on a hulpvraag
+#: per role: tests/accounts/test_rechten_objecten.py), so a new capability fails until it is one of
 #: the two.
 WANDELING: dict[Recht, Callable] = {
     Recht.HULPVRAGENSCHERM: _scherm("hulpvragen:lijst"),
@@ -140,13 +141,13 @@ ELDERS: dict[Recht, str] = {
     Recht.HULPVRAGEN_BEKIJKEN: "tests/hulpvragen/test_access.py (visibility, per role)",
     Recht.LVS_BEWERKEN: "tests/dossiers/test_lvs_tab.py",
     Recht.FORMULIER_BEWERKEN: "tests/formulieren/test_bewerken.py, test_autosave.py",
-    Recht.ONDERTEKENEN: "tests/formulieren/test_ondertekening.py",
-    Recht.BIJLAGE_TOEVOEGEN: "tests/bijlagen/test_upload.py",
-    Recht.BIJLAGE_VERWIJDEREN: "tests/bijlagen/test_upload.py",
-    Recht.STATUS_WIJZIGEN: "tests/hulpvragen/test_status_pages.py",
+    Recht.ONDERTEKENEN: "tests/accounts/test_rechten_objecten.py",
+    Recht.BIJLAGE_TOEVOEGEN: "tests/accounts/test_rechten_objecten.py",
+    Recht.BIJLAGE_VERWIJDEREN: "tests/accounts/test_rechten_objecten.py",
+    Recht.STATUS_WIJZIGEN: "tests/accounts/test_rechten_objecten.py",
     Recht.VRAGEN_STELLEN: "tests/loket/test_vragen.py",
-    Recht.COORDINATOR_TOEWIJZEN: "tests/loket/test_werkvoorraad.py",
-    Recht.UITNODIGEN: "tests/dossiers/test_toegang_genodigde.py",
+    Recht.COORDINATOR_TOEWIJZEN: "tests/accounts/test_rechten_objecten.py",
+    Recht.UITNODIGEN: "tests/accounts/test_rechten_objecten.py",
     Recht.BESLISSEN: "tests/besluiten/test_tlv.py",
     Recht.ADVISEREN: "tests/besluiten/test_tlv.py",
     Recht.INTERNE_OVERLEGRONDE: "tests/loket/test_vergaderingen.py",
