@@ -20,20 +20,23 @@ from django.utils import timezone
 from accounts.models import Rol
 from accounts.rechten import (
     Recht,
+    mag,
     mag_bijlage_toevoegen,
     mag_bijlage_verwijderen,
     mag_in_organisatie,
     mag_ondertekenen,
     status_partij,
 )
+from besluiten.models import Deskundigenadvies
 from bijlagen.models import Bijlage
 from formulieren.models import Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, Overgang, Statuswijziging, Toegang, Trigger
 from hulpvragen.tabs import tab_url
 from tests.accounts.test_rechten_matrix import ELDERS, ROLLEN_VAN_DE_WERELD, _persona
+from tests.besluiten.conftest import adviseren, hulpvraag_in, toewijzen
 from tests.bijlagen import bestanden
-from tests.factories import UserFactory
+from tests.factories import UserFactory, grant_toegang
 from tests.formulieren.conftest import formulier_van, volledige_post
 from tests.helpers import login, totp_code, totp_device
 
@@ -45,7 +48,7 @@ class Poging:
     """One object-dependent capability: on which hulpvraag, what the module answers, the POST a
     user makes, and the rows that show whether anything changed."""
 
-    hulpvraag: Callable  # world -> Hulpvraag
+    hulpvraag: Callable  # (world, context) -> Hulpvraag
     mag: Callable  # (world, user, context) -> bool: the module's answer
     post: Callable  # (client, world, user, context) -> response
     toestand: Callable  # (world, context) -> comparable snapshot
@@ -164,6 +167,48 @@ def _coordinator(world, ctx):
     return Hulpvraag.objects.get(pk=world.hv_a_ingediend.pk).coordinator_id
 
 
+# --- vragen stellen, beslissen, adviseren ------------------------------------------------------
+
+
+def _vragen(client, world, user, ctx):
+    hv = world.hv_a_ingediend
+    return client.post(
+        reverse("loket:vragen", args=[hv.pk]),
+        {
+            "naar": hv.proces.statussen.get(naam="TLV vragen gesteld").pk,
+            "toelichting": "Beantwoord de vragen in het document bij de bijlagen.",
+            "vragen": "Welke ondersteuning krijgt de leerling nu?",
+            "gezien_status": hv.status_id,
+        },
+    )
+
+
+def _compleet(client, world, user):
+    """A TLV the loket found complete, visible to the persona as its hulpvraag_a is."""
+    hv = hulpvraag_in(world, "TLV aanvraag compleet")
+    if user.rol in (Rol.DESKUNDIGE, Rol.GENODIGDE):
+        grant_toegang(hulpvraag=hv, gebruiker=user)
+    return {"hulpvraag": hv}
+
+
+def _toegewezen(client, world, user):
+    """As _compleet, and the loket assigned a deskundige: the persona when it is one."""
+    ctx = _compleet(client, world, user)
+    deskundige = user if user.rol == Rol.DESKUNDIGE else world.deskundige
+    login(client, world.loket)
+    assert toewijzen(client, ctx["hulpvraag"], deskundige, 1, "orthopedagoog").status_code == 302
+    login(client, user)
+    return ctx
+
+
+def _adviezen(world, ctx):
+    return sorted(
+        Deskundigenadvies.objects.filter(hulpvraag=ctx["hulpvraag"]).values_list(
+            "pk", "deskundige_id", "uitgebracht_op", "motivering"
+        )
+    )
+
+
 # --- ondertekenen -------------------------------------------------------------------------------
 
 
@@ -189,20 +234,20 @@ def _ondertekeningen(world, ctx):
 
 POGINGEN: dict[Recht, Poging] = {
     Recht.BIJLAGE_TOEVOEGEN: Poging(
-        hulpvraag=lambda world: world.hv_a_ingediend,
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
         mag=lambda world, user, ctx: mag_bijlage_toevoegen(user, world.hv_a_ingediend),
         post=_upload,
         toestand=_bijlagen,
     ),
     Recht.BIJLAGE_VERWIJDEREN: Poging(
-        hulpvraag=lambda world: world.hv_a_ingediend,
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
         mag=lambda world, user, ctx: mag_bijlage_verwijderen(user, ctx["bijlage"]),
         post=_verwijder,
         toestand=_bijlagen,
         voorbereiden=_eigen_bijlage,
     ),
     Recht.STATUS_WIJZIGEN: Poging(
-        hulpvraag=lambda world: world.hv_a_ingediend,
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
         mag=_status_mag,
         post=_status_post,
         toestand=_status,
@@ -214,13 +259,13 @@ POGINGEN: dict[Recht, Poging] = {
         ),
     ),
     Recht.UITNODIGEN: Poging(
-        hulpvraag=lambda world: world.hv_a_ingediend,
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
         mag=lambda world, user, ctx: mag_in_organisatie(user, Recht.UITNODIGEN, world.org.pk),
         post=_uitnodigen,
         toestand=_toegangen,
     ),
     Recht.COORDINATOR_TOEWIJZEN: Poging(
-        hulpvraag=lambda world: world.hv_a_ingediend,
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
         mag=lambda world, user, ctx: mag_in_organisatie(
             user, Recht.COORDINATOR_TOEWIJZEN, world.org.pk
         ),
@@ -231,11 +276,41 @@ POGINGEN: dict[Recht, Poging] = {
         },
     ),
     Recht.ONDERTEKENEN: Poging(
-        hulpvraag=lambda world: world.hv_a_voorlopig,
+        hulpvraag=lambda world, ctx: world.hv_a_voorlopig,
         mag=lambda world, user, ctx: mag_ondertekenen(user, world.bestuur_a),
         post=_ondertekenen,
         toestand=_ondertekeningen,
         voorbereiden=_te_ondertekenen,
+    ),
+    Recht.VRAGEN_STELLEN: Poging(
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
+        mag=lambda world, user, ctx: mag_in_organisatie(user, Recht.VRAGEN_STELLEN, world.org.pk),
+        post=_vragen,
+        toestand=_status,
+    ),
+    Recht.BESLISSEN: Poging(
+        hulpvraag=lambda world, ctx: ctx["hulpvraag"],
+        mag=lambda world, user, ctx: mag_in_organisatie(user, Recht.BESLISSEN, world.org.pk),
+        post=lambda client, world, user, ctx: toewijzen(
+            client, ctx["hulpvraag"], world.deskundige, 1, "orthopedagoog"
+        ),
+        toestand=_adviezen,
+        voorbereiden=_compleet,
+    ),
+    Recht.ADVISEREN: Poging(
+        hulpvraag=lambda world, ctx: ctx["hulpvraag"],
+        # The own assignment only (besluiten.selectors.eigen_advies_get asks the module).
+        mag=lambda world, user, ctx: (
+            mag(user, Recht.ADVISEREN)
+            and Deskundigenadvies.objects.filter(
+                hulpvraag=ctx["hulpvraag"], deskundige=user
+            ).exists()
+        ),
+        post=lambda client, world, user, ctx: adviseren(
+            client, ctx["hulpvraag"], motivering="Past bij VSO."
+        ),
+        toestand=_adviezen,
+        voorbereiden=_toegewezen,
     ),
 }
 
@@ -248,7 +323,7 @@ def test_object_capability_through_the_view_as_the_module_says(client, world, re
     login(client, user)
     poging = POGINGEN[recht]
     ctx = poging.voorbereiden(client, world, user)
-    hulpvraag = poging.hulpvraag(world)
+    hulpvraag = poging.hulpvraag(world, ctx)
     zichtbaar = hulpvragen_visible_to(user).filter(pk=hulpvraag.pk).exists()
     toegestaan = zichtbaar and poging.mag(world, user, ctx)
 
