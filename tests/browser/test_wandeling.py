@@ -7,6 +7,7 @@ with their error messages) are walked by each role's steps below."""
 from __future__ import annotations
 
 import os
+import time
 from io import StringIO
 
 import pytest
@@ -71,8 +72,11 @@ def afronden(w: Wandeling) -> None:
             pytest.fail(f"CI: de HTML-controle kan niet draaien: {reden}")
         fouten.append(f"(HTML-controle overgeslagen: {reden})")
     else:
+        t = time.perf_counter()
         fouten += vnu_controleren(w.html_map, w.html_namen)
+        w.tijden["vnu"] += time.perf_counter() - t
     print(f"\n{w.rol}: {len(w.bezocht)} pagina's: " + ", ".join(w.bezocht))
+    print(f"{w.rol}: seconden " + ", ".join(f"{k} {v:.1f}" for k, v in w.tijden.items()))
     assert not [f for f in fouten if not f.startswith("(")], "\n".join(fouten)
 
 
@@ -214,11 +218,15 @@ ROLLEN = list(STAPPEN)
 
 @pytest.mark.parametrize("gebruikersnaam", ROLLEN)
 def test_elke_pagina_per_rol(page, live_server, tmp_path, gebruikersnaam):
+    t = time.perf_counter()
     users = demo_wereld()
     inloggen(page, live_server.url, users[gebruikersnaam])
     w = Wandeling(page, live_server.url, tmp_path / "html", gebruikersnaam)
+    w.tijden["wereld en inloggen"] += time.perf_counter() - t
     w.loop("/")
+    t = time.perf_counter()
     STAPPEN[gebruikersnaam](w, users)
+    w.tijden["stappen"] += time.perf_counter() - t
     afronden(w)
 
 
@@ -296,3 +304,56 @@ def test_het_menu_klapt_in_en_werkt_zonder_javascript(browser, live_server):
     assert not page.locator("header").get_by_text("Menu", exact=True).is_visible()
     assert page.locator("header").get_by_role("link", name="Hulpvragen").is_visible()
     context.close()
+
+
+def test_hulpvraagpagina_op_de_telefoon(page, live_server):
+    """At 390 px the pupil's hulpvragen stack above the tab panel (both on screen, nothing beside
+    the window); at desktop width they stand side by side."""
+    from hulpvragen.models import Hulpvraag, HulpvraagType
+
+    users = demo_wereld()
+    tlv = Hulpvraag.objects.get(type=HulpvraagType.TLV_VSO, status__naam="TLV aanvraag indienen")
+    inloggen(page, live_server.url, users["loket"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/hulpvragen/{tlv.pk}/formulier/")
+    lijst = page.locator(".dossier__hulpvragen").bounding_box()
+    paneel = page.locator(".dossier__inhoud").bounding_box()
+    assert lijst["y"] + lijst["height"] <= paneel["y"]
+    assert paneel["x"] >= 0 and paneel["x"] + paneel["width"] <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
+    lijst = page.locator(".dossier__hulpvragen").bounding_box()
+    paneel = page.locator(".dossier__inhoud").bounding_box()
+    assert lijst["x"] + lijst["width"] <= paneel["x"]
+
+
+def test_beheer_in_de_stijl_van_de_applicatie(page, live_server):
+    """The admin shows the application's header (menu, Mijn account, Afmelden) in the
+    application's colours and font, with the Beheer tab marked."""
+    users = demo_wereld()
+    inloggen(page, live_server.url, users["loket"])
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    def kop(pad):
+        page.goto(live_server.url + pad)
+        return page.evaluate(
+            """() => {
+              const k = document.querySelector('header.kop');
+              const s = getComputedStyle(k);
+              return {achtergrond: s.backgroundColor, letter: s.fontFamily,
+                      hoogte: Math.round(k.getBoundingClientRect().height),
+                      tekst: k.innerText};
+            }"""
+        )
+
+    app, beheer = kop("/hulpvragen/"), kop("/beheer/")
+    assert beheer == {**app, "tekst": beheer["tekst"]}
+    for woord in ("Kindkans", "Hulpvragen", "Werkvoorraad", "Beheer", "Mijn account", "Afmelden"):
+        assert woord in beheer["tekst"]
+    actief = page.locator("header.kop .kop__nav [aria-current=page]")
+    assert actief.inner_text() == "Beheer"
+    # The admin's own blue is gone: module captions and buttons in the application's red.
+    rood = page.evaluate(
+        "getComputedStyle(document.querySelector('.module caption, .module h2')).backgroundColor"
+    )
+    assert rood == app["achtergrond"]
+    assert page.locator("html").get_attribute("lang") == "nl"

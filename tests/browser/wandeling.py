@@ -21,7 +21,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections import deque
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -101,6 +102,8 @@ class Wandeling:
     bezocht: list[str] = field(default_factory=list)
     # Saved file name -> the page it is, for the HTML checker's report.
     html_namen: dict[str, str] = field(default_factory=dict)
+    # Seconds spent per part (laden, reflow, axe, verwijzingen, html), printed by the test.
+    tijden: Counter = field(default_factory=Counter)
     _gezien: set[str] = field(default_factory=set)
     _document: object = None
 
@@ -122,6 +125,7 @@ class Wandeling:
     def controleer(self, naam: str) -> None:
         """Check the page that is open now; `naam` says which page it is in a failure."""
         page = self.page
+        t = time.perf_counter()
         page.wait_for_load_state("load")
         self.bezocht.append(naam)
         # The HTML as the server sent it (the checker judges our templates, not the DOM after
@@ -134,6 +138,7 @@ class Wandeling:
         bestand = self.html_map / f"{self.rol}-{len(self.bezocht):03d}.html"
         bestand.write_text(html, encoding="utf-8")
         self.html_namen[bestand.name] = naam
+        t = self._tijd("html", t)
         for breedte in BREEDTES:
             if page.viewport_size["width"] != breedte:
                 page.set_viewport_size({"width": breedte, "height": HOOGTE})
@@ -143,13 +148,21 @@ class Wandeling:
                     f"{naam}: bij {breedte} px scrolt de pagina opzij "
                     f"({meting['breed']} px breed): {', '.join(meting['uit'])}"
                 )
+        t = self._tijd("reflow", t)
         resultaat = AXE.run(page, options=AXE_OPTIES)
         for v in resultaat.response["violations"]:
             doelen = "; ".join(" ".join(n["target"]) for n in v["nodes"][:4])
             self.bevindingen.append(f"{naam}: axe {v['id']} ({v['impact']}): {doelen}")
+        t = self._tijd("axe", t)
         for fout in page.evaluate(_VERWIJZINGEN_JS):
             self.bevindingen.append(f"{naam}: verwijst naar een ontbrekend element: {fout}")
         page.set_viewport_size({"width": BREEDTES[0], "height": HOOGTE})
+        self._tijd("verwijzingen", t)
+
+    def _tijd(self, deel: str, sinds: float) -> float:
+        nu = time.perf_counter()
+        self.tijden[deel] += nu - sinds
+        return nu
 
     # --- following links ----------------------------------------------------------------------
 
@@ -184,7 +197,9 @@ class Wandeling:
                 self.bevindingen.append(f"meer dan {maximum} pagina's: gestopt bij {pad}")
                 return
             self._document = None
+            t = time.perf_counter()
             antwoord = self.page.goto(self.basis + pad)
+            self._tijd("laden", t)
             if antwoord is None or antwoord.status >= 400:
                 status = antwoord.status if antwoord else "geen antwoord"
                 self.bevindingen.append(f"{pad}: {status}")
