@@ -139,8 +139,8 @@ WANDELING: dict[Recht, Callable] = {
 
 ELDERS: dict[Recht, str] = {
     Recht.HULPVRAGEN_BEKIJKEN: "tests/hulpvragen/test_access.py (visibility, per role)",
-    Recht.LVS_BEWERKEN: "tests/dossiers/test_lvs_tab.py",
-    Recht.FORMULIER_BEWERKEN: "tests/formulieren/test_bewerken.py, test_autosave.py",
+    Recht.LVS_BEWERKEN: "tests/accounts/test_rechten_objecten.py",
+    Recht.FORMULIER_BEWERKEN: "tests/accounts/test_rechten_objecten.py",
     Recht.ONDERTEKENEN: "tests/accounts/test_rechten_objecten.py",
     Recht.BIJLAGE_TOEVOEGEN: "tests/accounts/test_rechten_objecten.py",
     Recht.BIJLAGE_VERWIJDEREN: "tests/accounts/test_rechten_objecten.py",
@@ -151,7 +151,7 @@ ELDERS: dict[Recht, str] = {
     Recht.BESLISSEN: "tests/accounts/test_rechten_objecten.py",
     Recht.ADVISEREN: "tests/accounts/test_rechten_objecten.py",
     Recht.INTERNE_OVERLEGRONDE: "tests/loket/test_vergaderingen.py",
-    Recht.AANPAK_PLAATSEN: "tests/loket/test_aanpak.py",
+    Recht.AANPAK_PLAATSEN: "tests/accounts/test_rechten_objecten.py",
     Recht.TWEEDE_FACTOR_RESETTEN: "tests/accounts/test_audit_and_admin.py",
     Recht.BLOKKERING_OPHEFFEN: "tests/accounts/test_lockout.py",
     Recht.MAILSTORING_ZIEN: "tests/meldingen/test_lange_storing.py",

@@ -23,20 +23,25 @@ from accounts.rechten import (
     mag,
     mag_bijlage_toevoegen,
     mag_bijlage_verwijderen,
+    mag_formulier_bewerken,
     mag_in_organisatie,
     mag_ondertekenen,
     status_partij,
 )
 from besluiten.models import Deskundigenadvies
 from bijlagen.models import Bijlage
-from formulieren.models import Ondertekening
+from dossiers.models import IqTest, Toets
+from formulieren.models import Formulier, Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Hulpvraag, Overgang, Statuswijziging, Toegang, Trigger
+from hulpvragen.models import Hulpvraag, HulpvraagType, Overgang, Statuswijziging, Toegang, Trigger
 from hulpvragen.tabs import tab_url
+from loket.models import Aanpak
 from tests.accounts.test_rechten_matrix import ELDERS, ROLLEN_VAN_DE_WERELD, _persona
 from tests.besluiten.conftest import adviseren, hulpvraag_in, toewijzen
 from tests.bijlagen import bestanden
-from tests.factories import UserFactory, grant_toegang
+from tests.dossiers.conftest import form_data
+from tests.dossiers.test_lvs_tab import fill_issue_example
+from tests.factories import SchoolgegevensFactory, UserFactory, grant_toegang, make_hulpvraag
 from tests.formulieren.conftest import formulier_van, volledige_post
 from tests.helpers import login, totp_code, totp_device
 
@@ -183,9 +188,10 @@ def _vragen(client, world, user, ctx):
     )
 
 
-def _compleet(client, world, user):
-    """A TLV the loket found complete, visible to the persona as its hulpvraag_a is."""
-    hv = hulpvraag_in(world, "TLV aanvraag compleet")
+def _compleet(client, world, user, status="TLV aanvraag compleet", type_=HulpvraagType.TLV_VSO):
+    """A hulpvraag of school A (a TLV the loket found complete), visible to the persona as its
+    hv_a_ingediend is."""
+    hv = hulpvraag_in(world, status, type_)
     if user.rol in (Rol.DESKUNDIGE, Rol.GENODIGDE):
         grant_toegang(hulpvraag=hv, gebruiker=user)
     return {"hulpvraag": hv}
@@ -206,6 +212,61 @@ def _adviezen(world, ctx):
         Deskundigenadvies.objects.filter(hulpvraag=ctx["hulpvraag"]).values_list(
             "pk", "deskundige_id", "uitgebracht_op", "motivering"
         )
+    )
+
+
+# --- aanpak plaatsen, formulier bewerken --------------------------------------------------------
+
+
+def _aanpak(client, world, user, ctx):
+    return client.post(
+        tab_url(ctx["hulpvraag"].pk, "aanpak"),
+        {"beschikking": "Arrangement toegekend.", "aanpak": "Evaluatie elke 6 weken."},
+    )
+
+
+def _formulier_opslaan(client, world, user, ctx):
+    formulier = formulier_van(world.hv_a_voorlopig)
+    url = reverse("formulieren:bewerken", args=[formulier.pk])
+    return client.post(url, volledige_post(formulier, ondertekenaar=world.bestuurder_a))
+
+
+def _formulier(world, ctx):
+    return list(
+        Formulier.objects.filter(hulpvraag=world.hv_a_voorlopig).values_list(
+            "pk", "revisie", "antwoorden"
+        )
+    )
+
+
+# --- LVS bewerken -------------------------------------------------------------------------------
+
+
+def _lvs_ingevuld(client, world, user):
+    """A PrO aanvraag of school A (visible to the persona as hv_a_ingediend is) and the LVS tab's
+    form as the school would post it, filled with the issue's example."""
+    sg = SchoolgegevensFactory(
+        school=world.school_a, leerjaar=None, groep=8, doublures=0, aanvrager=world.coordinator_a
+    )
+    hv = make_hulpvraag(
+        schoolgegevens=sg,
+        type=HulpvraagType.PRO,
+        door=world.coordinator_a,
+        status="PrO aanvraag indienen",
+    )
+    if user.rol in (Rol.DESKUNDIGE, Rol.GENODIGDE):
+        grant_toegang(hulpvraag=hv, gebruiker=user)
+    login(client, world.coordinator_a)
+    data = fill_issue_example(form_data(client.get(reverse("dossiers:lvs", args=[hv.pk]))))
+    login(client, user)
+    return {"hulpvraag": hv, "data": data}
+
+
+def _lvs(world, ctx):
+    leerling = ctx["hulpvraag"].leerling
+    return (
+        list(IqTest.objects.filter(leerling=leerling).values_list("pk", "totaal_iq")),
+        list(Toets.objects.filter(leerling=leerling).values_list("pk", "dle")),
     )
 
 
@@ -311,6 +372,33 @@ POGINGEN: dict[Recht, Poging] = {
         ),
         toestand=_adviezen,
         voorbereiden=_toegewezen,
+    ),
+    Recht.AANPAK_PLAATSEN: Poging(
+        hulpvraag=lambda world, ctx: ctx["hulpvraag"],
+        mag=lambda world, user, ctx: mag_in_organisatie(user, Recht.AANPAK_PLAATSEN, world.org.pk),
+        post=_aanpak,
+        toestand=lambda world, ctx: list(Aanpak.objects.values_list("pk")),
+        voorbereiden=lambda client, world, user: _compleet(
+            client, world, user, "FA aanvraag indienen", HulpvraagType.FA
+        ),
+    ),
+    Recht.FORMULIER_BEWERKEN: Poging(
+        hulpvraag=lambda world, ctx: world.hv_a_voorlopig,
+        mag=lambda world, user, ctx: mag_formulier_bewerken(
+            user, formulier_van(world.hv_a_voorlopig)
+        ),
+        post=_formulier_opslaan,
+        toestand=_formulier,
+    ),
+    Recht.LVS_BEWERKEN: Poging(
+        hulpvraag=lambda world, ctx: ctx["hulpvraag"],
+        # dossiers.selectors.lvs_mag_bewerken asks the module: mag(user, LVS_BEWERKEN).
+        mag=lambda world, user, ctx: mag(user, Recht.LVS_BEWERKEN),
+        post=lambda client, world, user, ctx: client.post(
+            reverse("dossiers:lvs", args=[ctx["hulpvraag"].pk]), ctx["data"]
+        ),
+        toestand=_lvs,
+        voorbereiden=_lvs_ingevuld,
     ),
 }
 
