@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from io import StringIO
 
 import pytest
@@ -70,14 +71,15 @@ def afronden(w: Wandeling) -> None:
         reden = "vnu.jar ontbreekt (npm ci) of java ontbreekt (default-jre-headless)"
         if os.environ.get("CI"):
             pytest.fail(f"CI: de HTML-controle kan niet draaien: {reden}")
-        fouten.append(f"(HTML-controle overgeslagen: {reden})")
+        # Locally the walk's other checks still run; the missing checker is reported.
+        warnings.warn(f"HTML-controle overgeslagen: {reden}", stacklevel=1)
     else:
         t = time.perf_counter()
         fouten += vnu_controleren(w.html_map, w.html_namen)
         w.tijden["vnu"] += time.perf_counter() - t
     print(f"\n{w.rol}: {len(w.bezocht)} pagina's: " + ", ".join(w.bezocht))
     print(f"{w.rol}: seconden " + ", ".join(f"{k} {v:.1f}" for k, v in w.tijden.items()))
-    assert not [f for f in fouten if not f.startswith("(")], "\n".join(fouten)
+    assert not fouten, "\n".join(fouten)
 
 
 # --- pages only a form leads to: error states and the wizard's steps ---------------------------
