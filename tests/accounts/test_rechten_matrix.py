@@ -150,7 +150,7 @@ ELDERS: dict[Recht, str] = {
     Recht.UITNODIGEN: "tests/accounts/test_rechten_objecten.py",
     Recht.BESLISSEN: "tests/accounts/test_rechten_objecten.py",
     Recht.ADVISEREN: "tests/accounts/test_rechten_objecten.py",
-    Recht.INTERNE_OVERLEGRONDE: "tests/loket/test_vergaderingen.py",
+    Recht.INTERNE_OVERLEGRONDE: "tests/accounts/test_rechten_objecten.py",
     Recht.AANPAK_PLAATSEN: "tests/accounts/test_rechten_objecten.py",
     Recht.TWEEDE_FACTOR_RESETTEN: "tests/accounts/test_audit_and_admin.py",
     Recht.BLOKKERING_OPHEFFEN: "tests/accounts/test_lockout.py",

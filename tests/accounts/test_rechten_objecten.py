@@ -35,7 +35,7 @@ from formulieren.models import Formulier, Ondertekening
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType, Overgang, Statuswijziging, Toegang, Trigger
 from hulpvragen.tabs import tab_url
-from loket.models import Aanpak
+from loket.models import Aanpak, Vergadering
 from tests.accounts.test_rechten_matrix import ELDERS, ROLLEN_VAN_DE_WERELD, _persona
 from tests.besluiten.conftest import adviseren, hulpvraag_in, toewijzen
 from tests.bijlagen import bestanden
@@ -239,6 +239,14 @@ def _formulier(world, ctx):
     )
 
 
+def _overlegronde(client, world, user, ctx):
+    datum = timezone.localdate() + dt.timedelta(days=14)
+    return client.post(
+        tab_url(world.hv_a_ingediend.pk, "overlegronde"),
+        {"datum": datum.isoformat(), "tijd": "09:00", "plaats": "Lokaal 1", "deelnemers": "Mentor"},
+    )
+
+
 # --- LVS bewerken -------------------------------------------------------------------------------
 
 
@@ -399,6 +407,12 @@ POGINGEN: dict[Recht, Poging] = {
         ),
         toestand=_lvs,
         voorbereiden=_lvs_ingevuld,
+    ),
+    Recht.INTERNE_OVERLEGRONDE: Poging(
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
+        mag=lambda world, user, ctx: mag(user, Recht.INTERNE_OVERLEGRONDE),
+        post=_overlegronde,
+        toestand=lambda world, ctx: list(Vergadering.objects.values_list("pk")),
     ),
 }
 
