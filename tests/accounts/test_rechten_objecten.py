@@ -26,6 +26,7 @@ from accounts.rechten import (
     mag_formulier_bewerken,
     mag_in_organisatie,
     mag_ondertekenen,
+    mag_toegang_intrekken,
     status_partij,
 )
 from besluiten.models import Deskundigenadvies
@@ -76,23 +77,30 @@ def _upload(client, world, user, ctx):
     return client.post(reverse("bijlagen:lijst", args=[hv.pk]), {"bestanden": [bestand]})
 
 
+def _bijlage_van(world, uploader) -> Bijlage:
+    """A bijlage `uploader` added earlier (as a row: for the roles that may not upload too)."""
+    return Bijlage.objects.create(
+        organisatie=world.org,
+        hulpvraag=world.hv_a_ingediend,
+        sleutel=f"test-{uuid.uuid4()}",
+        naam="verslag.pdf",
+        originele_naam="verslag.pdf",
+        grootte=10,
+        content_type="application/pdf",
+        soort="pdf",
+        sha256="0" * 64,
+        upload=uuid.uuid4(),
+        geupload_door=uploader,
+    )
+
+
 def _eigen_bijlage(client, world, user):
-    """A bijlage this user uploaded earlier (as a row: for the roles that may not upload too)."""
-    return {
-        "bijlage": Bijlage.objects.create(
-            organisatie=world.org,
-            hulpvraag=world.hv_a_ingediend,
-            sleutel=f"test-{uuid.uuid4()}",
-            naam="eigen.pdf",
-            originele_naam="eigen.pdf",
-            grootte=10,
-            content_type="application/pdf",
-            soort="pdf",
-            sha256="0" * 64,
-            upload=uuid.uuid4(),
-            geupload_door=user,
-        )
-    }
+    return {"bijlage": _bijlage_van(world, user)}
+
+
+def _bijlage_van_een_ander(client, world, user):
+    ander = world.coordinator_a if user == world.loket else world.loket
+    return {"bijlage": _bijlage_van(world, ander)}
 
 
 def _verwijder(client, world, user, ctx):
@@ -159,6 +167,17 @@ def _uitnodigen(client, world, user, ctx):
 
 def _toegangen(world, ctx):
     return sorted(Toegang.objects.values_list("pk", "gebruiker_id", "ingetrokken_op"))
+
+
+def _verleend(client, world, user):
+    """The loket's grant to a second deskundige, which the user tries to revoke."""
+    return {"toegang": grant_toegang(hulpvraag=world.hv_a_ingediend, gebruiker=world.deskundige_2)}
+
+
+def _intrekken(client, world, user, ctx):
+    return client.post(
+        tab_url(world.hv_a_ingediend.pk, "toegang"), {"intrekken": ctx["toegang"].pk}
+    )
 
 
 def _toewijzen(client, world, user, ctx):
@@ -416,14 +435,32 @@ POGINGEN: dict[Recht, Poging] = {
     ),
 }
 
+#: Object checks of a capability above that deserve a try of their own.
+VARIANTEN: dict[str, Poging] = {
+    "bijlage_van_een_ander_verwijderen": Poging(
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
+        mag=lambda world, user, ctx: mag_bijlage_verwijderen(user, ctx["bijlage"]),
+        post=_verwijder,
+        toestand=_bijlagen,
+        voorbereiden=_bijlage_van_een_ander,
+    ),
+    "toegang_intrekken": Poging(
+        hulpvraag=lambda world, ctx: world.hv_a_ingediend,
+        mag=lambda world, user, ctx: mag_toegang_intrekken(user, ctx["toegang"]),
+        post=_intrekken,
+        toestand=_toegangen,
+        voorbereiden=_verleend,
+    ),
+}
+
 
 @pytest.mark.parametrize("rol", ROLLEN_VAN_DE_WERELD)
-@pytest.mark.parametrize("recht", list(POGINGEN), ids=str)
+@pytest.mark.parametrize("recht", [*POGINGEN, *VARIANTEN], ids=str)
 def test_object_capability_through_the_view_as_the_module_says(client, world, recht, rol):
     world.deskundige_2 = UserFactory(organisatie=world.org, rol=Rol.DESKUNDIGE)
     user = _persona(world, rol)
     login(client, user)
-    poging = POGINGEN[recht]
+    poging = POGINGEN.get(recht) or VARIANTEN[recht]
     ctx = poging.voorbereiden(client, world, user)
     hulpvraag = poging.hulpvraag(world, ctx)
     zichtbaar = hulpvragen_visible_to(user).filter(pk=hulpvraag.pk).exists()
