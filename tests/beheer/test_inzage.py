@@ -54,6 +54,11 @@ def _export(client, leerling_id) -> zipfile.ZipFile:
 def test_export_contains_every_object_of_the_pupil_and_nothing_else(client, world, dossier):
     hv, tweede, bijlage = dossier
     leerling = hv.leerling
+    anderen = (world.hv_a_voorlopig, world.hv_b_ingediend, world.hv_other_org)
+    # Surnames no random user name can share, so "nothing of another pupil" cannot flake.
+    for i, other in enumerate(anderen):
+        other.leerling.achternaam = f"Anderleerling{i}xq"
+        other.leerling.save(update_fields=["achternaam"])
     login(client, world.beheerder)
     html = client.post(ZOEK, {"bsn": leerling.bsn}).content.decode()
     assert f"Dossier {leerling.pk}: {escape(leerling.naam)}" in html
@@ -91,7 +96,7 @@ def test_export_contains_every_object_of_the_pupil_and_nothing_else(client, worl
 
     # Nothing of another pupil.
     everything = z.read("gegevens.json").decode() + samenvatting
-    for other in (world.hv_a_voorlopig, world.hv_b_ingediend, world.hv_other_org):
+    for other in anderen:
         assert other.leerling.bsn not in everything
         assert other.leerling.achternaam not in everything
 
