@@ -21,12 +21,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Recht(StrEnum):
@@ -79,7 +83,7 @@ class Recht(StrEnum):
     EXPORTEREN = "exporteren"
 
 
-OMSCHRIJVING: dict[Recht, str] = {
+OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     Recht.HULPVRAGEN_BEKIJKEN: _("Hulpvragen en dossiers bekijken (wat de toegangsmodule toont)"),
     Recht.HULPVRAGENSCHERM: _("Het scherm Hulpvragen (zoeken, lijst, export)"),
     Recht.GEDEELDE_DOSSIERS: _("Gedeelde dossiers: alleen wat met een genodigde is gedeeld"),

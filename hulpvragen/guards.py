@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from accounts.models import User
     from hulpvragen.models import Hulpvraag, Status
 
@@ -50,7 +52,7 @@ Check = Callable[[GuardContext], list[str]]
 @dataclass(frozen=True)
 class Guard:
     name: str
-    label: str
+    label: StrOrPromise
     check: Check
     # Where the user goes to make the check pass (label, function hulpvraag -> URL), e.g. the
     # besluit form for "tlv_vastgelegd"; Status wijzigen shows it next to what is missing.
@@ -67,7 +69,7 @@ _REGISTRY: dict[str, Guard] = {}
 def register_guard(
     name: str,
     *,
-    label: str,
+    label: StrOrPromise,
     actie: tuple[str, Callable] | None = None,
     pagina: tuple[str, Callable] | None = None,
 ) -> Callable[[Check], Check]:
