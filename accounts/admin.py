@@ -1,5 +1,5 @@
-"""Users in admin: the platform admin manages all accounts through beheer.services; the loket
-and beheerder see their own organisation's read-only (the beheerder manages them on the
+"""Users in admin: the platform admin manages all accounts through accounts.services_gebruikers;
+the loket and beheerder see their own organisation's read-only (the beheerder manages them on the
 Gebruikers screen).
 
 Kept as one UserAdmin class with plain class attributes so that additions (the login issue's
@@ -25,7 +25,11 @@ from accounts.services import (
     mag_tweede_factor_resetten,
     tweede_factor_reset_actie,
 )
-from beheer.services import gebruiker_check_gegevens, gebruiker_create, gebruiker_update
+from accounts.services_gebruikers import (
+    gebruiker_check_gegevens,
+    gebruiker_create,
+    gebruiker_update,
+)
 from organisaties.admin_scope import (
     LOKET_EN_BEHEERDER_BEKIJKEN,
     AlleenLezenAdmin,
@@ -39,7 +43,7 @@ from organisaties.admin_scope import (
 
 class GebruikerCreationForm(forms.ModelForm):
     """A new account has no password: the person sets one through “Wachtwoord vergeten”, as for
-    an account made on the Gebruikers screen (beheer.services.gebruiker_create)."""
+    an account made on the Gebruikers screen (accounts.services_gebruikers.gebruiker_create)."""
 
     class Meta:
         model = User
@@ -70,7 +74,7 @@ _PLATFORM_ONLY_FIELDS = ("is_superuser",)
 @admin.register(User)
 class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
     """Users are managed by the beheerder on the Gebruikers screen (/swv/gebruikers/) and by the
-    platform admin here; both write through beheer.services (`gebruiker_create`,
+    platform admin here; both write through accounts.services_gebruikers (`gebruiker_create`,
     `gebruiker_update`), so the rules (who manages users, roles, schools and bestuur of the own
     organisation, usernames unique per organisation) are the same. The loket and the beheerder
     see the accounts here read-only; the beheerder's second-factor reset is an action. Nobody

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.http import client_ip
-from accounts.models import Gebeurtenis, User
+from accounts.models import Gebeurtenis, Rol, User
 from accounts.selectors import organisaties_zoek
 from accounts.services import beveiliging_log, inlogpoging_geslaagd, inlogpoging_reserveer
-from organisaties.models import Organisatie
+from organisaties.models import Organisatie, School
 
 ONJUIST = _("De combinatie van organisatie, gebruikersnaam en wachtwoord is onjuist.")
 
@@ -175,4 +175,94 @@ class WachtwoordHerstelForm(forms.Form):
         label=_("Gebruikersnaam of e-mailadres"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+
+class GebruikerKeuze(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        naam = obj.get_full_name() or obj.username
+        scholen = ", ".join(s.naam for s in obj.scholen.all())
+        extra = [p for p in (obj.email, scholen) if p]
+        if not obj.is_active:
+            extra.append(str(_("gedeactiveerd")))
+        return f"{naam} ({'; '.join(extra)})" if extra else naam
+
+
+class GebruikerForm(forms.ModelForm):
+    """A personal account: one person, one account per organisation (no shared accounts)."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "username", "rol", "scholen", "bestuur"]
+        fields += ["functie"]
+        widgets = {"scholen": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, beheerder: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisatie_id = beheerder.organisatie_id
+        for naam in ("first_name", "last_name", "email"):
+            self.fields[naam].required = True
+        self.fields["email"].help_text = _(
+            "Het persoonlijke e-mailadres: Kindkans kent geen gedeelde accounts."
+        )
+        self.fields["username"].required = False
+        self.fields["username"].help_text = _(
+            "Leeg laten voor het voorstel: naam met de organisatiecode, bijvoorbeeld "
+            "“Piet Jansen %(code)s”."
+        ) % {"code": beheerder.organisatie.code}
+        self.fields["rol"].choices = [c for c in Rol.choices if c[0] != Rol.PLATFORM]
+        self.fields["scholen"].queryset = School.objects.filter(organisatie_id=self.organisatie_id)
+        self.fields["scholen"].help_text = _("Alleen voor de rol school.")
+        self.fields["bestuur"].queryset = self.fields["bestuur"].queryset.filter(
+            organisatie_id=self.organisatie_id
+        )
+        self.fields["bestuur"].help_text = _("Alleen voor de rol bevoegd gezag.")
+
+    def _andere(self):
+        qs = User.objects.filter(organisatie_id=self.organisatie_id)
+        return qs.exclude(pk=self.instance.pk) if self.instance.pk else qs
+
+    def clean_username(self):
+        username = (self.cleaned_data.get("username") or "").strip()
+        if username and self._andere().filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Deze gebruikersnaam bestaat al in deze organisatie."))
+        return username
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if self._andere().filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError(
+                _(
+                    "Er is al een actief account met dit e-mailadres. Elke persoon heeft een "
+                    "eigen account met een eigen e-mailadres."
+                )
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        rol = data.get("rol")
+        if rol == Rol.SCHOOL and not data.get("scholen"):
+            self.add_error("scholen", _("Kies ten minste één school."))
+        if rol == Rol.BEVOEGD_GEZAG and not data.get("bestuur"):
+            self.add_error("bestuur", _("Kies het bestuur."))
+        # A role change takes away what belonged to the old role.
+        if rol != Rol.BEVOEGD_GEZAG:
+            data["bestuur"] = None
+        if rol != Rol.SCHOOL:
+            data["scholen"] = School.objects.none()
+        return data
+
+
+class GebruikersFilter(forms.Form):
+    zoek = forms.CharField(label=_("Zoeken"), required=False)
+    rol = forms.ChoiceField(
+        label=_("Rol"),
+        required=False,
+        choices=[("", _("Alle rollen"))] + [c for c in Rol.choices if c[0] != Rol.PLATFORM],
+    )
+    actief = forms.ChoiceField(
+        label=_("Actief"),
+        required=False,
+        choices=[("", _("Alle")), ("ja", _("Actief")), ("nee", _("Gedeactiveerd"))],
     )

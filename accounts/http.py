@@ -1,8 +1,11 @@
-"""Small request helpers shared by the login views, the middleware and the security log."""
+"""Small request helpers shared by the login views, the middleware, the security log and the
+beheer screens."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -31,3 +34,18 @@ def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -
     ):
         return candidate
     return default
+
+
+def fouten_melden(request, error: ValidationError) -> None:
+    """A service's refusal as error messages on the next page."""
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def fouten_op_formulier(form, error: ValidationError) -> None:
+    """A service's refusal on the form: per field where it names one, else for the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -78,3 +78,48 @@ def inlogteller_geblokkeerd(teller: InlogTeller) -> bool:
         teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS
         and timezone.now() - teller.laatste <= venster
     )
+
+
+def gebruikers_for(
+    *, user: User, zoek: str = "", rol: str = "", actief: str = ""
+) -> QuerySet[User]:
+    """The accounts of the beheerder's own organisation, with what the list shows in two queries
+    (users + their schools)."""
+    qs = (
+        User.objects.filter(organisatie_id=user.organisatie_id)
+        .select_related("bestuur")
+        .prefetch_related("scholen")
+        .order_by("last_name", "first_name", "username")
+    )
+    if zoek:
+        qs = qs.filter(
+            Q(username__icontains=zoek)
+            | Q(first_name__icontains=zoek)
+            | Q(last_name__icontains=zoek)
+            | Q(email__icontains=zoek)
+        )
+    if rol:
+        qs = qs.filter(rol=rol)
+    if actief in ("ja", "nee"):
+        qs = qs.filter(is_active=actief == "ja")
+    return qs
+
+
+def gebruikersnaam_suggestie(*, organisatie_id: int, voornaam: str, achternaam: str) -> str:
+    """The manual's advice: a name followed by the organisation code, e.g. "Piet Jansen VO2505",
+    so someone with accounts at two SWVs can tell them apart. Made unique within the organisation
+    with a number when needed ("Piet Jansen 2 VO2505")."""
+    code = Organisatie.objects.values_list("code", flat=True).get(pk=organisatie_id)
+    naam = " ".join(p for p in (voornaam.strip(), achternaam.strip()) if p) or "Gebruiker"
+    bestaand = {
+        u.lower()
+        for u in User.objects.filter(
+            organisatie_id=organisatie_id, username__istartswith=naam
+        ).values_list("username", flat=True)
+    }
+    kandidaat = f"{naam} {code}"
+    n = 2
+    while kandidaat.lower() in bestaand:
+        kandidaat = f"{naam} {n} {code}"
+        n += 1
+    return kandidaat

@@ -134,59 +134,6 @@ def personeelswijzigingen_open_aanvragen(*, user: User) -> QuerySet[Personeelswi
     return personeelswijzigingen_for(user=user).filter(status=PersoneelswijzigingStatus.AANGEVRAAGD)
 
 
-# --- Users ---------------------------------------------------------------------------------------
-
-
-def gebruikers_for(
-    *, user: User, zoek: str = "", rol: str = "", actief: str = ""
-) -> QuerySet[User]:
-    """The accounts of the beheerder's own organisation, with what the list shows in two queries
-    (users + their schools)."""
-    qs = (
-        User.objects.filter(organisatie_id=user.organisatie_id)
-        .select_related("bestuur")
-        .prefetch_related("scholen")
-        .order_by("last_name", "first_name", "username")
-    )
-    if zoek:
-        qs = qs.filter(
-            Q(username__icontains=zoek)
-            | Q(first_name__icontains=zoek)
-            | Q(last_name__icontains=zoek)
-            | Q(email__icontains=zoek)
-        )
-    if rol:
-        qs = qs.filter(rol=rol)
-    if actief in ("ja", "nee"):
-        qs = qs.filter(is_active=actief == "ja")
-    return qs
-
-
-def gebruikersnaam_suggestie(*, organisatie_id: int, voornaam: str, achternaam: str) -> str:
-    """The manual's advice: a name followed by the organisation code, e.g. "Piet Jansen VO2505",
-    so someone with accounts at two SWVs can tell them apart. Made unique within the organisation
-    with a number when needed ("Piet Jansen 2 VO2505")."""
-    from organisaties.models import Organisatie
-
-    code = Organisatie.objects.values_list("code", flat=True).get(pk=organisatie_id)
-    naam = " ".join(p for p in (voornaam.strip(), achternaam.strip()) if p) or "Gebruiker"
-    bestaand = {
-        u.lower()
-        for u in User.objects.filter(
-            organisatie_id=organisatie_id, username__istartswith=naam
-        ).values_list("username", flat=True)
-    }
-    kandidaat = f"{naam} {code}"
-    n = 2
-    while kandidaat.lower() in bestaand:
-        kandidaat = f"{naam} {n} {code}"
-        n += 1
-    return kandidaat
-
-
-# --- Schools -------------------------------------------------------------------------------------
-
-
 def scholen_for(*, user: User) -> QuerySet[School]:
     """The organisation's schools (closed ones too) with their bestuur and the number of open
     hulpvragen (a count, no pupil data)."""
@@ -341,10 +288,10 @@ def school_open_hulpvragen(*, user: User, school: School) -> tuple[list[Hulpvraa
     return zichtbaar, alle.count() - len(zichtbaar)
 
 
-# --- Retention -----------------------------------------------------------------------------------
-
 # DESIGN §6: common terms are 3 years for referrals to special education (TLV), 2 otherwise.
 STANDAARD_JAREN = {HulpvraagType.TLV_VSO: 3}
+
+
 STANDAARD_JAREN_OVERIG = 2
 
 

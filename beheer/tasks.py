@@ -3,8 +3,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from beheer.models import BewaarStatus, Verwijdering
-from beheer.services import bewaaropdracht_uitvoeren as _uitvoeren
-from beheer.services import bewaarsignalering_refresh
+from beheer.services_bewaren import bewaaropdracht_uitvoeren as _uitvoeren
+from beheer.services_bewaren import bewaarsignalering_refresh
 from organisaties.models import Organisatie
 
 

@@ -43,7 +43,7 @@ from django.db.models import DateTimeField, F  # noqa: E402
 from django.db.models.functions import Cast  # noqa: E402
 
 from accounts.models import Rol, User  # noqa: E402
-from beheer.services import organisatie_create  # noqa: E402
+from beheer.services_scholen import organisatie_create  # noqa: E402
 from dossiers.models import Leerling, Schoolgegevens  # noqa: E402
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to  # noqa: E402
 from hulpvragen.models import Hulpvraag, Proces, Status, Toegang  # noqa: E402

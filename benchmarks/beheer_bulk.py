@@ -37,14 +37,9 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Rol, User  # noqa: E402
 from beheer.kengetallen import kengetallen_for  # noqa: E402
-from beheer.services import (  # noqa: E402
-    bewaarsignalering_refresh,
-    dossiers_verwijderen,
-    organisatie_create,  # noqa: E402
-    personeelswijziging_apply,
-    personeelswijziging_undo,
-    school_merge,
-)
+from beheer.services import personeelswijziging_apply, personeelswijziging_undo  # noqa: E402
+from beheer.services_bewaren import bewaarsignalering_refresh, dossiers_verwijderen  # noqa: E402
+from beheer.services_scholen import organisatie_create, school_merge  # noqa: E402
 from dossiers.models import Leerling, Schoolgegevens  # noqa: E402
 from hulpvragen.models import Hulpvraag, Statuswijziging  # noqa: E402
 from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402

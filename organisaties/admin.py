@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rechten import Recht
-from beheer.services import (
+from beheer.services_scholen import (
     bestuur_check_gegevens,
     bestuur_delete,
     bestuur_save,
@@ -54,7 +54,7 @@ class OrganisatieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
 
 @admin.register(Bestuur)
 class BestuurAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    """Through beheer.services (`bestuur_save`, `bestuur_delete`: only without schools or
+    """Through beheer.services_scholen (`bestuur_save`, `bestuur_delete`: only without schools or
     accounts)."""
 
     list_display = ("naam", "bevoegd_gezag_nummer", "organisatie")
@@ -75,9 +75,9 @@ class BestuurAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    """Through beheer.services, like the Scholen screen: every change is kept in the school's
-    history (Schoolwijziging). Closing and merging (which move open hulpvragen) are done on the
-    Scholen screen only, so "actief" is read-only here and a school is never deleted."""
+    """Through beheer.services_scholen, like the Scholen screen: every change is kept in the
+    school's history (Schoolwijziging). Closing and merging (which move open hulpvragen) are done
+    on the Scholen screen only, so "actief" is read-only here and a school is never deleted."""
 
     list_display = (
         "naam",

@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 from faker import Faker
 
 from accounts.models import Rol, User
-from beheer.services import organisatie_create
+from beheer.services_scholen import organisatie_create
 from dossiers.models import Adres, Geslacht, Leerling, Schoolgegevens
 from hulpvragen.models import HulpvraagType, Label, Toegang
 from hulpvragen.services import hulpvraag_create

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beheer.models import Bewaarsignalering, Verwijdering
-from beheer.services import bewaarsignalering_refresh
+from beheer.services_bewaren import bewaarsignalering_refresh
 from beheer.tasks import bewaartermijnen_signaleren
 from bijlagen.models import Bijlage
 from bijlagen.services import bestanden_check, bijlage_open_for_download, bijlagen_add
@@ -239,7 +239,7 @@ def test_the_request_only_plans_the_job(client, world):
     assert (record.status, record.aantal_dossiers) == ("klaar", 1)
     assert not Leerling.objects.filter(pk=hv.leerling_id).exists()
     # A job runs once.
-    from beheer.services import bewaaropdracht_uitvoeren
+    from beheer.services_bewaren import bewaaropdracht_uitvoeren
 
     assert bewaaropdracht_uitvoeren(verwijdering_id=record.pk).aantal_dossiers == 1
 

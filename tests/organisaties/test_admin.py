@@ -156,7 +156,7 @@ def test_swv_roles_see_users_in_admin_read_only_and_the_service_agrees(client, w
 
     from django.core.exceptions import ValidationError
 
-    from beheer.services import gebruiker_create
+    from accounts.services_gebruikers import gebruiker_create
 
     if persona == "loket":
         with pytest.raises(ValidationError):

@@ -175,7 +175,7 @@ def test_an_organisation_is_made_only_by_a_platform_admin(client, world):
     assert client.get(reverse("admin:organisaties_organisatie_add")).status_code == 403
     from django.core.exceptions import ValidationError
 
-    from beheer.services import organisatie_create
+    from beheer.services_scholen import organisatie_create
 
     with pytest.raises(ValidationError):
         organisatie_create(door=world.beheerder, organisatie=Organisatie(code="X", naam="X"))

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Rol, User
-from beheer.services import organisatie_create, organisatie_defaults_load
+from beheer.services_scholen import organisatie_create, organisatie_defaults_load
 from bijlagen.demo import verplichte_bijlagen_toevoegen
 from dossiers.models import Adres, Leerling, Schoolgegevens
 from formulieren.demo import formulier_invullen_en_ondertekenen
