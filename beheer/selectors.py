@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag_in_eigen_organisatie
-from beheer.models import Personeelswijziging, PersoneelswijzigingStatus, SchoolwijzigingSoort
+from beheer.models import Personeelswijziging, SchoolwijzigingSoort
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_beheer_feiten_voor, hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
@@ -128,10 +128,6 @@ def personeelswijzigingen_for(*, user: User) -> QuerySet[Personeelswijziging]:
     if mag_in_eigen_organisatie(user, Recht.PERSONEELSWIJZIGING_AANVRAGEN):
         return qs.filter(school__in=user.scholen.all())
     return qs.none()
-
-
-def personeelswijzigingen_open_aanvragen(*, user: User) -> QuerySet[Personeelswijziging]:
-    return personeelswijzigingen_for(user=user).filter(status=PersoneelswijzigingStatus.AANGEVRAAGD)
 
 
 def scholen_for(*, user: User) -> QuerySet[School]:
