@@ -6,7 +6,7 @@ Seeds a throw-away SQLite database, logs a school user in, writes a multipart re
 exactly 10 MB per file to disk and hands it, as a stream, to Django's real WSGI handler
 (middleware, CSRF, session, upload handlers, view, content checks, storage). tracemalloc measures
 only that call: the request body itself is never in memory on our side. Prints the peak per case
-and exits 1 when a case passes the 5 MB budget (issue 5).
+and exits 1 when a case passes the 5 MB budget.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ length, every checkbox ticked, every "^" question answered) and has the board me
 the form needs it. Then it downloads the export through the real view (middleware, session,
 access check, audit record, rendering, python-docx) --runs times after one warm-up, and prints
 median and worst wall time and the median CPU time in milliseconds, and the size of the file.
-Exits 1 when a median passes the 1 s budget of issue 7.
+Exits 1 when a median passes the 1 s budget.
 """
 
 from __future__ import annotations

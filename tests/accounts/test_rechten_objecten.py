@@ -271,7 +271,7 @@ def _overlegronde(client, world, user, ctx):
 
 def _lvs_ingevuld(client, world, user):
     """A PrO aanvraag of school A (visible to the persona as hv_a_ingediend is) and the LVS tab's
-    form as the school would post it, filled with the issue's example."""
+    form as the school would post it, filled with a realistic example."""
     sg = SchoolgegevensFactory(
         school=world.school_a, leerjaar=None, groep=8, doublures=0, aanvrager=world.coordinator_a
     )

@@ -1,4 +1,4 @@
-"""Retention by anonymising (issue 10 item 6): names, BSN, address and birth date replaced, forms,
+"""Retention by anonymising: names, BSN, address and birth date replaced, forms,
 notes, LVS data and bijlagen (files included) gone, no orphan rows, the hulpvragen and their
 history kept so the kengetallen still count them; a record without content; run in a Celery task
 after the beheerder's confirmation."""

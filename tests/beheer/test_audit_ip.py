@@ -1,5 +1,5 @@
-"""Every view of pupil data leaves exactly one audit record, with the address it came from
-(issue 10): the screens, a bijlage download, the formulieren pages (edit, save, sign, export,
+"""Every view of pupil data leaves exactly one audit record, with the address it came from:
+the screens, a bijlage download, the formulieren pages (edit, save, sign, export,
 the list to sign), beheer bulk changes; the auditlog search shows the address."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Toegang for an invited outsider (genodigde): time-limited, audited, one hulpvraag only.
 The loket invites for the SWV; a school invites for its own internal overlegronde, which the loket
-does not see (issue 9, item 7)."""
+does not see."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def test_definitions_use_every_question_type_help_texts_and_optional_marks():
         zonder_help = [v["sleutel"] for v in alle if not v.get("help", "").strip()]
         assert zonder_help == [], (d["naam"], zonder_help)
         sleutels = {v["sleutel"] for v in alle}
-        # What the issue asks of every form: dossier data, support needs, handelingsdeel,
+        # What every form must cover: dossier data, support needs, handelingsdeel,
         # why, dates, gezag and parents, zienswijze, bijlagen.
         assert {"leerling_naam", "leerling_geboortedatum", "school_naam"} <= sleutels
         assert {"onderwijsbehoeften", "geboden_ondersteuning", "gezagssituatie"} <= sleutels

@@ -2,7 +2,7 @@
 TLV VSO, FA and PrO wait for a form signed by the bevoegd gezag and the refusal says what is
 missing; SV and BAG need no signature. For PrO a computed advice that is not praktijkonderwijs
 makes the toelichting required, also for a form that was saved and signed before the LVS data
-changed (issue 7 item 6, issue 8 item 5)."""
+changed."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ def _in_volgorde(gezocht: list[str], woorden: list[str]) -> bool:
 
 
 def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp_path):
-    """Done when of issue 7: each of the five forms, filled and (where needed) signed, comes out
+    """Each of the five forms, filled and (where needed) signed, comes out
     as a document LibreOffice opens; its PDF text shows every typed answer, the pupil, the
     signature and the parents' section, with & < > é ë ï intact."""
     soffice()

@@ -292,7 +292,7 @@ def test_coordinator_list_of_other_school_user_is_separate(client, world):
 
 
 def test_queries_per_page_are_the_same_for_10_and_10000_hulpvragen(client, world):
-    """Issue 6: the list's SQL does not grow with the organisation's size (keyset pagination, a
+    """The list's SQL does not grow with the organisation's size (keyset pagination, a
     capped count): 10 hulpvragen or 10,000, the same queries for a page of 100."""
     voorbeeld = hv_for(world.school_a, achternaam="Voorbeeld")
     leerling, sg = voorbeeld.leerling, voorbeeld.schoolgegevens

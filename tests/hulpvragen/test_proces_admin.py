@@ -235,7 +235,7 @@ def _overlapt(a, b) -> bool:
 
 @pytest.mark.parametrize("type_", ["TLV_VSO", "FA", "PRO", "SV", "BAG"])
 def test_each_process_is_drawn_with_every_status_and_transition(client, world, type_):
-    """Done when: "the admin shows each process as a picture". The change page of every shipped
+    """The admin shows each process as a picture. The change page of every shipped
     process holds one well-formed SVG with a box per status, an arrow per transition, each
     labelled with its party or event; FA afgegeven, final with its follow-up, has the thick
     border of a final status. Beside it the transitions as a plain list."""

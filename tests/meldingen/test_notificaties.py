@@ -1,6 +1,6 @@
 """Notifications: the engine's outbox delivered by e-mail through a real SMTP server (aiosmtpd,
 in this process); first in-process (eager Celery, the embedded default), then with real Celery
-workers on Redis, including the faults of issue 5."""
+workers on Redis, including the faults the outbox must survive."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every model of every project app is in admin (issue 2 item 5), with search, filters and
+"""Every model of every project app is in admin, with search, filters and
 list_select_related for the foreign keys it lists, and every admin of organisation data shows a
 non-superuser only the own organisation.
 

@@ -1,4 +1,4 @@
-"""No external CDN (issue 2 item 6): templates, CSS and JavaScript load nothing from another host,
+"""No external CDN: templates, CSS and JavaScript load nothing from another host,
 and the pages a user sees first load only from our own server. (An ordinary hyperlink to another
 site is not a load and is allowed.)"""
 
