@@ -1,5 +1,5 @@
 """`manage.py demo` and the first login of its accounts: a new demo
-user can enrol with a phone authenticator and log in as the manual says).
+user can enrol with a phone authenticator and log in as the manual says.
 
 Every account the demo prints and README lists goes through the real login screen with the
 printed password, is taken to enrolment, enrols with a code computed by pyotp from the secret on
