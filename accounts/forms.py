@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.http import client_ip
+from accounts.inlogregels import wachtwoord_geweigerd
 from accounts.models import Gebeurtenis, Rol, User
 from accounts.selectors import organisaties_zoek
 from accounts.services import beveiliging_log, inlogpoging_geslaagd, inlogpoging_reserveer
@@ -121,6 +122,17 @@ class LoginForm(forms.Form):
             )
             raise ValidationError(ONJUIST, code="invalid_login")
         inlogpoging_geslaagd(organisatie=organisatie, gebruikersnaam=username, ip=ip)
+        # Rules of other apps (accounts.inlogregels), e.g. a school that logs in only through
+        # its own provider: the password was right, so the reason may be told.
+        reden = wachtwoord_geweigerd(user)
+        if reden:
+            beveiliging_log(
+                gebeurtenis=Gebeurtenis.LOGIN_MISLUKT,
+                gebruiker=user,
+                ip=ip,
+                toelichting="wachtwoord niet toegestaan",
+            )
+            raise ValidationError(reden, code="wachtwoord_geweigerd")
         self.user_cache = user
         return cleaned
 

@@ -139,6 +139,9 @@ class Gebeurtenis(models.TextChoices):
     HERSTEL_AANGEVRAAGD = "herstel_aangevraagd", _("Wachtwoordherstel aangevraagd")
     WACHTWOORD_HERSTELD = "wachtwoord_hersteld", _("Wachtwoord hersteld")
     WACHTWOORD_GEWIJZIGD = "wachtwoord_gewijzigd", _("Wachtwoord gewijzigd")
+    EXTERN_GEKOPPELD = "extern_gekoppeld", _("Account van de school gekoppeld")
+    EXTERN_ONTKOPPELD = "extern_ontkoppeld", _("Account van de school ontkoppeld")
+    SWV_GEWISSELD = "swv_gewisseld", _("Gewisseld van samenwerkingsverband")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -63,6 +63,7 @@ class Recht(StrEnum):
     GEBRUIKERS_BEHEREN_IN_ADMIN = "gebruikers_beheren_in_admin"
     TWEEDE_FACTOR_RESETTEN = "tweede_factor_resetten"
     BLOKKERING_OPHEFFEN = "blokkering_opheffen"
+    IDENTITEITSPROVIDERS_BEHEREN = "identiteitsproviders_beheren"
     SCHOLEN_BEHEREN = "scholen_beheren"
     LABELS_BEHEREN = "labels_beheren"
     PROCESSEN_BEHEREN = "processen_beheren"
@@ -113,6 +114,9 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     ),
     Recht.TWEEDE_FACTOR_RESETTEN: _("De tweede factor van een gebruiker resetten"),
     Recht.BLOKKERING_OPHEFFEN: _("Een inlogblokkering opheffen"),
+    Recht.IDENTITEITSPROVIDERS_BEHEREN: _(
+        "Inloggen met het account van de school: providers, verplichte inlog per school"
+    ),
     Recht.SCHOLEN_BEHEREN: _("Scholen en besturen beheren"),
     Recht.LABELS_BEHEREN: _("Labels beheren"),
     Recht.PROCESSEN_BEHEREN: _("Processen, formulierdefinities en typen per sector beheren"),
@@ -170,6 +174,7 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.GEBRUIKERS_BEHEREN_IN_ADMIN: frozenset({Rol.PLATFORM}),
     Recht.TWEEDE_FACTOR_RESETTEN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
     Recht.BLOKKERING_OPHEFFEN: _SWV_BEHEER | {Rol.PLATFORM},
+    Recht.IDENTITEITSPROVIDERS_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
     Recht.SCHOLEN_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.LABELS_BEHEREN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.PROCESSEN_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "meldingen",
     "besluiten",
     "loket",
+    "oidc",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", start, name="start"),
     path("informatie/wijzigen/", informatie_wijzigen, name="informatie_wijzigen"),
     path("", include("accounts.urls")),
+    path("", include("oidc.urls")),
     path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),
     path("hulpvragen/", include("hulpvragen.urls")),
     path("", include("beheer.urls")),

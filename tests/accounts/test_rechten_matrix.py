@@ -129,6 +129,7 @@ WANDELING: dict[Recht, Callable] = {
     Recht.LOKETINSTELLINGEN_BEHEREN: _scherm("loket:instellingen"),
     Recht.BRIEFSJABLONEN_BEHEREN: _scherm("besluiten:sjablonen"),
     Recht.ORGANISATIE_AANMAKEN: _admin("organisaties_organisatie_add"),
+    Recht.IDENTITEITSPROVIDERS_BEHEREN: _admin("oidc_identiteitsprovider_add"),
     Recht.ORGANISATIE_WIJZIGEN: _organisatie_wijzigen,
     Recht.BEHEERSCHERMEN: _scherm("beheer:index"),
     Recht.BEWAARTERMIJNEN_BEHEREN: _scherm("beheer:bewaartermijnen"),
