@@ -146,8 +146,3 @@ def deskundigen_van(*, organisatie_id: int) -> QuerySet[User]:
 
 def besluit_toegestaan(user: User) -> bool:
     return mag(user, Recht.BESLISSEN)
-
-
-def hulpvragen_met_advies_voor(user: User) -> QuerySet[Hulpvraag]:
-    """A deskundige's work list: visible hulpvragen they are assigned to advise on."""
-    return hulpvragen_visible_to(user).filter(deskundigenadviezen__deskundige=user)

@@ -1,7 +1,8 @@
 """Screens of besluiten: the TLV tab, the loket's Besluit page (deskundigen, TLV, afwijzing, FA),
 the deskundige's Advies page and the beheerder's letter templates. Every hulpvraag comes through
 the access module (404 otherwise); what a role may do on top of seeing it is checked here and
-answered with 404 as well. Business rules live in besluiten.services."""
+answered with 404 as well. Business rules live in the besluiten services
+(services.py: the decisions; services_advies, services_brieven, services_herinneringen)."""
 
 from __future__ import annotations
 
@@ -25,18 +26,15 @@ from besluiten.selectors import (
     eigen_advies_get,
     tlvs_for,
 )
-from besluiten.services import (
+from besluiten.services import afwijzing_vastleggen, fa_vastleggen, tlv_vastleggen
+from besluiten.services_advies import (
     advies_uitbrengen,
     adviezen_problemen,
     adviezen_waarschuwingen,
-    afwijzing_vastleggen,
-    briefsjabloon_herstellen,
-    briefsjabloon_opslaan,
     deskundige_toewijzen,
     discipline_voorstel,
-    fa_vastleggen,
-    tlv_vastleggen,
 )
+from besluiten.services_brieven import briefsjabloon_herstellen, briefsjabloon_opslaan
 from dossiers.services import inzage_record
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import HulpvraagType

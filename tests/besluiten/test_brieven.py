@@ -38,7 +38,7 @@ def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
     assert "Bekostigingscategorie: midden" in tekst
     assert "Landelijke Bezwaaradviescommissie Toelaatbaarheidsverklaringen" in tekst
     # The task is idempotent: running it again adds no second PDF.
-    from besluiten.services import brief_pdf_maken
+    from besluiten.services_brieven import brief_pdf_maken
 
     assert brief_pdf_maken(model="besluiten.toelaatbaarheidsverklaring", pk=tlv.pk) is None
     assert tlv.brieven.count() == 2
@@ -128,10 +128,10 @@ def test_letter_generation_time(world, compleet):
     import time
 
     from besluiten.brieven import brief_docx
-    from besluiten.services import _brief
+    from besluiten.services_brieven import brief_opstellen
     from formulieren.word import docx_to_pdf, soffice_path
 
-    brief = _brief(
+    brief = brief_opstellen(
         hulpvraag=compleet,
         soort="tlv_vso",
         door=world.loket,

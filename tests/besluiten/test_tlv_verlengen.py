@@ -216,7 +216,7 @@ def test_two_runs_at_once_mail_each_tlv_once(world, monkeypatch):
     from django.db import connection, connections
     from django.utils import timezone
 
-    from besluiten import services
+    from besluiten import services_herinneringen as services
 
     vandaag = timezone.localdate()
     for _ in range(6):
