@@ -97,7 +97,7 @@ def deskundige_toewijzen(
     """The loket assigns deskundige 1 or 2 of a TLV VSO; this grants read access (Toegang,
     audited). Deskundige 1 is an orthopedagoog or psycholoog. Replacing a deskundige who has not
     advised yet revokes their access."""
-    from dossiers.services import toegang_grant, toegang_revoke
+    from dossiers.services_toegang import toegang_grant, toegang_revoke
 
     fouten = []
     if not mag_in_organisatie(door, Recht.BESLISSEN, hulpvraag.organisatie_id):

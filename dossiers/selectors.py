@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag
-from dossiers import lvs
+from dossiers import lvs, lvs_berekening
 from dossiers.models import (
     Adres,
     DossierConcept,
@@ -194,7 +194,7 @@ def lvs_overzicht_for(
         dl_fout = lvs.ProInvoerFout({"groep": [_geen_schoolgegevens()]})
     else:
         try:
-            lvs.bereken_dl(
+            lvs_berekening.bereken_dl(
                 groep=schoolgegevens.groep,
                 vo_leerjaar=schoolgegevens.leerjaar,
                 doublures=schoolgegevens.doublures,
@@ -212,14 +212,16 @@ def lvs_overzicht_for(
     for toets in toetsen:
         dl = la = None
         if dl_fout is None:
-            dl = lvs.bereken_dl(
+            dl = lvs_berekening.bereken_dl(
                 groep=schoolgegevens.groep,
                 vo_leerjaar=schoolgegevens.leerjaar,
                 doublures=schoolgegevens.doublures,
                 toetsdatum=toets.toetsdatum,
                 instellingen=instellingen,
             )
-            la = lvs.als_percentage(lvs.leerachterstand_exact(dl=dl, dle=toets.dle))
+            la = lvs_berekening.als_percentage(
+                lvs_berekening.leerachterstand_exact(dl=dl, dle=toets.dle)
+            )
         regels.append(
             ToetsRegel(
                 toets,
@@ -236,7 +238,7 @@ def lvs_overzicht_for(
     advies = None
     if not ontbreekt:
         invoer = _invoer(schoolgegevens=schoolgegevens, toetsen=toetsen, iq_tests=iq_tests, sep=sep)
-        advies = lvs.bereken_pro_advies(invoer, instellingen)
+        advies = lvs_berekening.bereken_pro_advies(invoer, instellingen)
     return LvsOverzicht(iq_tests, regels, sep, advies, ontbreekt)
 
 

@@ -28,10 +28,8 @@ from dossiers.services import (
     adres_remove,
     notitie_create,
     schoolgegevens_update,
-    toegang_grant,
-    toegang_revoke,
-    toegang_uitnodigen,
 )
+from dossiers.services_toegang import toegang_grant, toegang_revoke, toegang_uitnodigen
 from hulpvragen.tabs import render_tab, tab_url
 
 

@@ -27,7 +27,8 @@ from dossiers import edexml
 from dossiers.dossier_forms import scholen_for
 from dossiers.models import ConceptStap
 from dossiers.selectors import dossierconcepten_for
-from dossiers.services import dossierconcept_start, inzage_record
+from dossiers.services import inzage_record
+from dossiers.services_wizard import dossierconcept_start
 from dossiers.views_toevoegen import _duplicaten, _maker
 from organisaties.models import Sector
 

@@ -25,7 +25,8 @@ from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, Schoolgegev
 from dossiers.models import ConceptStap, DossierConcept, Leerling, Schoolgegevens
 from dossiers.search import MIN_ZOEK_LENGTE, leerlingen_matching
 from dossiers.selectors import dossierconcepten_for, hulpvraag_type_choices_for_school
-from dossiers.services import (
+from dossiers.services import inzage_record
+from dossiers.services_wizard import (
     dossier_create,
     dossierconcept_bijlage_remove,
     dossierconcept_bijlagen_add,
@@ -33,7 +34,6 @@ from dossiers.services import (
     dossierconcept_save,
     dossierconcept_start,
     hulpvraag_add,
-    inzage_record,
 )
 from hulpvragen.access import hulpvragen_visible_to, leerling_get_for, leerlingen_visible_to
 

@@ -41,20 +41,22 @@ from loket.models import Agendapunt, Uitkomst, Vergadering, VergaderingSoort
 from loket.selectors import TLV_WEERGAVEN, WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
     aanpak_plaatsen,
-    agendapunt_toevoegen,
-    agendapunten_voor,
-    bag_advies_uitbrengen,
     bij_school_keuzes,
     coordinatoren_voor,
     hulpvraag_toewijzen,
-    interne_overlegronde_create,
     loket_instellingen_update,
     loket_instellingen_voor,
+    vragen_stellen,
+)
+from loket.services_vergaderingen import (
+    agendapunt_toevoegen,
+    agendapunten_voor,
+    bag_advies_uitbrengen,
+    interne_overlegronde_create,
     overlegronde_genodigde_uitnodigen,
     pro_uitkomst_vastleggen,
     vergadering_create,
     vergadering_verplaatsen,
-    vragen_stellen,
 )
 
 PER_PAGINA = 50

@@ -12,15 +12,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from dossiers.lvs import (
-    DOMEINEN,
-    STANDAARD_MAANDWAARDEN,
-    ProInstellingen,
-    ProInvoer,
-    ProInvoerFout,
-    bereken_dl,
-    bereken_pro_advies,
-)
+from dossiers.lvs import DOMEINEN, STANDAARD_MAANDWAARDEN, ProInstellingen, ProInvoer, ProInvoerFout
+from dossiers.lvs_berekening import bereken_dl, bereken_pro_advies
 
 D = Decimal
 

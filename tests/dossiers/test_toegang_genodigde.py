@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from dossiers.models import Inzage
-from dossiers.services import toegang_uitnodigen
+from dossiers.services_toegang import toegang_uitnodigen
 from hulpvragen.models import Toegang
 from hulpvragen.tabs import tab_url
 from tests.factories import TEST_PASSWORD
@@ -275,7 +275,7 @@ def test_genodigde_reads_the_rounds_of_whoever_invited_them(client, world):
     rounds; invited by the school: its internal rounds only. Read-only: no planning, no
     inviting."""
     from loket.models import Agendapunt, VergaderingSoort
-    from loket.services import interne_overlegronde_create, vergadering_create
+    from loket.services_vergaderingen import interne_overlegronde_create, vergadering_create
 
     hv = world.hv_a_ingediend
     morgen = timezone.localdate() + dt.timedelta(days=1)

@@ -221,7 +221,7 @@ def test_loket_admin_never_shows_a_schools_internal_round(client, world):
     import datetime as dt
 
     from loket.models import Agendapunt, Vergadering
-    from loket.services import interne_overlegronde_create
+    from loket.services_vergaderingen import interne_overlegronde_create
 
     hv = world.hv_a_ingediend
     intern = interne_overlegronde_create(

@@ -1,0 +1,167 @@
+"""The new-dossier wizard: the user's unfinished draft (DossierConcept) with its staged files, and
+creating the dossier (Leerling, Schoolgegevens, first hulpvraag) from it, or adding a hulpvraag to
+an existing dossier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from dossiers.models import (
+    Adres,
+    DossierConcept,
+    InzageActie,
+    Leerling,
+    Schoolgegevens,
+)
+from dossiers.services import inzage_record
+from hulpvragen.models import Hulpvraag
+from hulpvragen.services import hulpvraag_create
+
+
+def dossierconcept_start(*, door: User) -> DossierConcept:
+    return DossierConcept.objects.create(organisatie_id=door.organisatie_id, aangemaakt_door=door)
+
+
+def dossierconcept_save(
+    *, concept: DossierConcept, stap: str, gegevens: dict[str, Any], volgende: str | None = None
+) -> DossierConcept:
+    """Keep what was typed on a step, valid or not, so leaving never loses input."""
+    concept.gegevens = {**concept.gegevens, stap: gegevens}
+    if volgende is not None:
+        concept.stap = volgende
+    concept.save()
+    return concept
+
+
+def dossierconcept_delete(*, concept: DossierConcept) -> None:
+    from bijlagen.services import bestanden_verwijderen
+
+    sleutels = [b["sleutel"] for b in concept.gegevens.get("bijlagen", [])]
+    with transaction.atomic():
+        concept.delete()
+        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=sleutels))
+
+
+def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> list[dict]:
+    """Keep checked files (bijlagen.services.Gecontroleerd) with the wizard's concept: stored now,
+    listed in `gegevens["bijlagen"]`, so they survive leaving the wizard and become the
+    hulpvraag's bijlagen on the last "Opslaan" (dossier_create). No hulpvraag, no event yet."""
+    from bijlagen.services import bestanden_bewaren, bestanden_verwijderen
+
+    if not bestanden:
+        return []
+    bewaard = bestanden_bewaren(bestanden=bestanden)
+    try:
+        with transaction.atomic():
+            vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
+            vers.gegevens = {
+                **vers.gegevens,
+                "bijlagen": [*vers.gegevens.get("bijlagen", []), *bewaard],
+            }
+            vers.save(update_fields=["gegevens", "gewijzigd_op"])
+    except BaseException:
+        bestanden_verwijderen(sleutels=[b["sleutel"] for b in bewaard])
+        raise
+    concept.gegevens = vers.gegevens
+    return bewaard
+
+
+def dossierconcept_bijlage_remove(*, concept: DossierConcept, sleutel: str) -> None:
+    """Take one file off the concept again (and out of storage)."""
+    from bijlagen.services import bestanden_verwijderen
+
+    with transaction.atomic():
+        vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
+        bijlagen = vers.gegevens.get("bijlagen", [])
+        over = [b for b in bijlagen if b["sleutel"] != sleutel]
+        if len(over) == len(bijlagen):
+            return
+        vers.gegevens = {**vers.gegevens, "bijlagen": over}
+        vers.save(update_fields=["gegevens", "gewijzigd_op"])
+        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=[sleutel]))
+    concept.gegevens = vers.gegevens
+
+
+@transaction.atomic
+def dossier_create(
+    *,
+    concept: DossierConcept,
+    door: User,
+    leerling: dict[str, Any],
+    adres: dict[str, Any] | None,
+    schoolgegevens: dict[str, Any],
+    hulpvraag: dict[str, Any],
+) -> Hulpvraag:
+    """The wizard's last "Opslaan": pupil, address, schoolgegevens and the first hulpvraag are
+    created together or not at all, so there is never a pupil without a hulpvraag to find it by.
+    The concept goes in the same transaction."""
+    org = door.organisatie_id
+    nieuw = Leerling(organisatie_id=org, **leerling)
+    nieuw.full_clean()
+    nieuw.save()
+    if adres:
+        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)
+    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)
+    sg.full_clean()
+    sg.save()
+    created = hulpvraag_create(
+        schoolgegevens=sg,
+        type=hulpvraag["type"],
+        door=door,
+        omschrijving=hulpvraag.get("omschrijving", ""),
+    )
+    if hulpvraag.get("coordinator") is not None:
+        created.coordinator = hulpvraag["coordinator"]
+        created.save(update_fields=["coordinator"])
+    bijlagen = concept.gegevens.get("bijlagen", [])
+    if bijlagen:
+        from bijlagen.models import BijlageConcept
+        from bijlagen.services import bijlagen_add
+
+        # The concept's stored files become the hulpvraag's bijlagen as one upload action, in
+        # this transaction. Not submitted yet, so no "bijlage toegevoegd" event.
+        bijlagen_add(
+            hulpvraag=created,
+            door=door,
+            bestanden=[],
+            concepten=[BijlageConcept(**b) for b in bijlagen],
+            gebeurtenis=False,
+        )
+    concept.delete()
+    inzage_record(
+        gebruiker=door,
+        onderdeel="nieuw dossier",
+        actie=InzageActie.AANGEMAAKT,
+        leerling_id=nieuw.pk,
+        hulpvraag_id=created.pk,
+    )
+    return created
+
+
+def hulpvraag_add(
+    *,
+    schoolgegevens: Schoolgegevens,
+    door: User,
+    type: str,
+    omschrijving: str = "",
+    coordinator=None,
+) -> Hulpvraag:
+    """ "Nieuwe hulpvraag toevoegen" for a pupil already in Kindkans."""
+    with transaction.atomic():
+        created = hulpvraag_create(
+            schoolgegevens=schoolgegevens, type=type, door=door, omschrijving=omschrijving
+        )
+        if coordinator is not None:
+            created.coordinator = coordinator
+            created.save(update_fields=["coordinator"])
+        inzage_record(
+            gebruiker=door,
+            onderdeel="hulpvraag",
+            actie=InzageActie.AANGEMAAKT,
+            leerling_id=schoolgegevens.leerling_id,
+            hulpvraag_id=created.pk,
+        )
+    return created
