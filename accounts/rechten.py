@@ -82,6 +82,9 @@ class Recht(StrEnum):
     MAILSTORING_ZIEN = "mailstoring_zien"
     KENGETALLEN_BEKIJKEN = "kengetallen_bekijken"
     EXPORTEREN = "exporteren"
+    # Coming on board and leaving (the overdracht app)
+    SCHOLEN_INLEZEN = "scholen_inlezen"
+    GEBRUIKERS_UITNODIGEN = "gebruikers_uitnodigen"
 
 
 OMSCHRIJVING: dict[Recht, StrOrPromise] = {
@@ -137,6 +140,10 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     Recht.MAILSTORING_ZIEN: _("Een storing van de uitgaande mail zien (startpagina)"),
     Recht.KENGETALLEN_BEKIJKEN: _("Kengetallen bekijken (zonder leerlingnamen)"),
     Recht.EXPORTEREN: _("De lijst met termijn verstreken (met leerlingen) zien en exporteren"),
+    Recht.SCHOLEN_INLEZEN: _("Scholen en besturen inlezen uit de open data van DUO"),
+    Recht.GEBRUIKERS_UITNODIGEN: _(
+        "Gebruikers uitnodigen met een lijst (e-mail met eenmalige link)"
+    ),
 }
 
 _SCHOOLKANT = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG})
@@ -193,6 +200,8 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.MAILSTORING_ZIEN: _BEHEERDER,
     Recht.KENGETALLEN_BEKIJKEN: _SWV_BEHEER,
     Recht.EXPORTEREN: _LOKET,
+    Recht.SCHOLEN_INLEZEN: _BEHEERDER,
+    Recht.GEBRUIKERS_UITNODIGEN: _BEHEERDER,
 }
 
 # Which party of a process transition (Overgang.door / KiezenDoor) a role acts as when it changes

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "besluiten",
     "loket",
     "oidc",
+    # On top of everything: coming on board and leaving (docs/overstappen.md).
+    "overdracht",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("oidc.urls")),
     path("hulpvragen/<int:hulpvraag_pk>/bijlagen/", include("bijlagen.urls")),
     path("hulpvragen/", include("hulpvragen.urls")),
+    path("", include("overdracht.urls")),
     path("", include("beheer.urls")),
     path("", include("dossiers.urls")),
     path("formulieren/", include("formulieren.urls")),

@@ -136,6 +136,8 @@ WANDELING: dict[Recht, Callable] = {
     Recht.AUDITLOG_BEKIJKEN: _scherm("beheer:auditlog"),
     Recht.KENGETALLEN_BEKIJKEN: _scherm("beheer:kengetallen"),
     Recht.EXPORTEREN: _scherm("beheer:kengetallen", query="?csv=te_laat"),
+    Recht.SCHOLEN_INLEZEN: _scherm("overdracht:scholen_inlezen"),
+    Recht.GEBRUIKERS_UITNODIGEN: _scherm("overdracht:uitnodigen"),
 }
 
 ELDERS: dict[Recht, str] = {

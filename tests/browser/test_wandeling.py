@@ -204,8 +204,35 @@ def stappen_deskundige(w: Wandeling, users) -> None:
 
 
 def stappen_beheerder(w: Wandeling, users) -> None:
+    from organisaties.models import School
+    from tests.overdracht import duo_bestanden as duo
+
     fout_tonen(w, "/swv/gebruikers/nieuw/", "Account aanmaken")
     fout_tonen(w, "/beheer/hulpvragen/label/add/", "Opslaan")
+    fout_tonen(
+        w,
+        "/swv/gebruikers/uitnodigen/",
+        "Controleren",
+        invullen=lambda p: p.get_by_label("Regels", exact=False).fill(
+            "Jan Jansen;geen-mail;platform;\nAnna de Vries;anna@school.example;school;99XX00"
+        ),
+    )
+    fout_tonen(w, "/swv/scholen/inlezen/", "Bekijken")
+    # The DUO preview with every kind of row: changed, new, no longer listed.
+    school = School.objects.filter(organisatie__code="VO2505", actief=True).first()
+    bestand = duo.vestigingen(
+        duo.vestiging(school.brin, school.vestiging, school.naam + " College"),
+        duo.vestiging("99ZZ", "00", "Nieuwe Scholengemeenschap met een heel lange naam"),
+    )
+    page = w.page
+    page.goto(w.basis + "/swv/scholen/inlezen/")
+    page.get_by_label("Code van uw samenwerkingsverband").fill("VO 25.05")
+    page.get_by_label("Adressenbestand van de vestigingen", exact=False).set_input_files(
+        files=[{"name": "vestigingen-vo.csv", "mimeType": "text/csv", "buffer": bestand}]
+    )
+    page.locator("main").get_by_role("button", name="Bekijken").click()
+    page.wait_for_url(lambda url: url.rstrip("/").split("/")[-1].isdigit())
+    w.controleer("scholen inlezen: voorbeeld")
 
 
 STAPPEN = {

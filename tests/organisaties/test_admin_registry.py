@@ -39,6 +39,10 @@ NIET_IN_ADMIN = {
     "for its author for an hour; nobody else may read it",
     "accounts.Inzending": "one-time tokens of posted forms (a double post records once); "
     "technical, removed after two days",
+    "overdracht.DuoInlezing": "a beheerder's uploaded DUO rows between preview and apply; the "
+    "schools themselves (and their history) are in admin",
+    "overdracht.Uitnodiging": "the hash of a one-time link; the beheerder sees and resends open "
+    "invitations on the screen Openstaande uitnodigingen",
     "accounts.Reservecodes": "backup codes are shown once; the beheerder resets them with the "
     "User admin's 'Tweede factor resetten' action (django-otp's device admins are unregistered)",
 }

@@ -1,0 +1,22 @@
+"""Celery tasks of the overdracht app: they take ids and call its services."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+
+@shared_task(
+    name="overdracht.uitnodiging_mailen",
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=60 * 60,
+    max_retries=8,
+)
+def uitnodiging_mailen(*, uitnodiging_id: int) -> bool:
+    """One invitation mail. A retry makes a new link, so only the link in the mail that
+    arrives works."""
+    from overdracht.uitnodigingen import uitnodiging_mailen as mailen
+
+    return mailen(uitnodiging_id=uitnodiging_id)
