@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rechten import Recht, mag_in_organisatie
-from beheer.services import bestuur_save, school_close, school_create, school_merge, school_update
+from beheer.services_scholen import (
+    bestuur_save,
+    school_close,
+    school_create,
+    school_merge,
+    school_update,
+)
 from organisaties.models import Bestuur, Organisatie, School
 from overdracht import duo
 from overdracht.models import DuoInlezing

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag_in_organisatie
-from beheer.services import gebruiker_create
+from accounts.services_gebruikers import gebruiker_create
 from kindkans.tasks import enqueue_on_commit
 from organisaties.models import Bestuur, Organisatie, School
 from overdracht.models import Uitnodiging
