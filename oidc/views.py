@@ -3,7 +3,7 @@ SWV chooser, switching SWV, and linking/unlinking on Mijn account. Views only or
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -71,12 +71,10 @@ def _naar_provider(request: HttpRequest, provider: Identiteitsprovider, gegevens
         messages.error(request, MISLUKT % {"naam": provider.naam})
         return None
     poging_bewaren(request, state, {"provider": provider.pk, **gegevens})
-    response = HttpResponseRedirect(url)
-    # The start is a form post; browsers apply CSP form-action to the redirect that follows,
-    # so this one response allows the provider's origin.
-    delen = urlsplit(url)
-    response._csp_update = {"form-action": [f"{delen.scheme}://{delen.netloc}"]}
-    return response
+    # Reached by a link (GET), never by a form: browsers check every redirect after a form
+    # submission against the submitting page's CSP form-action ('self'), so a form could not
+    # lead to the provider. A GET only starts an attempt; nothing changes before the answer.
+    return HttpResponseRedirect(url)
 
 
 def _login_url(next_url: str, organisatie: Organisatie | None = None) -> str:
@@ -91,7 +89,8 @@ def _next(request: HttpRequest) -> str:
 
 
 def _organisatie(request: HttpRequest) -> Organisatie | None:
-    gevonden = organisaties_zoek(tekst=request.POST.get("organisatie", ""))
+    tekst = request.POST.get("organisatie") or request.GET.get("organisatie") or ""
+    gevonden = organisaties_zoek(tekst=tekst)
     return gevonden[0] if len(gevonden) == 1 else None
 
 
@@ -101,7 +100,8 @@ def _organisatie(request: HttpRequest) -> Organisatie | None:
 @never_cache
 def organisatie_kiezen(request: HttpRequest) -> HttpResponse:
     """ "Inloggen met het account van uw school" on the login screen before the organisation's
-    providers are shown: one provider → straight there; several → a choice; none → back."""
+    providers are shown: the page with its "Inloggen met <naam>" (links: see _naar_provider);
+    none → back to the login screen."""
     next_url = _next(request)
     organisatie = _organisatie(request)
     providers = providers_voor_organisatie(organisatie=organisatie)
@@ -115,13 +115,6 @@ def organisatie_kiezen(request: HttpRequest) -> HttpResponse:
                 % {"org": organisatie.naam},
             )
         return redirect(_login_url(next_url, organisatie))
-    if len(providers) == 1:
-        antwoord = _naar_provider(
-            request,
-            providers[0],
-            {"doel": "login", "next": next_url, "organisatie": organisatie.pk},
-        )
-        return antwoord or redirect(_login_url(next_url, organisatie))
     return render(
         request,
         "oidc/providers.html",
@@ -130,8 +123,6 @@ def organisatie_kiezen(request: HttpRequest) -> HttpResponse:
 
 
 @openbaar
-@require_POST
-@csrf_protect
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
     """ "Inloggen met <naam>": a provider of the chosen organisation."""
@@ -141,7 +132,7 @@ def start(request: HttpRequest) -> HttpResponse:
         (
             p
             for p in providers_voor_organisatie(organisatie=organisatie)
-            if str(p.pk) == request.POST.get("provider")
+            if str(p.pk) == request.GET.get("provider")
         ),
         None,
     )
@@ -287,8 +278,6 @@ def wisselen(request: HttpRequest) -> HttpResponse:
     return render(request, "oidc/kiezen.html", {"koppelingen": koppelingen, "wisselen": True})
 
 
-@require_POST
-@csrf_protect
 @never_cache
 def koppelen(request: HttpRequest, provider_pk: int) -> HttpResponse:
     """Mijn account, "Koppelen met <naam>": the provider login that links this account."""

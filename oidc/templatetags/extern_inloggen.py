@@ -4,7 +4,10 @@ header's "Ander samenwerkingsverband"."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from accounts.selectors import organisaties_zoek
 from oidc.selectors import (
@@ -18,8 +21,18 @@ from oidc.services import EXTERN
 register = template.Library()
 
 
+@register.simple_tag
+def extern_start_url(provider, organisatie, next_url="") -> str:
+    """ "Inloggen met <naam>" is a link, not a form button: a form's redirect chain may not
+    leave the site (CSP form-action 'self'), a link's may."""
+    query = {"provider": provider.pk, "organisatie": organisatie.code}
+    if next_url:
+        query["next"] = next_url
+    return f"{reverse('oidc:start')}?{urlencode(query)}"
+
+
 @register.inclusion_tag("oidc/_login_knoppen.html")
-def extern_knoppen(form):
+def extern_knoppen(form, next_url=""):
     """Inside the login form: "Inloggen met <naam>" per provider of the chosen organisation
     (typed, or given in the link), else one button that asks for the organisation's providers."""
     tekst = form["organisatie"].value() or ""
@@ -28,6 +41,8 @@ def extern_knoppen(form):
     providers = providers_voor_organisatie(organisatie=organisatie)
     return {
         "providers": providers,
+        "organisatie": organisatie,
+        "next": next_url,
         "algemeen": not providers and er_zijn_providers(),
     }
 

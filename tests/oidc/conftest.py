@@ -123,10 +123,10 @@ def bij_provider_inloggen(autorisatie_url: str, *, account: str, mfa: bool = Fal
 def start_login(client, provider, organisatie, *, next_url: str = "") -> str:
     """Press "Inloggen met <naam>" on the login screen; returns the provider's authorization
     URL our server redirected to."""
-    gegevens = {"organisatie": organisatie.naam, "provider": str(provider.pk)}
+    gegevens = {"organisatie": organisatie.code, "provider": str(provider.pk)}
     if next_url:
         gegevens["next"] = next_url
-    antwoord = client.post(reverse("oidc:start"), gegevens)
+    antwoord = client.get(reverse("oidc:start"), gegevens)
     assert antwoord.status_code == 302, antwoord.content[:500]
     return antwoord["Location"]
 

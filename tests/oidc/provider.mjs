@@ -107,18 +107,39 @@ providers.replay.use(async (ctx, next) => {
   }
 });
 
-async function interactie(provider, req, res) {
+async function formulier(req) {
+  let body = '';
+  for await (const deel of req) body += deel;
+  return new URLSearchParams(body);
+}
+
+// The provider's own login page, for a real browser (the browser test): account + a checkbox
+// "met tweede factor". Requests from the httpx tests carry login_hint and skip it.
+function loginPagina(res, uid, naam) {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><html lang="nl"><head><title>Testprovider</title></head><body>
+<form method="post" action="/${naam}/interaction/${uid}">
+<label>Account <input name="account"></label>
+<label><input type="checkbox" name="mfa" value="1"> met tweede factor</label>
+<button type="submit">Inloggen bij de testprovider</button></form></body></html>`);
+}
+
+async function interactie(provider, naam, req, res) {
   const details = await provider.interactionDetails(req, res);
-  const { params, prompt } = details;
-  const accountId = details.session?.accountId || params.login_hint;
+  const { params, prompt, uid } = details;
+  let accountId = details.session?.accountId || params.login_hint;
+  let mfa = params.mfa === '1';
+  if (!accountId && req.method === 'POST') {
+    const velden = await formulier(req);
+    accountId = velden.get('account');
+    mfa = velden.get('mfa') === '1';
+  }
   if (!accountId) {
-    res.writeHead(400, { 'content-type': 'text/plain' });
-    res.end('login_hint ontbreekt');
+    loginPagina(res, uid, naam);
     return;
   }
   const resultaat = {};
   if (prompt.name === 'login') {
-    const mfa = params.mfa === '1';
     resultaat.login = { accountId, amr: mfa ? ['pwd', 'otp'] : ['pwd'], acr: mfa ? MFA : PWD };
   }
   const grant = new provider.Grant({ accountId, clientId: params.client_id });
@@ -158,7 +179,7 @@ server.on('request', async (req, res) => {
       return;
     }
     if (rest[0] === 'interaction') {
-      await interactie(provider, req, res);
+      await interactie(provider, naam, req, res);
       return;
     }
     // Mounted under /<naam>: oidc-provider derives its mount path from originalUrl.

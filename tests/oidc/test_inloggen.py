@@ -18,7 +18,7 @@ from tests.oidc.conftest import bij_provider_inloggen, provider_login, start_log
 
 
 def _koppel(client, provider, *, account: str, mfa: bool = False):
-    antwoord = client.post(reverse("oidc:koppelen", args=[provider.pk]))
+    antwoord = client.get(reverse("oidc:koppelen", args=[provider.pk]))
     assert antwoord.status_code == 302
     return client.get(bij_provider_inloggen(antwoord["Location"], account=account, mfa=mfa))
 
@@ -329,3 +329,33 @@ def test_switching_is_not_offered_after_a_password_login(client, world, maak_pro
     login(client, world.coordinator_a)
     assert "Ander samenwerkingsverband" not in client.get("/").content.decode()
     assert client.get(reverse("oidc:wisselen")).status_code == 404
+
+
+def test_general_button_lists_the_organisations_providers_only(client, world, maak_provider):
+    maak_provider(naam="Stichting Veluwe", organisaties=[world.org])
+    maak_provider(naam="Elders", organisaties=[world.other_org])
+    pagina = client.post(reverse("oidc:organisatie"), {"organisatie": "VO25"}).content.decode()
+    assert "Inloggen met Stichting Veluwe" in pagina and "Elders" not in pagina
+    # An organisation without providers: back to the login screen, with the reason.
+    derde = OrganisatieFactory(code="VO9999", naam="VO9999 Derde")
+    antwoord = client.post(reverse("oidc:organisatie"), {"organisatie": derde.code})
+    assert antwoord["Location"].startswith(reverse("login"))
+    assert "logt u in met uw gebruikersnaam, wachtwoord en code" in _fout(antwoord)
+
+
+def test_a_provider_of_another_organisation_cannot_be_started(client, world, maak_provider):
+    elders = maak_provider(naam="Elders", organisaties=[world.other_org])
+    antwoord = client.get(reverse("oidc:start"), {"provider": elders.pk, "organisatie": "VO2505"})
+    assert antwoord["Location"].startswith(reverse("login"))
+    assert not client.session.get(POGINGEN)
+
+
+def test_linking_an_identity_already_linked_in_the_same_swv_is_refused(
+    client, world, maak_provider
+):
+    provider = maak_provider(organisaties=[world.org])
+    _link(provider, world.collega_b, "gedeeld")
+    login(client, world.coordinator_a)
+    antwoord = _koppel(client, provider, account="gedeeld")
+    assert "al gekoppeld aan een ander Kindkans-account" in _fout(antwoord)
+    assert not ExterneIdentiteit.objects.filter(user=world.coordinator_a).exists()
