@@ -75,18 +75,24 @@ class _Claim:
         self._inzending.save(update_fields=["url", "melding", "object_type", "object_id"])
 
 
+_GEBRUIKER = object()
+
+
 @contextmanager
-def eenmalig(request):
-    """Claim the post's token and run the body in one transaction (see the module doc)."""
+def eenmalig(request, *, gebruiker=_GEBRUIKER):
+    """Claim the post's token and run the body in one transaction (see the module doc). A
+    parent's page (no account) passes `gebruiker=None`."""
+    if gebruiker is _GEBRUIKER:
+        gebruiker = request.user
     token = (request.POST.get(VELD) or "").strip()[:64]
     with transaction.atomic():
         inzending = None
         if token:
             try:
                 with transaction.atomic():
-                    inzending = Inzending.objects.create(token=token, gebruiker=request.user)
+                    inzending = Inzending.objects.create(token=token, gebruiker=gebruiker)
             except IntegrityError:
-                eerder = Inzending.objects.filter(token=token, gebruiker=request.user).first()
+                eerder = Inzending.objects.filter(token=token, gebruiker=gebruiker).first()
                 raise AlVerstuurd(eerder, request.get_full_path()) from None
         yield _Claim(inzending)
 

@@ -297,9 +297,12 @@ class Inzending(models.Model):
     shown the first one's result."""
 
     token = models.CharField(_("token"), max_length=64, unique=True)
+    # Empty for a parent's form (ouders: no account; the token is random and single-use).
     gebruiker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("gebruiker"),
     )

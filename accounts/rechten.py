@@ -57,6 +57,7 @@ class Recht(StrEnum):
     INTERNE_OVERLEGRONDE = "interne_overlegronde"
     AANPAK_PLAATSEN = "aanpak_plaatsen"
     PERSONEELSWIJZIGING_AANVRAGEN = "personeelswijziging_aanvragen"
+    OUDERS_UITNODIGEN = "ouders_uitnodigen"
     # Beheer (of the own organisation; the platform admin for all)
     GEBRUIKERS_BEHEREN = "gebruikers_beheren"
     GEBRUIKERS_BEKIJKEN = "gebruikers_bekijken"
@@ -110,6 +111,10 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     Recht.INTERNE_OVERLEGRONDE: _("Een interne overlegronde van de school houden"),
     Recht.AANPAK_PLAATSEN: _("De aanpak plaatsen"),
     Recht.PERSONEELSWIJZIGING_AANVRAGEN: _("Een personeelswijziging aanvragen"),
+    Recht.OUDERS_UITNODIGEN: _(
+        "Ouders uitnodigen om de aanvraag online te lezen en voor gezien te tekenen; hun "
+        "correctievoorstellen beoordelen"
+    ),
     Recht.GEBRUIKERS_BEHEREN: _("Gebruikers aanmaken, wijzigen, (de)activeren"),
     Recht.GEBRUIKERS_BEKIJKEN: _("Gebruikers bekijken in de admin"),
     Recht.GEBRUIKERS_BEHEREN_IN_ADMIN: _(
@@ -176,6 +181,8 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.INTERNE_OVERLEGRONDE: frozenset({Rol.SCHOOL}),
     Recht.AANPAK_PLAATSEN: _LOKET,
     Recht.PERSONEELSWIJZIGING_AANVRAGEN: frozenset({Rol.SCHOOL}),
+    # The school puts the form before the parents (the manual's step "aan ouders voorleggen").
+    Recht.OUDERS_UITNODIGEN: frozenset({Rol.SCHOOL}),
     Recht.GEBRUIKERS_BEHEREN: frozenset({Rol.BEHEERDER, Rol.PLATFORM}),
     Recht.GEBRUIKERS_BEKIJKEN: _SWV_BEHEER | {Rol.PLATFORM},
     Recht.GEBRUIKERS_BEHEREN_IN_ADMIN: frozenset({Rol.PLATFORM}),
@@ -309,6 +316,12 @@ def mag_formulier_bewerken(user: User, formulier) -> bool:
 def mag_ondertekenen(user: User, bestuur) -> bool:
     """The bevoegd gezag signs for its own bestuur only."""
     return mag(user, Recht.ONDERTEKENEN) and bestuur is not None and user.bestuur_id == bestuur.pk
+
+
+def mag_ouders_uitnodigen(user: User, hulpvraag) -> bool:
+    """The school invites the parents (and handles their invitations and proposals) while the
+    hulpvraag is not closed."""
+    return mag(user, Recht.OUDERS_UITNODIGEN) and not hulpvraag.status.eindstatus
 
 
 def mag_toegang_intrekken(user: User, toegang) -> bool:

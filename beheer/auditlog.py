@@ -84,7 +84,7 @@ def auditlog_zoeken(
             r.op,
             r.pk,
             "inzage",
-            str(r.gebruiker),
+            r.door,
             r.get_actie_display(),
             r.onderdeel,
             r.leerling_id,

@@ -28,6 +28,12 @@ class Documentsoort(models.TextChoices):
     (Bijlagevereiste, defaults in bijlagen/vereisten.json), not code."""
 
     OUDERFORMULIER = "ouderformulier", _("Aanvraagformulier ondertekend door ouders / toestemming")
+    # Made by Kindkans when a parent signs online (ouders app); counts as OUDERFORMULIER for the
+    # required documents (bijlagen.selectors.aanwezige_documentsoorten), paper stays possible.
+    OUDERFORMULIER_ONLINE = (
+        "ouderformulier_online",
+        _("Aanvraagformulier, door ouders voor gezien getekend"),
+    )
     OPP = "opp", _("OPP (ontwikkelingsperspectiefplan)")
     ONDERZOEKSVERSLAG = "onderzoeksverslag", _("Onderzoeksverslag")
     EVALUATIE = "evaluatie", _("Evaluatie")

@@ -151,13 +151,19 @@ def bijlagen_vereisten(*, hulpvraag: Hulpvraag) -> Vereisten:
     return Vereisten(soorten=tuple(soorten), labels=labels, vervallen=tuple(vervallen))
 
 
+# A kind that also counts as another: the form the parents signed "voor gezien" online is the
+# signed form the manual asks for, just as a scanned paper one is.
+TELT_ALS: dict[str, str] = {Documentsoort.OUDERFORMULIER_ONLINE: Documentsoort.OUDERFORMULIER}
+
+
 def aanwezige_documentsoorten(*, hulpvraag: Hulpvraag) -> set[str]:
     """Kinds present among the bijlagen that count: not withdrawn, not in quarantine."""
-    return set(
+    soorten = set(
         Bijlage.objects.filter(hulpvraag=hulpvraag, ingetrokken_op__isnull=True)
         .exclude(scan_status=ScanStatus.BESMET)
         .values_list("documentsoort", flat=True)
     )
+    return soorten | {TELT_ALS[s] for s in soorten if s in TELT_ALS}
 
 
 def documentsoort_standaard(

@@ -313,7 +313,14 @@ def bijlagen_add(
     return bijlagen
 
 
-def bijlage_document_add(*, hulpvraag: Hulpvraag, door: User, naam: str, inhoud: bytes) -> Bijlage:
+def bijlage_document_add(
+    *,
+    hulpvraag: Hulpvraag,
+    door: User,
+    naam: str,
+    inhoud: bytes,
+    documentsoort: str = Documentsoort.BRIEF,
+) -> Bijlage:
     """A document the application made for the SWV (a decision letter) as a bijlage of the
     hulpvraag: checked like an upload, stored, one row. Unlike an upload it fires no event: the
     engine's "bijlage toegevoegd" means the school supplied something (after FA afgegeven, the
@@ -333,7 +340,7 @@ def bijlage_document_add(*, hulpvraag: Hulpvraag, door: User, naam: str, inhoud:
         upload=uuid.uuid4(),
         geupload_door=door,
         sleutel=sleutel,
-        documentsoort=Documentsoort.BRIEF,
+        documentsoort=documentsoort,
         # Every bijlage is scanned when a scanner is set, whoever made it (one rule, fail closed).
         scan_status=scan_status_bij_upload(),
     )
@@ -381,18 +388,26 @@ def bijlage_soort_change(*, bijlage: Bijlage, documentsoort: str, door: User) ->
     return bijlage
 
 
-def bijlage_download_record(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> None:
+def bijlage_download_record(
+    *, bijlage: Bijlage, door: User | None, ip_adres: str | None, ouder_uitnodiging=None
+) -> None:
     """Record a download before the file leaves (streamed, handed to nginx, or a presigned S3
     URL: bijlagen.views.bijlage_download). Callers check `bijlage.downloadbaar` first (a file
-    waiting for its scan or in quarantine never leaves)."""
+    waiting for its scan or in quarantine never leaves). A parent (no account; `door` None,
+    `ouder_uitnodiging` their invitation) is recorded in the audit log only, as "ouder"."""
     if not bijlage.downloadbaar:
         raise ValueError("Deze bijlage is (nog) niet te downloaden.")
-    BijlageInzage.objects.create(
-        organisatie_id=bijlage.organisatie_id, bijlage=bijlage, gebruiker=door, ip_adres=ip_adres
-    )
+    if door is not None:
+        BijlageInzage.objects.create(
+            organisatie_id=bijlage.organisatie_id,
+            bijlage=bijlage,
+            gebruiker=door,
+            ip_adres=ip_adres,
+        )
     # The one audit log the beheerder searches ("who saw this child's dossier?") has it too.
     inzage_record(
         gebruiker=door,
+        ouder_uitnodiging=ouder_uitnodiging,
         onderdeel="bijlage",
         leerling_id=bijlage.hulpvraag.leerling_id,
         hulpvraag_id=bijlage.hulpvraag_id,
@@ -401,9 +416,13 @@ def bijlage_download_record(*, bijlage: Bijlage, door: User, ip_adres: str | Non
     )
 
 
-def bijlage_open_for_download(*, bijlage: Bijlage, door: User, ip_adres: str | None) -> File:
+def bijlage_open_for_download(
+    *, bijlage: Bijlage, door: User | None, ip_adres: str | None, ouder_uitnodiging=None
+) -> File:
     """Record the access, then open the stored file for streaming."""
-    bijlage_download_record(bijlage=bijlage, door=door, ip_adres=ip_adres)
+    bijlage_download_record(
+        bijlage=bijlage, door=door, ip_adres=ip_adres, ouder_uitnodiging=ouder_uitnodiging
+    )
     return default_storage.open(bijlage.sleutel, "rb")
 
 

@@ -171,12 +171,20 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
             {"hulpvraag": hulpvraag, "bijlage": bijlage},
             status=409,
         )
+    return bijlage_download_antwoord(request, bijlage, door=request.user)
+
+
+def bijlage_download_antwoord(request, bijlage, *, door, ouder_uitnodiging=None):
+    """The one way a file leaves, for staff and for a parent's invitation alike (the caller has
+    found `bijlage` within what the user or invitation may see and checked `downloadbaar`): the
+    record first, then S3's presigned URL, nginx's internal redirect or the stream."""
+    wie = {"door": door, "ouder_uitnodiging": ouder_uitnodiging}
     if isinstance(default_storage, S3Storage):
         # Off the workers: the browser fetches the object from S3 with a URL valid for a
         # minute, made after the record. The URL names the file by its number, not its own
         # name: a query string ends up in the storage provider's logs, and names of bijlagen
         # carry pupils' names.
-        bijlage_download_record(bijlage=bijlage, door=request.user, ip_adres=client_ip(request))
+        bijlage_download_record(bijlage=bijlage, ip_adres=client_ip(request), **wie)
         extensie = extensie_van(bijlage.naam)
         url = default_storage.url(
             bijlage.sleutel,
@@ -197,7 +205,7 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
     if settings.DOWNLOADS_X_ACCEL_PREFIX:
         # Off the workers: nginx sends the file from its internal location
         # (deploy/nginx/kindkans.conf.template) and keeps these headers.
-        bijlage_download_record(bijlage=bijlage, door=request.user, ip_adres=client_ip(request))
+        bijlage_download_record(bijlage=bijlage, ip_adres=client_ip(request), **wie)
         response = HttpResponse(content_type=bijlage.content_type)
         response["X-Accel-Redirect"] = (
             settings.DOWNLOADS_X_ACCEL_PREFIX.rstrip("/") + "/" + (quote(bijlage.sleutel))
@@ -205,9 +213,7 @@ def bijlage_download(request, hulpvraag_pk: int, pk: int):
         response["Content-Disposition"] = content_disposition_header(True, bijlage.naam)
     else:
         # The development server: the application streams the file itself.
-        bestand = bijlage_open_for_download(
-            bijlage=bijlage, door=request.user, ip_adres=client_ip(request)
-        )
+        bestand = bijlage_open_for_download(bijlage=bijlage, ip_adres=client_ip(request), **wie)
         response = FileResponse(
             bestand, as_attachment=True, filename=bijlage.naam, content_type=bijlage.content_type
         )

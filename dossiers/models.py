@@ -671,12 +671,17 @@ class Inzage(models.Model):
         related_name="+",
         verbose_name=_("organisatie"),
     )
+    # Empty only for a parent (no account): then `ouder_uitnodiging_id` names the invitation
+    # whose session acted, and the actor shows as "ouder".
     gebruiker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("gebruiker"),
     )
+    ouder_uitnodiging_id = models.BigIntegerField(_("uitnodiging ouder"), null=True, blank=True)
     actie = models.CharField(_("actie"), max_length=24, choices=InzageActie.choices)
     onderdeel = models.CharField(
         _("onderdeel"), max_length=40, help_text=_("Scherm of tabblad, bijvoorbeeld “lijst”.")
@@ -701,9 +706,15 @@ class Inzage(models.Model):
             # The audit log search by period only (beheer/auditlog.py).
             models.Index(fields=["organisatie", "-op"], name="dossiers_inzage_org_op"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gebruiker__isnull=False) | Q(ouder_uitnodiging_id__isnull=False),
+                name="inzage_gebruiker_of_ouder",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.op:%d-%m-%Y %H:%M} {self.gebruiker} {self.actie} {self.onderdeel}"
+        return f"{self.op:%d-%m-%Y %H:%M} {self.door} {self.actie} {self.onderdeel}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -712,3 +723,10 @@ class Inzage(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Inzage is append-only")
+
+    @property
+    def door(self) -> str:
+        """The actor as the audit log shows it: the user, or "ouder" with the invitation."""
+        if self.gebruiker_id is None and self.ouder_uitnodiging_id is not None:
+            return f"ouder (uitnodiging {self.ouder_uitnodiging_id})"
+        return str(self.gebruiker)

@@ -67,19 +67,26 @@ def lvs_gegevens_opslaan(
 
 def inzage_record(
     *,
-    gebruiker: User,
+    gebruiker: User | None,
     onderdeel: str,
     actie: str = InzageActie.BEKEKEN,
     leerling_id: int | None = None,
     hulpvraag_id: int | None = None,
     details: str = "",
     ip_adres: str | None = None,
+    ouder_uitnodiging=None,
 ) -> Inzage:
     """Append one audit record: who looked at or changed which pupil's data, when, and from
-    which address (by default the current request's, see dossiers.middleware)."""
+    which address (by default the current request's, see dossiers.middleware). A parent has no
+    account: pass `ouder_uitnodiging` (ouders.Uitnodiging) instead of a user."""
+    if gebruiker is None and ouder_uitnodiging is None:
+        raise ValueError("Een inzage heeft een gebruiker of een uitnodiging van een ouder.")
     return Inzage.objects.create(
-        organisatie_id=gebruiker.organisatie_id,
+        organisatie_id=(
+            gebruiker.organisatie_id if gebruiker is not None else ouder_uitnodiging.organisatie_id
+        ),
         gebruiker=gebruiker,
+        ouder_uitnodiging_id=None if ouder_uitnodiging is None else ouder_uitnodiging.pk,
         actie=actie,
         onderdeel=onderdeel[:40],
         leerling_id=leerling_id,

@@ -177,3 +177,9 @@ def initial_uit(inhoud: Mapping, antwoorden: Mapping[str, Any]) -> dict[str, Any
                 waarde = dt.date.fromisoformat(waarde)
         initial[vraag["sleutel"]] = waarde
     return initial
+
+
+def vraag_veld(vraag: Mapping) -> forms.Field:
+    """The form field of one question, as Formulier bewerken has it (for another app's form
+    over a few of the questions: the parents' correction proposal)."""
+    return _veld(vraag, {})

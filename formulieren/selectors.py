@@ -155,12 +155,19 @@ def formulier_canoniek(
     }
 
 
+def canoniek_sha256(canoniek: Any) -> str:
+    """The SHA-256 every signature records: of the canonical JSON text (sorted keys, no spaces,
+    UTF-8), so the same content always gives the same hash."""
+    tekst = json.dumps(canoniek, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(tekst.encode("utf-8")).hexdigest()
+
+
 def formulier_hash(
     *, formulier: Formulier, antwoorden: Mapping[str, Any], prefill: Mapping[str, Any]
 ) -> str:
-    canoniek = formulier_canoniek(formulier=formulier, antwoorden=antwoorden, prefill=prefill)
-    tekst = json.dumps(canoniek, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(tekst.encode("utf-8")).hexdigest()
+    return canoniek_sha256(
+        formulier_canoniek(formulier=formulier, antwoorden=antwoorden, prefill=prefill)
+    )
 
 
 def formulier_ondertekening(*, formulier: Formulier) -> Ondertekening | None:
@@ -281,3 +288,28 @@ def formulier_opgeslagen(*, hulpvraag: Hulpvraag, sleutel: str) -> tuple[dict, d
     if formulier is None:
         return None
     return dict(formulier.antwoorden or {}), formulier.definitie.inhoud
+
+
+def formulier_weergave_voor(
+    formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None, context=None
+):
+    """The one rendering (formulieren.weergave) of this form with today's dossier facts and its
+    newest signature: what the tab, the signing page, the Word export and the parents' page
+    show. `formulier.hulpvraag` must come from the access module (or an invitation's own)."""
+    from formulieren.weergave import formulier_weergave
+
+    hulpvraag = formulier.hulpvraag
+    prefill = formulier_prefill(hulpvraag=hulpvraag)
+    ondertekening = formulier_ondertekening(formulier=formulier)
+    return formulier_weergave(
+        formulier=formulier,
+        antwoorden=formulier.antwoorden if antwoorden is None else antwoorden,
+        prefill=prefill,
+        context=formulier_context(hulpvraag=hulpvraag) if context is None else context,
+        ondertekenaars=ondertekenaars or ondertekenaars_for(hulpvraag=hulpvraag),
+        ondertekening=ondertekening,
+        ondertekening_geldig=ondertekening_is_geldig(
+            formulier=formulier, ondertekening=ondertekening, prefill=prefill
+        ),
+        form=form,
+    )

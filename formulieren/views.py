@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,13 +27,11 @@ from formulieren.selectors import (
     formulier_context,
     formulier_get_for,
     formulier_may_edit,
-    formulier_ondertekening,
     formulier_ontbrekende_antwoorden,
-    formulier_prefill,
+    formulier_weergave_voor,
     formulieren_for_hulpvraag,
     formulieren_te_ondertekenen,
     ondertekenaars_for,
-    ondertekening_is_geldig,
 )
 from formulieren.services import (
     OndertekenFout,
@@ -42,30 +41,21 @@ from formulieren.services import (
     formulier_save,
     formulier_sign,
 )
-from formulieren.weergave import datum_nl, formulier_weergave
+from formulieren.weergave import datum_nl
 from formulieren.word import formulier_docx
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.tabs import render_tab, tab_url
 
+_weergave = formulier_weergave_voor
 
-def _weergave(
-    formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None, context=None
-):
-    hulpvraag = formulier.hulpvraag
-    prefill = formulier_prefill(hulpvraag=hulpvraag)
-    ondertekening = formulier_ondertekening(formulier=formulier)
-    return formulier_weergave(
-        formulier=formulier,
-        antwoorden=formulier.antwoorden if antwoorden is None else antwoorden,
-        prefill=prefill,
-        context=formulier_context(hulpvraag=hulpvraag) if context is None else context,
-        ondertekenaars=ondertekenaars or ondertekenaars_for(hulpvraag=hulpvraag),
-        ondertekening=ondertekening,
-        ondertekening_geldig=ondertekening_is_geldig(
-            formulier=formulier, ondertekening=ondertekening, prefill=prefill
-        ),
-        form=form,
-    )
+# Blocks other apps add under the form on the Formulier tab (the parents' invitations, ouders
+# app): dotted paths to callables (request, hulpvraag, formulier, weergave) → HTML or "".
+TAB_ONDERDELEN: list[str] = []
+
+
+def tab_onderdeel_register(pad: str) -> None:
+    if pad not in TAB_ONDERDELEN:
+        TAB_ONDERDELEN.append(pad)
 
 
 def _audit(request, formulier: Formulier, onderdeel: str, details: str, **kwargs) -> None:
@@ -102,8 +92,14 @@ def formulier_tab_view(request, hulpvraag):
     if gekozen is not None:
         gekozen.hulpvraag = hulpvraag
         feiten = formulier_context(hulpvraag=hulpvraag)
+        weergave = _weergave(gekozen, context=feiten)
         context.update(
-            weergave=_weergave(gekozen, context=feiten),
+            weergave=weergave,
+            onderdelen=[
+                html
+                for pad in TAB_ONDERDELEN
+                if (html := import_string(pad)(request, hulpvraag, gekozen, weergave))
+            ],
             # A saved form can lack an answer that became required later (the PrO toelichting
             # once the LVS advice is not praktijkonderwijs): say so here, not only at indienen.
             ontbrekend=formulier_ontbrekende_antwoorden(formulier=gekozen, context=feiten)

@@ -11,6 +11,7 @@ import logging
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +35,19 @@ LANG_ANTWOORD_TEKENS = 700
 LANG_ANTWOORD_REGELS = 12
 
 
-def formulier_docx(weergave: Weergave) -> bytes:
+@dataclass
+class VoorGezienOnline:
+    """A parent's "voor gezien" given online (ouders app): printed instead of the paper part."""
+
+    ouder: str  # "Ouder/verzorger 1"
+    naam: str  # as typed by the parent
+    datum: str
+    hash: str  # SHA-256 of what the parent's page showed
+    zienswijzen: list[tuple[str, bool, str]] = field(default_factory=list)  # text, niet eens, date
+    voorstellen: list[str] = field(default_factory=list)  # proposed corrections, as lines
+
+
+def formulier_docx(weergave: Weergave, *, online: VoorGezienOnline | None = None) -> bytes:
     doc = Document()
     _pagina(doc)
     doc.core_properties.title = weergave.formulier
@@ -74,7 +87,10 @@ def formulier_docx(weergave: Weergave) -> bytes:
                 _meerregelig(cellen[1], vraag.tekst or "-")
 
     _ondertekening(doc, weergave)
-    _ouders(doc, weergave)
+    if online is None:
+        _ouders(doc, weergave)
+    else:
+        _ouders_online(doc, weergave, online)
 
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -274,6 +290,60 @@ def _ouders(doc, weergave: Weergave) -> None:
             cellen[0].paragraphs[0].paragraph_format.space_before = Pt(8)
     _breedtes(tabel, breedtes)
     _samen(tabel=tabel, paragrafen=blok, met_volgende=False)
+
+
+def _ouders_online(doc, weergave: Weergave, online: VoorGezienOnline) -> None:
+    """The parents' part as a parent completed it online: their data as shown, what they
+    proposed to correct, their zienswijze and the "voor gezien" with name, time and hash."""
+    ouders = weergave.ouders
+    doc.add_heading(_("Voor ouders/verzorgers: online voor gezien getekend"), level=1)
+    rijen = list(ouders.contact) + ([ouders.gezagssituatie] if ouders.gezagssituatie else [])
+    if rijen:
+        doc.add_heading(_("Contactgegevens en gezagssituatie"), level=2)
+        tabel = _tabel(doc, cols=2)
+        for label, waarde in rijen:
+            cellen = _rij(tabel)
+            cellen[0].text = label
+            cellen[1].text = waarde or "-"
+    if online.voorstellen:
+        doc.add_paragraph(_("Voorgestelde verbeteringen (de school beoordeelt ze):"))
+        for regel in online.voorstellen:
+            doc.add_paragraph(regel, style="List Bullet")
+    doc.add_heading(_("Zienswijze van ouders/verzorgers"), level=2)
+    if ouders.zienswijze:
+        doc.add_paragraph(_("Door de school genoteerd:"))
+        for regel in ouders.zienswijze.splitlines():
+            doc.add_paragraph(regel)
+    if not online.zienswijzen:
+        doc.add_paragraph(_("De ouder heeft online geen zienswijze gegeven."))
+    for tekst, niet_eens, datum in online.zienswijzen:
+        kop = doc.add_paragraph()
+        kop.add_run(
+            _("Zienswijze van %(ouder)s, %(datum)s") % {"ouder": online.ouder, "datum": datum}
+        ).bold = True
+        if niet_eens:
+            kop.add_run(" · " + _("Wij zijn het niet eens met de aanvraag.")).bold = True
+        for regel in tekst.splitlines():
+            doc.add_paragraph(regel)
+    doc.add_heading(_("Voor gezien"), level=2)
+    doc.add_paragraph(
+        _(
+            "Ondertekening betekent dat u het formulier hebt gezien, niet dat u het met de "
+            "inhoud eens bent."
+        )
+    )
+    tabel = _tabel(doc, cols=2)
+    for label, waarde in (
+        (_("Ouder/verzorger"), online.ouder),
+        (_("Naam (zelf getypt)"), online.naam),
+        (_("Getekend op"), online.datum),
+        (_("Wijze"), _("online, met de link en de code van de school")),
+        (_("SHA-256 van wat getoond werd"), online.hash),
+    ):
+        cellen = _rij(tabel)
+        cellen[0].text = label
+        cellen[1].text = waarde
+    _samen(tabel=tabel, met_volgende=False)
 
 
 def _breedtes(tabel, breedtes) -> None:

@@ -461,6 +461,8 @@ class NotificatieSoort(models.TextChoices):
     # Not tied to a status change: an Aanpak posted, a reminder before an evaluatiedatum, … The
     # caller writes onderwerp and tekst, and keeps pupil data out of them.
     BERICHT = "bericht", _("bericht over een hulpvraag (aan de aanvrager)")
+    # The link for a parent (ouders app); the mail carries no pupil data, only the link.
+    OUDER_UITNODIGING = "ouder_uitnodiging", _("uitnodiging voor een ouder")
 
 
 class Notificatie(models.Model):
@@ -504,7 +506,8 @@ class Notificatie(models.Model):
         constraints = [
             # Only a "bericht" stands on its own; the status mails are about one change.
             models.CheckConstraint(
-                condition=Q(statuswijziging__isnull=False) | Q(soort="bericht"),
+                condition=Q(statuswijziging__isnull=False)
+                | Q(soort__in=["bericht", "ouder_uitnodiging"]),
                 name="notificatie_statuswijziging_of_bericht",
             ),
         ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "besluiten",
     "loket",
     "oidc",
+    "ouders",
     # On top of everything: coming on board and leaving (docs/overstappen.md).
     "overdracht",
 ]
@@ -369,6 +370,12 @@ NOTIFICATIE_WAARSCHUWING_SECONDEN = env_int("NOTIFICATIE_WAARSCHUWING_SECONDEN",
 # How often beat relays unsent rows, and how long a new row is left to its on-commit task first.
 NOTIFICATIE_RELAY_SECONDEN = env_int("NOTIFICATIE_RELAY_SECONDEN", 60)
 NOTIFICATIE_RELAY_WACHT_SECONDEN = env_int("NOTIFICATIE_RELAY_WACHT_SECONDEN", 30)
+
+# Parents online (ouders app, docs/ouders.md): how long an invitation's link works, how many
+# wrong codes lock it, and how long a parent's session lasts without activity.
+OUDERS_UITNODIGING_DAGEN = env_int("OUDERS_UITNODIGING_DAGEN", 14)
+OUDERS_MAX_POGINGEN = env_int("OUDERS_MAX_POGINGEN", 5)
+OUDERS_SESSIE_MINUTEN = env_int("OUDERS_SESSIE_MINUTEN", 30)
 
 CELERY_BEAT_SCHEDULE: dict = {
     "bijlagen-concepten-opruimen": {"task": "bijlagen.concepten_opruimen", "schedule": 60 * 60},

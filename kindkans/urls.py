@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from organisaties.views import informatie_wijzigen, start
+from ouders.urls import ouder_urlpatterns
 
 admin.site.site_header = "Kindkans beheer"
 admin.site.site_title = "Kindkans beheer"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("formulieren/", include("formulieren.urls")),
     path("", include("besluiten.urls")),
     path("loket/", include("loket.urls")),
+    path("ouders/", include("ouders.urls")),
+    path("ouder/", include(ouder_urlpatterns)),
     path("beheer/", admin.site.urls),
 ]
 

@@ -116,7 +116,18 @@ def notificatie_bericht(notificatie: Notificatie) -> EmailMultiAlternatives:
         "link": settings.SITE_URL.rstrip("/") + reverse("hulpvragen:detail", args=[hulpvraag.pk]),
         "organisatie": notificatie.organisatie.naam,
     }
-    if notificatie.soort == NotificatieSoort.BERICHT:
+    if notificatie.soort == NotificatieSoort.OUDER_UITNODIGING:
+        # To a parent: no hulpvraag type, no staff link; only the invitation's own link, which
+        # opens nothing without the code the school hands over (ouders app).
+        context.update(
+            type="",
+            link=notificatie.tekst,
+            geldig_tot=timezone.localtime(notificatie.aangemaakt_op)
+            + timedelta(days=settings.OUDERS_UITNODIGING_DAGEN),
+        )
+        onderwerp = f"Kindkans: {notificatie.onderwerp}"
+        sjabloon = "emails/ouder_uitnodiging"
+    elif notificatie.soort == NotificatieSoort.BERICHT:
         context.update(tekst=notificatie.tekst, op=timezone.localtime(notificatie.aangemaakt_op))
         onderwerp = f"Kindkans: {context['type']} – {notificatie.onderwerp}"
         sjabloon = "emails/bericht"
@@ -181,7 +192,12 @@ def notificatie_send(*, notificatie_id: int) -> Uitkomst:
             )
             return Uitkomst.MISLUKT if notificatie.pogingen >= max_pogingen() else Uitkomst.OPNIEUW
         notificatie.verzonden_op = timezone.now()
-        notificatie.save(update_fields=["pogingen", "verzonden_op"])
+        velden = ["pogingen", "verzonden_op"]
+        if notificatie.soort == NotificatieSoort.OUDER_UITNODIGING:
+            # The parent's link is only needed until it is sent: the outbox does not keep it.
+            notificatie.tekst = ""
+            velden.append("tekst")
+        notificatie.save(update_fields=velden)
         return Uitkomst.VERZONDEN
 
 

@@ -155,6 +155,7 @@ ELDERS: dict[Recht, str] = {
     Recht.ADVISEREN: "tests/accounts/test_rechten_objecten.py",
     Recht.INTERNE_OVERLEGRONDE: "tests/accounts/test_rechten_objecten.py",
     Recht.AANPAK_PLAATSEN: "tests/accounts/test_rechten_objecten.py",
+    Recht.OUDERS_UITNODIGEN: "tests/ouders/test_ouders.py (per role, and the whole flow)",
     Recht.TWEEDE_FACTOR_RESETTEN: "tests/accounts/test_audit_and_admin.py",
     Recht.BLOKKERING_OPHEFFEN: "tests/accounts/test_lockout.py",
     Recht.MAILSTORING_ZIEN: "tests/meldingen/test_lange_storing.py",
