@@ -182,9 +182,11 @@ class VoorGezien(models.Model):
     naam = models.CharField(_("getypte naam"), max_length=200)
     ondertekend_op = models.DateTimeField(_("getekend op"))
     hash = models.CharField(_("SHA-256 van wat getoond werd"), max_length=64)
+    # SET_NULL: retention removes a hulpvraag's bijlagen before the hulpvraag (and with it this
+    # row); the bijlage must not block that.
     bijlage = models.ForeignKey(
         "bijlagen.Bijlage",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         related_name="+",
         verbose_name=_("bijlage"),

@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('naam', models.CharField(max_length=200, verbose_name='getypte naam')),
                 ('ondertekend_op', models.DateTimeField(verbose_name='getekend op')),
                 ('hash', models.CharField(max_length=64, verbose_name='SHA-256 van wat getoond werd')),
-                ('bijlage', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='bijlagen.bijlage', verbose_name='bijlage')),
+                ('bijlage', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='bijlagen.bijlage', verbose_name='bijlage')),
                 ('organisatie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisaties.organisatie')),
                 ('uitnodiging', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='voor_gezien', to='ouders.uitnodiging', verbose_name='uitnodiging')),
             ],
