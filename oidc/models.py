@@ -28,22 +28,24 @@ from django_otp.models import Device
 DISCOVERY_PAD = "/.well-known/openid-configuration"
 
 
-def _fernet() -> MultiFernet:
-    """Fernet keys derived from SECRET_KEY and each fallback: a rotated key keeps the stored
-    secrets readable until the fallback is removed (then the admin types them again)."""
+def fernet(doel: str) -> MultiFernet:
+    """Fernet keys for `doel`, derived from SECRET_KEY and each fallback: a rotated key keeps
+    what was encrypted readable until the fallback is removed."""
     sleutels = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return MultiFernet(
         [
             Fernet(
                 base64.urlsafe_b64encode(
-                    salted_hmac(
-                        "kindkans.oidc.client_secret", "fernet", secret=s, algorithm="sha256"
-                    ).digest()
+                    salted_hmac(f"kindkans.{doel}", "fernet", secret=s, algorithm="sha256").digest()
                 )
             )
             for s in sleutels
         ]
     )
+
+
+def _fernet() -> MultiFernet:
+    return fernet("oidc.client_secret")
 
 
 def _lijst(tekst: str) -> set[str]:
