@@ -7,4 +7,8 @@ class HulpvragenConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the engine's own named checks (hulpvragen.guards).
-        from hulpvragen import guards  # noqa: F401
+        # Connects the receivers that drop the cached list data of an organisation on a change.
+        from hulpvragen import (
+            guards,  # noqa: F401
+            lijstgegevens,  # noqa: F401
+        )

@@ -13,9 +13,12 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
@@ -29,6 +32,7 @@ from accounts.models import Rol, User
 from dossiers.models import Leerling
 from dossiers.search import MIN_ZOEK_LENGTE, fold, leerlingen_matching
 from hulpvragen.access import hulpvragen_visible_to
+from hulpvragen.lijstgegevens import Lijstgegevens, lijstgegevens
 from hulpvragen.models import Hulpvraag, HulpvraagType, Label, Status
 from organisaties.models import School
 
@@ -52,57 +56,54 @@ def _datum_tekst(value: dt.date, taal: str | None) -> str:
 class Kolom:
     key: str
     label: str
-    waarde: Callable[[Hulpvraag], str]
+    # The cell's text from a row of rijen_laden (a dict: the values plus the names looked up).
+    waarde: Callable[[dict[str, Any]], str]
     # The expression rows are sorted on (with id as tie-breaker), or None: not sortable.
     sorteer: Any = None
 
 
-def _status(h: Hulpvraag) -> str:
+def _status(r: dict[str, Any]) -> str:
     """The status, and for a BAG that only reserves a date (manual, BAG step 4) those words."""
-    if h.alleen_datum_gereserveerd:
-        return f"{h.status.naam} — {_('Alleen datum gereserveerd')}"
-    return h.status.naam
+    if r["alleen_datum_gereserveerd"]:
+        return f"{r['status']} — {_('Alleen datum gereserveerd')}"
+    return r["status"]
 
+
+_TYPES = dict(HulpvraagType.choices)
 
 KOLOMMEN: dict[str, Kolom] = {
     k.key: k
     for k in [
-        Kolom("naam", _("Leerling"), lambda h: h.leerling.naam, "leerling__achternaam"),
-        Kolom("dossiernummer", _("Dossiernummer"), lambda h: str(h.leerling_id), "leerling_id"),
+        Kolom("naam", _("Leerling"), lambda r: r["naam"], "leerling__achternaam"),
+        Kolom("dossiernummer", _("Dossiernummer"), lambda r: str(r["leerling_id"]), "leerling_id"),
         Kolom(
             "geboortedatum",
             _("Geboortedatum"),
-            lambda h: _datum(h.leerling.geboortedatum),
+            lambda r: _datum(r["leerling__geboortedatum"]),
             "leerling__geboortedatum",
         ),
-        Kolom("type", _("Type"), lambda h: h.get_type_display(), "type"),
-        Kolom("status", _("Status"), lambda h: _status(h), "status__naam"),
-        Kolom(
-            "school",
-            _("School"),
-            lambda h: h.schoolgegevens.school.naam,
-            "schoolgegevens__school__naam",
-        ),
+        Kolom("type", _("Type"), lambda r: str(_TYPES.get(r["type"], r["type"])), "type"),
+        Kolom("status", _("Status"), _status, "status__naam"),
+        Kolom("school", _("School"), lambda r: r["school"], "schoolgegevens__school__naam"),
         Kolom(
             "hulpvraagdatum",
             _("Hulpvraagdatum"),
-            lambda h: _datum(h.hulpvraagdatum),
+            lambda r: _datum(r["hulpvraagdatum"]),
             "hulpvraagdatum",
         ),
         Kolom(
-            "laatste_datum", _("Laatste datum"), lambda h: _datum(h.laatste_datum), "laatste_datum"
+            "laatste_datum",
+            _("Laatste datum"),
+            lambda r: _datum(r["laatste_datum"]),
+            "laatste_datum",
         ),
         Kolom(
             "coordinator",
             _("Coördinator"),
-            lambda h: str(h.coordinator) if h.coordinator else "-",
+            lambda r: r["coordinator"],
             Coalesce("coordinator__last_name", Value("")),
         ),
-        Kolom(
-            "labels",
-            _("Labels"),
-            lambda h: ", ".join(label.naam for label in h.labels.all()) or "-",
-        ),
+        Kolom("labels", _("Labels"), lambda r: r["labels"]),
     ]
 }
 STANDAARD_KOLOMMEN = [
@@ -156,61 +157,65 @@ class LichteSelect(forms.Select):
         )
 
 
-def rij_html(hulpvraag: Hulpvraag, kolommen: list[Kolom], url: str) -> SafeString:
-    """One table row of the list; the first cell links to the hulpvraag. Built here with
-    format_html (every cell escaped) rather than by nested template loops over 100 rows × the
-    chosen columns, which dominated the page's Python time (benchmarks/hulpvragen_screen.py)."""
-    cellen = [k.waarde(hulpvraag) for k in kolommen]
-    return format_html(
-        '<tr><td><a href="{}">{}</a></td>{}</tr>',
-        url,
-        cellen[0],
-        format_html_join("", "<td>{}</td>", ((cel,) for cel in cellen[1:])),
-    )
+def rij_html(rij: dict[str, Any], kolommen: list[Kolom], url: str) -> SafeString:
+    """One table row of the list; the first cell links to the hulpvraag. One string built per
+    row, every cell escaped (html.escape, what Django's escape does): format_html per cell was
+    a measurable part of the page (benchmarks/hulpvragen_screen.py)."""
+    eerste, *rest = (escape(k.waarde(rij)) for k in kolommen)
+    cellen = "".join(f"<td>{cel}</td>" for cel in rest)
+    return SafeString(f'<tr><td><a href="{escape(url)}">{eerste}</a></td>{cellen}</tr>')
+
+
+def _id_of_niets(value: str) -> int | None:
+    return int(value) if value else None
 
 
 class ZoekForm(forms.Form):
-    """The search box and filters on top of the Hulpvragen screen (GET, works without JS)."""
+    """The search box and filters on top of the Hulpvragen screen (GET, works without JS).
+
+    The choices come from the organisation's cached list data (hulpvragen/lijstgegevens.py), so
+    neither showing the selects nor checking a chosen school, coördinator or label costs a
+    query; the cleaned values are ids."""
 
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=100)
     type = forms.ChoiceField(label=_("Type"), required=False, widget=LichteSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=LichteSelect)
-    school = forms.ModelChoiceField(
-        label=_("School"), required=False, queryset=School.objects.none(), widget=LichteSelect
+    school = forms.TypedChoiceField(
+        label=_("School"),
+        required=False,
+        coerce=_id_of_niets,
+        empty_value=None,
+        widget=LichteSelect,
     )
-    coordinator = forms.ModelChoiceField(
-        label=_("Coördinator"), required=False, queryset=User.objects.none(), widget=LichteSelect
+    coordinator = forms.TypedChoiceField(
+        label=_("Coördinator"),
+        required=False,
+        coerce=_id_of_niets,
+        empty_value=None,
+        widget=LichteSelect,
     )
-    label = forms.ModelChoiceField(
-        label=_("Label"), required=False, queryset=Label.objects.none(), widget=LichteSelect
+    label = forms.TypedChoiceField(
+        label=_("Label"), required=False, coerce=_id_of_niets, empty_value=None, widget=LichteSelect
     )
     van = forms.DateField(label=_("Hulpvraagdatum vanaf"), required=False)
     tot = forms.DateField(label=_("Hulpvraagdatum tot en met"), required=False)
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, gegevens: Lijstgegevens, **kwargs):
         super().__init__(*args, **kwargs)
-        org = user.organisatie_id
         alle = [("", _("Alle"))]
         self.fields["type"].choices = alle + list(HulpvraagType.choices)
-        namen = (
-            Status.objects.filter(proces__organisatie_id=org)
-            .order_by("naam")
-            .values_list("naam", flat=True)
-            .distinct()
-        )
-        self.fields["status"].choices = alle + [(n, n) for n in namen]
-        scholen = School.objects.filter(organisatie_id=org)
+        self.fields["status"].choices = alle + [(n, n) for n in gegevens.statusnamen]
+        scholen = gegevens.scholen
         if user.rol == Rol.SCHOOL:
-            scholen = scholen.filter(pk__in=user.scholen.values("pk"))
+            eigen = set(user.scholen.values_list("pk", flat=True))
+            scholen = [s for s in scholen if s[0] in eigen]
         elif user.rol == Rol.BEVOEGD_GEZAG:
-            scholen = scholen.filter(bestuur_id=user.bestuur_id)
-        self.fields["school"].queryset = scholen
-        self.fields["coordinator"].queryset = User.objects.filter(
-            organisatie_id=org, rol=Rol.SWV_LOKET, is_active=True
-        ).order_by("last_name", "first_name")
-        self.fields["label"].queryset = Label.objects.filter(organisatie_id=org)
-        for name in ("school", "coordinator", "label"):
-            self.fields[name].empty_label = _("Alle")
+            scholen = [s for s in scholen if s[2] == user.bestuur_id]
+        self.fields["school"].choices = alle + [(str(pk), naam) for pk, naam, _b in scholen]
+        self.fields["coordinator"].choices = alle + [
+            (str(pk), naam) for pk, naam in gegevens.coordinatoren
+        ]
+        self.fields["label"].choices = alle + [(str(pk), naam) for pk, naam in gegevens.labels]
 
     def clean_q(self) -> str:
         q = " ".join(self.cleaned_data["q"].split())
@@ -236,16 +241,19 @@ class ZoekForm(forms.Form):
 MAX_LEERLING_IDS = 5000
 
 
-def _zoek(qs: QuerySet[Hulpvraag], *, q: str, organisatie_id: int) -> QuerySet[Hulpvraag]:
+def _zoek(
+    qs: QuerySet[Hulpvraag], *, q: str, organisatie_id: int, gegevens: Lijstgegevens
+) -> QuerySet[Hulpvraag]:
     """Free text over what a row shows: pupil name (or dossiernummer, BSN, onderwijsnummer),
     type/title, school and status.
 
-    The small lookups (matching pupils via the trigram index, schools, statuses, processes) run
-    first, each scoped to the organisation; what matched becomes one branch per kind on an
-    indexed column of hulpvraag (leerling_id, schoolgegevens, status_id, proces_id), combined
-    as `id IN (… UNION …)`. With the real id lists PostgreSQL estimates well and fetches the
-    few matching rows by index, instead of filtering every row of a large organisation
-    (measured in benchmarks/hulpvragen_screen.py; docs/screens.md)."""
+    The small lookups run first, each scoped to the organisation: matching pupils via the trigram
+    index, schools and statuses in the organisation's cached list data (the same
+    case-insensitive "contains" as icontains), types in their labels. What matched becomes one
+    branch per kind on an indexed column of hulpvraag (leerling_id, schoolgegevens, status_id,
+    proces_id), combined as `id IN (… UNION …)`. With the real id lists PostgreSQL estimates well
+    and fetches the few matching rows by index, instead of filtering every row of a large
+    organisation (measured in benchmarks/hulpvragen_screen.py; docs/screens.md)."""
     branches: list[Q] = []
     leerlingen = leerlingen_matching(Leerling.objects.filter(organisatie_id=organisatie_id), q)
     leerling_ids = list(leerlingen.values_list("pk", flat=True)[: MAX_LEERLING_IDS + 1])
@@ -253,20 +261,13 @@ def _zoek(qs: QuerySet[Hulpvraag], *, q: str, organisatie_id: int) -> QuerySet[H
         branches.append(Q(leerling_id__in=leerlingen.values("pk")))
     elif leerling_ids:
         branches.append(Q(leerling_id__in=leerling_ids))
-    school_ids = list(
-        School.objects.filter(organisatie_id=organisatie_id, naam__icontains=q).values_list(
-            "pk", flat=True
-        )
-    )
+    groot = q.upper()
+    school_ids = [pk for pk, naam, _bestuur in gegevens.scholen if groot in naam.upper()]
     if school_ids:
         branches.append(Q(schoolgegevens__school_id__in=school_ids))
-    status_ids = list(
-        Status.objects.filter(proces__organisatie_id=organisatie_id, naam__icontains=q).values_list(
-            "pk", flat=True
-        )
-    )
+    status_ids = [pk for pk, naam in gegevens.statussen.items() if groot in naam.upper()]
     if status_ids:
-        branches.append(Q(status_id__in=status_ids))
+        branches.append(Q(status_id__in=sorted(status_ids)))
     folded = fold(q)
     types = [code for code, label in HulpvraagType.choices if folded in fold(str(label))]
     if types:
@@ -282,21 +283,22 @@ def _zoek(qs: QuerySet[Hulpvraag], *, q: str, organisatie_id: int) -> QuerySet[H
     return qs.filter(pk__in=parts[0].union(*parts[1:]))
 
 
-def hulpvragen_zoeken(*, user: User, filters: dict[str, Any]) -> QuerySet[Hulpvraag]:
+def hulpvragen_zoeken(
+    *, user: User, filters: dict[str, Any], gegevens: Lijstgegevens | None = None
+) -> QuerySet[Hulpvraag]:
     """The rows of the Hulpvragen screen for cleaned filters, from the access module only."""
+    if gegevens is None:
+        gegevens = lijstgegevens(user.organisatie_id)
     qs = hulpvragen_visible_to(user)
     if filters.get("q"):
-        qs = _zoek(qs, q=filters["q"], organisatie_id=user.organisatie_id)
+        qs = _zoek(qs, q=filters["q"], organisatie_id=user.organisatie_id, gegevens=gegevens)
     if filters.get("type"):
         qs = qs.filter(type=filters["type"])
     if filters.get("status"):
-        # The status rows of this organisation by name: the (organisatie, status, -laatste_datum,
-        # -id) index then serves the filter (in list order for the default sort), instead of
-        # every organisation's rows of that status_id.
-        statussen = Status.objects.filter(
-            proces__organisatie_id=user.organisatie_id, naam=filters["status"]
-        )
-        qs = qs.filter(status_id__in=statussen.values("pk"))
+        # The organisation's statuses of that name as literal ids: the (organisatie, status,
+        # -laatste_datum, -id) index then serves the filter in list order for the default sort,
+        # where a subquery made PostgreSQL gather and sort the matching rows first.
+        qs = qs.filter(status_id__in=gegevens.status_ids.get(filters["status"], ()))
     if filters.get("school"):
         qs = qs.filter(schoolgegevens__school=filters["school"])
     if filters.get("coordinator"):
@@ -341,10 +343,12 @@ def _decode(cursor: str) -> tuple[Any, int] | None:
 
 @dataclass
 class Pagina:
-    rijen: list[Hulpvraag]
+    rijen: list[Any]
     volgende: str | None  # cursor for "Volgende"
     vorige: str | None  # cursor for "Vorige"
     is_eerste: bool
+    # (count, capped) when the page's own fetch could count (the first page), else None.
+    telling: tuple[int, bool] | None = None
 
 
 def pagineer(
@@ -352,15 +356,16 @@ def pagineer(
     *,
     sortering: str,
     per: int,
+    laad: Callable[[list[int]], dict[int, Any]],
     na: str = "",
     voor: str = "",
-    laad: Callable[[list[int]], QuerySet[Hulpvraag]] | None = None,
 ) -> Pagina:
     """One page in the sort order, after cursor `na` or before cursor `voor`.
 
     Two steps: the page's ids and sort values from the narrow, filtered queryset, then `laad`
-    fetches those rows with everything the row shows. Sorting hundreds of matches then never
-    drags their pupil, school and user columns along."""
+    fetches those rows (a dict by id) with everything the row shows. Sorting hundreds of matches
+    then never drags their pupil, school and user columns along. On the first page the same
+    fetch reads up to TEL_TOT + 1 ids, so the count needs no second query over the same rows."""
     key = sortering.removeprefix("-")
     desc = sortering.startswith("-")
     expr = KOLOMMEN[key].sorteer
@@ -376,14 +381,19 @@ def pagineer(
         else:
             qs = qs.filter(Q(_sort__gte=value) & (Q(_sort__gt=value) | Q(pk__gt=pk)))
     order = ["-_sort", "-pk"] if forward_desc else ["_sort", "pk"]
-    keys = list(qs.order_by(*order).values_list("pk", "_sort")[: per + 1])
+    keys_qs = qs.order_by(*order).values_list("pk", "_sort")
+    telling = None
+    if cursor is None and connections[qs.db].vendor == "postgresql":
+        keys, telling = _sleutels_en_telling(keys_qs, per=per, aflopend=forward_desc)
+    else:
+        keys = list(keys_qs[: per + 1])
     more = len(keys) > per
     keys = keys[:per]
     if backwards:
         keys.reverse()
     if not keys:
-        return Pagina([], None, None, cursor is None)
-    loaded = {h.pk: h for h in (laad or _laad_standaard)([pk for pk, _ in keys])}
+        return Pagina([], None, None, cursor is None, telling)
+    loaded = laad([pk for pk, _ in keys])
     rows = [loaded[pk] for pk, _ in keys if pk in loaded]
     first, last = keys[0], keys[-1]
     if backwards:
@@ -392,13 +402,114 @@ def pagineer(
     else:
         volgende = _encode(last[1], last[0]) if more else None
         vorige = _encode(first[1], first[0]) if cursor is not None else None
-    return Pagina(rows, volgende, vorige, vorige is None)
+    return Pagina(rows, volgende, vorige, vorige is None, telling)
 
 
-def _laad_standaard(ids: list[int]) -> QuerySet[Hulpvraag]:
-    return Hulpvraag.objects.filter(pk__in=ids).select_related(
-        "leerling", "schoolgegevens__school", "status", "coordinator"
+def _sleutels_en_telling(
+    keys_qs: QuerySet, *, per: int, aflopend: bool
+) -> tuple[list[tuple[Any, Any]], tuple[int, bool]]:
+    """The first page's per + 1 keys and the count up to TEL_TOT from one query: PostgreSQL
+    reads the first TEL_TOT + 1 matches once, counts them (a window over the capped set) and
+    sends only the page's keys. A separate count would run the filters (a name search's
+    UNION, the access rule's join) a second time; fetching all TEL_TOT + 1 keys into Python
+    cost more than it saved (benchmarks/hulpvragen_screen.py)."""
+    try:
+        sql, params = keys_qs[: TEL_TOT + 1].query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (none(), an empty id list)
+        return [], (0, False)
+    richting = "DESC" if aflopend else "ASC"
+    # The inner SQL is the ORM's own (its values stay parameters); richting is one of two words.
+    buiten = (
+        f'SELECT t."pk", t."_sort", count(*) OVER () FROM ({sql}) t'  # noqa: S608
+        f' ORDER BY t."_sort" {richting}, t."pk" {richting} LIMIT %s'
     )
+    with connections[keys_qs.db].cursor() as c:
+        c.execute(buiten, (*params, per + 1))
+        rijen = c.fetchall()
+    n = rijen[0][2] if rijen else 0
+    return [(pk, waarde) for pk, waarde, _n in rijen], (min(n, TEL_TOT), n > TEL_TOT)
+
+
+# What a row of the list reads: no join but the pupil (its name and birth date) and the
+# Schoolgegevens (its school id); the names of status, school and coördinator come from the
+# organisation's cached list data. Dicts, not model instances: a page builds no objects.
+RIJVELDEN = (
+    "id",
+    "leerling_id",
+    "type",
+    "status_id",
+    "alleen_datum_gereserveerd",
+    "hulpvraagdatum",
+    "laatste_datum",
+    "coordinator_id",
+    "schoolgegevens__school_id",
+    "leerling__roepnaam",
+    "leerling__tussenvoegsel",
+    "leerling__achternaam",
+    "leerling__geboortedatum",
+)
+
+
+def _namen(bekend: dict[int, str], ids: set, laad: Callable[[set], Any]) -> dict[int, str]:
+    """The cached names, plus the few an entry may not have yet (a row changed since the cache
+    was filled in another process) from one query."""
+    ontbrekend = {i for i in ids if i is not None} - bekend.keys()
+    return {**bekend, **dict(laad(ontbrekend))} if ontbrekend else bekend
+
+
+def rijen_laden(
+    ids: list[int], *, gegevens: Lijstgegevens, met_labels: bool = False
+) -> dict[int, dict[str, Any]]:
+    """The rows with these ids (already checked by the access module's query) as dicts with the
+    names each column shows: naam, status, school, coordinator and (met_labels) labels."""
+    rijen = {r["id"]: r for r in Hulpvraag.objects.filter(pk__in=ids).values(*RIJVELDEN)}
+    rij_lijst = rijen.values()
+    statussen = _namen(
+        gegevens.statussen,
+        {r["status_id"] for r in rij_lijst},
+        lambda x: Status.objects.filter(pk__in=x).values_list("pk", "naam"),
+    )
+    scholen = _namen(
+        gegevens.schoolnamen,
+        {r["schoolgegevens__school_id"] for r in rij_lijst},
+        lambda x: School.objects.filter(pk__in=x).values_list("pk", "naam"),
+    )
+    gebruikers = _namen(
+        gegevens.gebruikers,
+        {r["coordinator_id"] for r in rij_lijst},
+        lambda x: ((u.pk, str(u)) for u in User.objects.filter(pk__in=x)),
+    )
+    labels: dict[int, list[int]] = {}
+    if met_labels:
+        koppelingen = Hulpvraag.labels.through.objects.filter(hulpvraag_id__in=list(rijen))
+        for hulpvraag_id, label_id in koppelingen.values_list("hulpvraag_id", "label_id"):
+            labels.setdefault(hulpvraag_id, []).append(label_id)
+        labelnamen = _namen(
+            dict(gegevens.labels),
+            {label_id for ids in labels.values() for label_id in ids},
+            lambda x: Label.objects.filter(pk__in=x).values_list("pk", "naam"),
+        )
+        # In Label's ordering (by name, as the database sorts it), as elsewhere.
+        positie = {pk: i for i, (pk, _naam) in enumerate(gegevens.labels)}
+    for r in rij_lijst:
+        r["naam"] = " ".join(
+            p
+            for p in (
+                r["leerling__roepnaam"],
+                r["leerling__tussenvoegsel"],
+                r["leerling__achternaam"],
+            )
+            if p
+        )
+        r["status"] = statussen[r["status_id"]]
+        r["school"] = scholen[r["schoolgegevens__school_id"]]
+        c = r["coordinator_id"]
+        r["coordinator"] = "-" if c is None else gebruikers[c]
+        if met_labels:
+            # In the order of the labels' names, as Label's ordering shows them elsewhere.
+            eigen = sorted(labels.get(r["id"], ()), key=lambda pk: (positie.get(pk, 1 << 30), pk))
+            r["labels"] = ", ".join(labelnamen[pk] for pk in eigen) or "-"
+    return rijen
 
 
 def tel(qs: QuerySet[Hulpvraag]) -> tuple[int, bool]:

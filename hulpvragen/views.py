@@ -16,7 +16,8 @@ from dossiers.selectors import dossierconcepten_for, lijstvoorkeur_get
 from dossiers.services import inzage_record, lijstvoorkeur_save
 from hulpvragen import lijst
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to, toegang_geldig
-from hulpvragen.models import Hulpvraag, Toegang
+from hulpvragen.lijstgegevens import lijstgegevens
+from hulpvragen.models import Toegang
 from hulpvragen.tabs import TABS, render_tab
 
 
@@ -35,8 +36,11 @@ def hulpvraag_lijst(request):
     voorkeur = lijstvoorkeur_get(user=user)
     changes: dict = {}
 
+    gegevens = lijstgegevens(user.organisatie_id)
     submitted = "zoeken" in request.GET
-    form = lijst.ZoekForm(request.GET if submitted else voorkeur.filters, user=user)
+    form = lijst.ZoekForm(
+        request.GET if submitted else voorkeur.filters, user=user, gegevens=gegevens
+    )
     filters = form.cleaned_data if form.is_valid() else getattr(form, "cleaned_data", {})
     if submitted and form.is_valid() and form.as_saved() != voorkeur.filters:
         changes["filters"] = form.as_saved()
@@ -58,12 +62,8 @@ def hulpvraag_lijst(request):
         per = lijst.STANDAARD_PAGINAGROOTTE
 
     kolommen = [lijst.KOLOMMEN[k] for k in lijst.kolommen_geldig(voorkeur.kolommen)]
-    qs = lijst.hulpvragen_zoeken(user=user, filters=filters)
-    rows_qs = Hulpvraag.objects.select_related(
-        "leerling", "schoolgegevens__school", "status", "coordinator"
-    )
-    if any(k.key == "labels" for k in kolommen):
-        rows_qs = rows_qs.prefetch_related("labels")
+    qs = lijst.hulpvragen_zoeken(user=user, filters=filters, gegevens=gegevens)
+    met_labels = any(k.key == "labels" for k in kolommen)
     pagina = lijst.pagineer(
         qs,
         sortering=sortering,
@@ -71,9 +71,9 @@ def hulpvraag_lijst(request):
         na=request.GET.get("na", ""),
         voor=request.GET.get("voor", ""),
         # The page's ids came from the access-checked queryset above.
-        laad=lambda ids: rows_qs.filter(pk__in=ids),
+        laad=lambda ids: lijst.rijen_laden(ids, gegevens=gegevens, met_labels=met_labels),
     )
-    aantal, meer = lijst.tel(qs)
+    aantal, meer = pagina.telling or lijst.tel(qs)
 
     huidige = sortering.removeprefix("-")
     aflopend = sortering.startswith("-")
@@ -94,7 +94,7 @@ def hulpvraag_lijst(request):
     # One reverse() for the page instead of one per row (measured on the 1M-row benchmark).
     detail = reverse("hulpvragen:detail", args=[987654321])
     rijen = [
-        lijst.rij_html(h, kolommen, detail.replace("987654321", str(h.pk))) for h in pagina.rijen
+        lijst.rij_html(r, kolommen, detail.replace("987654321", str(r["id"]))) for r in pagina.rijen
     ]
     inzage_record(gebruiker=user, onderdeel="lijst", details=f"{len(rijen)} rijen")
     # With JavaScript (static/js/hulpvragen-lijst.js) searching, sorting and paging fetch only the

@@ -54,6 +54,15 @@ class World:
     hv_other_org: object
 
 
+@pytest.fixture(autouse=True)
+def _lege_cache():
+    """Every test starts with an empty cache: ids repeat between tests (rolled back), so an entry
+    left by one test would describe another test's rows."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db) -> World:
     org = OrganisatieFactory(code="VO2505", naam="VO2505 Apeldoorn")
