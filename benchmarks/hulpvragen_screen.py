@@ -636,7 +636,7 @@ def main() -> int:
         totaal = c.fetchone()[0]
         c.execute("SHOW random_page_cost")
         page_cost = c.fetchone()[0]
-    loket = User.objects.get(organisatie_id=org_id, rol=Rol.SWV_LOKET)
+    loket = User.objects.get(organisatie_id=org_id, username="loket")
     zichtbaar = lijst.hulpvragen_zoeken(user=loket, filters={}).count()
     status = Status.objects.filter(
         proces__organisatie_id=org_id, naam="TLV aanvraag indienen", proces__actief=True
