@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
-from beheer.services import gebruiker_set_actief, school_update
+from accounts.services_gebruikers import gebruiker_set_actief
+from beheer.services_scholen import school_update
 from dossiers.models import LijstVoorkeur
 from hulpvragen.lijst import KOLOMMEN
 from hulpvragen.models import Hulpvraag, Label, Status
