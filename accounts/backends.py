@@ -31,10 +31,9 @@ class OrganisatieBackend(ModelBackend):
         return user.organisatie_id is None or user.organisatie.actief
 
     def get_user(self, user_id):
-        # Runs on every request: load the organisation with the user, so the `actief` check above
-        # costs no second query.
-        try:
-            user = User._default_manager.select_related("organisatie").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        # Runs on every request: the user with its organisation (so the `actief` check above
+        # costs no second query), from the shared cache when there is one (accounts.sessiecache).
+        from accounts.sessiecache import gebruiker_laden
+
+        user = gebruiker_laden(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -118,6 +118,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def get_session_auth_hash(self) -> str:
+        # A user from the shared cache (accounts.sessiecache) carries the hash, computed when it
+        # was cached, instead of the password hash it is derived from.
+        sessie_hash = getattr(self, "_sessie_hash", None)
+        return sessie_hash if sessie_hash is not None else super().get_session_auth_hash()
+
     @property
     def is_platform_admin(self) -> bool:
         return self.rol == Rol.PLATFORM

@@ -40,6 +40,7 @@ from accounts.selectors import (
     reservecodes_device_van,
     totp_device_van,
 )
+from accounts.sessiecache import gebruiker_vergeten
 from organisaties.models import Organisatie
 
 RESERVECODES_AANTAL = 10
@@ -330,6 +331,8 @@ def sessies_beeindig(*, gebruiker: User) -> None:
     (accounts.middleware compares the session's login time with this moment)."""
     gebruiker.sessies_geldig_vanaf = timezone.now()
     User.objects.filter(pk=gebruiker.pk).update(sessies_geldig_vanaf=gebruiker.sessies_geldig_vanaf)
+    # update() sends no post_save: the cached copy of the user goes here.
+    gebruiker_vergeten(gebruiker.pk)
 
 
 def mag_tweede_factor_resetten(door: User) -> bool:

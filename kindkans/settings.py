@@ -80,7 +80,8 @@ MIDDLEWARE = [
     "kindkans.middleware.GeenCacheMiddleware",
     # The client address for the access audit log (dossiers.Inzage.ip_adres).
     "dossiers.middleware.InzageIPMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the session's device from the shared cache.
+    "accounts.sessiecache.CacheOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Both factors for every page (admin too), idle timeout, absolute cap: accounts/middleware.
     "accounts.middleware.TweeFactorMiddleware",
@@ -324,12 +325,20 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # With a cache every web worker shares: sessions read from it (written through to the
+    # database; a logout deletes both), and the logged-in user and second-factor device too
+    # (accounts/sessiecache.py: every change drops the entry; this long at most otherwise).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    GEBRUIKER_CACHE_SECONDEN = env_int("GEBRUIKER_CACHE_SECONDEN", 60)
 else:
     # No broker: tasks run in-process. Callers enqueue with transaction.on_commit, so the work
     # still happens only after the data it needs is committed.
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A per-process cache: a logout or a deactivated account in one worker would not reach the
+    # others, so sessions, users and devices come from the database on every request.
+    GEBRUIKER_CACHE_SECONDEN = 0
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
