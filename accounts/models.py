@@ -121,8 +121,11 @@ class User(AbstractUser):
     def get_session_auth_hash(self) -> str:
         # A user from the shared cache (accounts.sessiecache) carries the hash, computed when it
         # was cached, instead of the password hash it is derived from.
+        # Once the password itself is loaded or set (a password change), it is the source.
         sessie_hash = getattr(self, "_sessie_hash", None)
-        return sessie_hash if sessie_hash is not None else super().get_session_auth_hash()
+        if sessie_hash is None or "password" in self.__dict__:
+            return super().get_session_auth_hash()
+        return sessie_hash
 
     @property
     def is_platform_admin(self) -> bool:

@@ -75,7 +75,12 @@ os.environ.update(
         "KINDKANS_VAR_DIR": tempfile.mkdtemp(prefix="kindkans-bench-"),
     }
 )
-os.environ.pop("REDIS_URL", None)
+# With BENCH_REDIS_URL (a Redis database of the benchmark's own) the cache is Redis, as in
+# production: sessions, the user and its second-factor device come from it (docs/performance.md).
+if os.environ.get("BENCH_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+else:
+    os.environ.pop("REDIS_URL", None)
 
 
 def ensure_database() -> None:
@@ -660,17 +665,12 @@ def main() -> int:
         f"\nDataset: {totaal:,} hulpvragen; grootste organisatie {aantal:,}, waarvan {zichtbaar:,}"
         f" zichtbaar voor het loket. PostgreSQL {connection.pg_version // 10000}."
         f" {args.herhalingen} metingen per geval en kant, om en om. random_page_cost {page_cost}."
-        f" {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n"
+        f" {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."
+        f" Cache: {'Redis' if os.environ.get('REDIS_URL') else 'geheugen van dit proces'}.\n"
     )
 
     client = Client()
     login(client, loket)  # both factors, as a real session
-    header = (
-        f"{'geval':<32}{'lijst p50':>10}{'p95':>7}{'SQL':>4}{'CPU':>6}  "
-        f"{'admin p50':>10}{'p95':>8}{'SQL':>4}{'admin/lijst':>12}{'rijen':>7}{'load':>6}"
-    )
-    print(header)
-    print("-" * len(header))
     failures = []
     if args.alleen_cpu:
         for geval in gevallen(status=status, rare=rare, cursor=cursor, rij=rij):
@@ -679,8 +679,17 @@ def main() -> int:
                 get(client, url)
             queries = tel_queries(client, url)
             ms = meet_cpu(client, url, args.cpu_herhalingen)
-            print(f"{geval.naam:<32} CPU {ms:6.2f} ms/verzoek  SQL {queries:>3}")
+            print(
+                f"{geval.naam:<32} CPU {ms:6.2f} ms/verzoek  SQL {queries:>3}"
+                f"  load {os.getloadavg()[0]:.1f}"
+            )
         return 0
+    header = (
+        f"{'geval':<32}{'lijst p50':>10}{'p95':>7}{'SQL':>4}{'CPU':>6}  "
+        f"{'admin p50':>10}{'p95':>8}{'SQL':>4}{'admin/lijst':>12}{'rijen':>7}{'load':>6}"
+    )
+    print(header)
+    print("-" * len(header))
     for geval in gevallen(status=status, rare=rare, cursor=cursor, rij=rij):
         urls = {kant: KANTEN[kant] + urlencode(q) for kant, q in geval.kanten.items()}
         m = meet_geval(client, urls, args.herhalingen)

@@ -95,3 +95,25 @@ def test_a_deleted_device_alone_no_longer_verifies_the_session(client, world):
     # Still logged in with the password, but no longer past the second factor.
     assert response.status_code == 302
     assert reverse("koppelen") in response["Location"]
+
+
+def test_changing_the_own_password_keeps_this_session_and_ends_the_others(client, world):
+    from django.test import Client
+
+    other = Client()
+    login(other, world.coordinator_a)
+    login(client, world.coordinator_a)
+    for c in (client, other):  # both have the user cached now
+        assert c.get(PAGINA).status_code == 200
+    response = client.post(
+        reverse("wachtwoord_wijzigen"),
+        {
+            "old_password": "Testwachtwoord-123",
+            "new_password1": "Nieuw-wachtwoord-2026",
+            "new_password2": "Nieuw-wachtwoord-2026",
+        },
+    )
+    assert response["Location"] == reverse("account")
+    assert client.get(PAGINA).status_code == 200  # this session stays
+    assert client.get(PAGINA).status_code == 200  # also once the user is cached again
+    assert other.get(PAGINA).status_code == 302  # the other one ends
