@@ -397,3 +397,26 @@ def test_query_counts_do_not_grow_with_providers_or_swvs(client, world, maak_pro
         _link(provider, UserFactory(organisatie=org, username="piet"), "piet")
     provider_login(client, provider, world.org, account="piet", mfa=True)
     assert tel(reverse("oidc:kiezen")) == kiezen_twee
+
+
+def test_with_the_shared_user_cache_a_provider_session_and_unlinking_work(
+    client, world, maak_provider
+):
+    """With the per-request user/device cache on, the link (a django-otp device) is cached like
+    the app; unlinking drops it, so the session needs the code at its next request."""
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    cache.clear()
+    with override_settings(GEBRUIKER_CACHE_SECONDEN=60):
+        provider = maak_provider(organisaties=[world.org], vertrouwde_amr="otp")
+        totp_device(world.coordinator_a)
+        koppeling = _link(provider, world.coordinator_a, "piet")
+        assert (
+            provider_login(client, provider, world.org, account="piet", mfa=True)["Location"] == "/"
+        )
+        assert _ingelogd_als(client) == world.coordinator_a
+        assert _ingelogd_als(client) == world.coordinator_a  # now from the cache
+        client.post(reverse("oidc:ontkoppelen", args=[koppeling.pk]))
+        assert client.get(reverse("account"))["Location"].startswith(reverse("code"))
+    cache.clear()
