@@ -26,7 +26,7 @@ def cursor_lezen(cursor: str) -> int:
     try:
         tekst = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         soort, _sep, waarde = tekst.partition(":")
-        if soort != "id":
+        if soort != "id" or not waarde.isdigit() or int(waarde) > 2**63 - 1:
             raise ValueError
         return int(waarde)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -12,6 +12,12 @@ from bijlagen.models import Bijlage, Documentsoort
 from dossiers.models import Geslacht, Leerling, Schoolgegevens
 from hulpvragen.models import Hulpvraag, HulpvraagType, Statuswijziging
 
+MAX_ID = 2**63 - 1
+
+
+def IdVeld(**kwargs):  # noqa: N802 (a field factory, used like a field class)
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 class SchoolSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -33,7 +39,7 @@ class AdresSerializer(serializers.Serializer):
 
 
 class SchoolgegevensInSerializer(serializers.Serializer):
-    school = serializers.IntegerField(help_text=_("Id uit GET /scholen/."))
+    school = IdVeld(help_text=_("Id uit GET /scholen/."))
     leerjaar_groep = serializers.IntegerField(
         min_value=1, max_value=8, help_text=_("PO: groep 1–8; VO: leerjaar 1–6.")
     )
@@ -113,7 +119,7 @@ class StatusSerializer(serializers.Serializer):
 
 
 class HulpvraagInSerializer(serializers.Serializer):
-    leerling = serializers.IntegerField()
+    leerling = IdVeld()
     type = serializers.ChoiceField(choices=HulpvraagType.choices)
     omschrijving = serializers.CharField(
         required=False, allow_blank=True, default="", help_text=_("Zonder namen.")
@@ -156,7 +162,7 @@ class OvergangSerializer(serializers.Serializer):
 
 
 class StatusInSerializer(serializers.Serializer):
-    naar = serializers.IntegerField(help_text=_("Id van de status, uit GET …/overgangen/."))
+    naar = IdVeld(help_text=_("Id van de status, uit GET …/overgangen/."))
     toelichting = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag_in_eigen_organisatie
+from accounts.services_gebruikers import gebruiker_create, gebruiker_update
 from api.models import ApiClient, ApiToken, Scope
-from beheer.services import gebruiker_create, gebruiker_update
 
 TOKEN_BEGIN = "kk_"
 STANDAARD_GELDIGHEID = timedelta(days=365)

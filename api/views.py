@@ -52,7 +52,9 @@ from bijlagen.services import (
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm, scholen_for
 from dossiers.models import InzageActie, Schoolgegevens
 from dossiers.selectors import hulpvraag_type_choices_for_school
-from dossiers.services import hulpvraag_add, inzage_record, leerling_create
+from dossiers.services import inzage_record
+from dossiers.services_aanleveren import leerling_create
+from dossiers.services_wizard import hulpvraag_add
 from dossiers.views_toevoegen import _duplicaten, schoolgegevens_voor_nieuwe_hulpvraag
 from hulpvragen.access import (
     hulpvraag_get_for,
@@ -154,10 +156,28 @@ def eenmalig_api(request, werk: Callable[[], Model], antwoord: Callable[[int], R
     return antwoord(obj.pk)
 
 
+MAX_ID = 2**63 - 1  # a database id never exceeds a signed 64-bit integer
+
+
+def _id_param(request, naam: str) -> int | None:
+    ruw = request.query_params.get(naam, "").strip()
+    if not ruw:
+        return None
+    if not ruw.isdigit() or int(ruw) > MAX_ID:
+        raise exceptions.ValidationError({naam: [_("Geef een id (een positief geheel getal).")]})
+    return int(ruw)
+
+
 class ApiView(GenericAPIView):
     # The token is the login: the two-factor middleware (sessions) leaves these views alone.
     kindkans_openbaar = True
     pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # An id no database row can have does not exist (not a database error).
+        if any(isinstance(v, int) and v > MAX_ID for v in kwargs.values()):
+            raise exceptions.NotFound
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -174,7 +194,11 @@ class ApiView(GenericAPIView):
 class ScholenView(ApiView):
     serializer_class = s.SchoolSerializer
 
-    @extend_schema(summary="De scholen van deze koppeling", tags=["scholen"])
+    @extend_schema(
+        summary="De scholen van deze koppeling",
+        responses=s.SchoolSerializer(many=True),
+        tags=["scholen"],
+    )
     def get(self, request):
         scholen = list(scholen_for(request.user))
         data = [
@@ -350,11 +374,9 @@ class HulpvragenView(ApiView):
     )
     def get(self, request):
         qs = _hulpvragen(request.user)
-        leerling = request.query_params.get("leerling", "").strip()
-        if leerling:
-            if not leerling.isdigit():
-                raise exceptions.ValidationError({"leerling": [_("Geef het id van de leerling.")]})
-            qs = qs.filter(leerling_id=int(leerling))
+        leerling = _id_param(request, "leerling")
+        if leerling is not None:
+            qs = qs.filter(leerling_id=leerling)
         pagina = self.paginate_queryset(qs)
         _audit(request, "hulpvragen", details=f"{len(pagina)} getoond")
         return self.get_paginated_response(self.get_serializer(pagina, many=True).data)

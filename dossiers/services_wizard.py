@@ -10,10 +10,8 @@ from django.db import transaction
 
 from accounts.models import User
 from dossiers.models import (
-    Adres,
     DossierConcept,
     InzageActie,
-    Leerling,
     Schoolgegevens,
 )
 from dossiers.services import inzage_record
