@@ -8,11 +8,11 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.http import client_ip
 from accounts.inlogregels import wachtwoord_geweigerd
 from accounts.models import Gebeurtenis, Rol, User
 from accounts.selectors import organisaties_zoek
 from accounts.services import beveiliging_log, inlogpoging_geslaagd, inlogpoging_reserveer
+from kindkans.proxy import client_ip
 from organisaties.models import Organisatie, School
 
 ONJUIST = _("De combinatie van organisatie, gebruikersnaam en wachtwoord is onjuist.")

@@ -1,30 +1,12 @@
-"""Small request helpers shared by the login views, the middleware, the security log and the
-beheer screens."""
+"""Small request helpers shared by the login views and the beheer screens (the client address:
+kindkans.proxy.client_ip)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's address. Behind TRUSTED_PROXY_HOPS proxies the address the outermost trusted
-    proxy saw, counted from the right of X-Forwarded-For (the left part is client-controlled).
-    X-Forwarded-For is there only when the request came from a proxy in TRUSTED_PROXY_IPS:
-    kindkans.proxy.TrustedProxyMiddleware drops it from anyone else."""
-    hops = settings.TRUSTED_PROXY_HOPS
-    if hops > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:

@@ -16,6 +16,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from audit.models import AppendOnlyModel
+
 
 class Rol(models.TextChoices):
     SCHOOL = "school", _("School (ondersteuningscoördinator)")
@@ -25,7 +27,8 @@ class Rol(models.TextChoices):
     BEHEERDER = "beheerder", _("Beheerder")
     PLATFORM = "platform", _("Platformbeheerder")
     # An invited outsider (not an SWV or school user): reads only the hulpvragen granted to them
-    # on the Toegang tab, until the grant's end date (hulpvragen.services.toegang_uitnodigen).
+    # on the Toegang tab, until the grant's end date
+    # (hulpvragen.services_toegang.toegang_uitnodigen).
     GENODIGDE = "genodigde", _("Genodigde (tijdelijke leestoegang)")
 
 
@@ -153,17 +156,7 @@ class Gebeurtenis(models.TextChoices):
     SWV_GEWISSELD = "swv_gewisseld", _("Gewisseld van samenwerkingsverband")
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk changes would rewrite history; the security log only grows."""
-
-    def update(self, **kwargs):
-        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
-
-    def delete(self):
-        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
-
-
-class Beveiligingsgebeurtenis(models.Model):
+class Beveiligingsgebeurtenis(AppendOnlyModel):
     """One row of the append-only security log: who, what, when, from where.
 
     Never holds a password or a code. `gebruikersnaam` and `organisatie_code` are copies, so a row
@@ -202,8 +195,6 @@ class Beveiligingsgebeurtenis(models.Model):
     ip = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     toelichting = models.CharField(_("toelichting"), max_length=200, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("beveiligingsgebeurtenis")
         verbose_name_plural = _("beveiligingslog")
@@ -217,14 +208,6 @@ class Beveiligingsgebeurtenis(models.Model):
         return (
             f"{self.tijdstip:%d-%m-%Y %H:%M} {self.get_gebeurtenis_display()} {self.gebruikersnaam}"
         )
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Het beveiligingslog kan niet worden gewijzigd.")
 
 
 class InlogTeller(models.Model):

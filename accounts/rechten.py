@@ -86,7 +86,6 @@ class Recht(StrEnum):
     # Coming on board and leaving (the overdracht app)
     SCHOLEN_INLEZEN = "scholen_inlezen"
     GEBRUIKERS_UITNODIGEN = "gebruikers_uitnodigen"
-    API_KOPPELINGEN_BEHEREN = "api_koppelingen_beheren"
 
 
 OMSCHRIJVING: dict[Recht, StrOrPromise] = {
@@ -150,7 +149,6 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     Recht.GEBRUIKERS_UITNODIGEN: _(
         "Gebruikers uitnodigen met een lijst (e-mail met eenmalige link)"
     ),
-    Recht.API_KOPPELINGEN_BEHEREN: _("API-koppelingen (LVS) en hun tokens beheren"),
 }
 
 _SCHOOLKANT = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG})
@@ -211,7 +209,6 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.EXPORTEREN: _LOKET,
     Recht.SCHOLEN_INLEZEN: _BEHEERDER,
     Recht.GEBRUIKERS_UITNODIGEN: _BEHEERDER,
-    Recht.API_KOPPELINGEN_BEHEREN: _BEHEERDER,
 }
 
 # Which party of a process transition (Overgang.door / KiezenDoor) a role acts as when it changes

@@ -41,6 +41,8 @@ from accounts.selectors import (
     totp_device_van,
 )
 from accounts.sessiecache import gebruiker_vergeten
+from kindkans.proxy import client_ip
+from kindkans.tasks import enqueue_on_commit
 from organisaties.models import Organisatie
 
 RESERVECODES_AANTAL = 10
@@ -140,8 +142,6 @@ def blokkering_opheffen(*, teller: InlogTeller, door: User, ip: str | None) -> N
 @admin.action(description=_("Blokkering opheffen"), permissions=["blokkering_opheffen"])
 def blokkering_opheffen_actie(modeladmin, request, queryset) -> None:
     """Admin action of the lockout counters (accounts.admin.InlogTellerAdmin)."""
-    from accounts.http import client_ip
-
     for teller in queryset:
         blokkering_opheffen(teller=teller, door=request.user, ip=client_ip(request))
     modeladmin.message_user(
@@ -229,22 +229,18 @@ def reservecodes_vernieuwen(*, gebruiker: User, ip: str | None) -> list[str]:
     security log, and a mail to the user that new codes were issued, so someone who took over a
     session cannot quietly give themselves a way back in. The mail carries no code and no pupil
     data; it goes out after the commit (accounts.tasks)."""
-    from accounts.tasks import reservecodes_vernieuwd_mailen
-    from kindkans.tasks import enqueue_on_commit
-
     with transaction.atomic():
         codes = reservecodes_create(gebruiker=gebruiker, ip=ip)
-        enqueue_on_commit(reservecodes_vernieuwd_mailen, gebruiker_id=gebruiker.pk)
+        enqueue_on_commit("accounts.tasks.reservecodes_vernieuwd_mailen", gebruiker_id=gebruiker.pk)
     return codes
 
 
 def telefoon_gekoppeld_melden(*, gebruiker: User) -> None:
     """After "Nieuwe telefoon koppelen" (a new app and new backup codes): the same mail, saying
     that a new app was linked too. Queued after the commit."""
-    from accounts.tasks import reservecodes_vernieuwd_mailen
-    from kindkans.tasks import enqueue_on_commit
-
-    enqueue_on_commit(reservecodes_vernieuwd_mailen, gebruiker_id=gebruiker.pk, telefoon=True)
+    enqueue_on_commit(
+        "accounts.tasks.reservecodes_vernieuwd_mailen", gebruiker_id=gebruiker.pk, telefoon=True
+    )
 
 
 def reservecodes_vernieuwd_mailen(*, gebruiker_id: int, telefoon: bool = False) -> bool:
@@ -365,8 +361,6 @@ def tweede_factor_reset(*, gebruiker: User, door: User, ip: str | None) -> None:
 def tweede_factor_reset_actie(modeladmin, request, queryset) -> None:
     """Admin action for the User admin (`actions = [tweede_factor_reset_actie]`). It lives here,
     next to its service, so whichever module defines the User admin can simply list it."""
-    from accounts.http import client_ip
-
     gelukt = 0
     for gebruiker in queryset:
         try:

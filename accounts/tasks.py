@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from accounts import services
+from accounts.eenmalig import inzendingen_opruimen as opruimen
 
 
 @shared_task(name="accounts.wachtwoord_herstel_verzenden")
@@ -36,6 +37,4 @@ def reservecodes_vernieuwd_mailen(*, gebruiker_id: int, telefoon: bool = False) 
 @shared_task(name="accounts.inzendingen_opruimen")
 def inzendingen_opruimen() -> int:
     """Daily: one-time form tokens older than two days (accounts.eenmalig)."""
-    from accounts.eenmalig import inzendingen_opruimen as opruimen
-
     return opruimen()

@@ -31,7 +31,7 @@ from accounts.forms import (
     LoginForm,
     WachtwoordHerstelForm,
 )
-from accounts.http import client_ip, safe_next
+from accounts.http import safe_next
 from accounts.models import Gebeurtenis
 from accounts.selectors import (
     organisaties_voor_login,
@@ -61,6 +61,7 @@ from accounts.sessies import (
 )
 from accounts.tasks import wachtwoord_herstel_verzenden
 from accounts.totp import otpauth_uri, qr_svg, secret_grouped
+from kindkans.proxy import client_ip
 from kindkans.tasks import enqueue_on_commit
 
 

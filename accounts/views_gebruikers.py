@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import GebruikerForm, GebruikersFilter
-from accounts.http import client_ip, fouten_melden, fouten_op_formulier
+from accounts.http import fouten_melden, fouten_op_formulier
 from accounts.models import Rol
 from accounts.rechten import Recht, recht_vereist
 from accounts.selectors import gebruikers_for
 from accounts.services import tweede_factor_reset
 from accounts.services_gebruikers import gebruiker_create, gebruiker_set_actief, gebruiker_update
+from kindkans.proxy import client_ip
 
 gebruikersbeheer_vereist = recht_vereist(Recht.GEBRUIKERS_BEHEREN)
 

@@ -1,4 +1,4 @@
-"""Writing to the one audit log from beheer: the dossiers app's access records (dossiers.Inzage,
+"""Writing to the one audit log from beheer: the dossiers app's access records (audit.Inzage,
 via its service), one row per pupil-data view or change, never the content."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from accounts.models import User
-from dossiers.middleware import huidig_ip_adres
-from dossiers.models import Inzage, InzageActie
-from dossiers.services import inzage_record
+from audit.middleware import huidig_ip_adres
+from audit.models import Inzage, InzageActie
+from audit.services import inzage_record
 
 
 def audit_bekeken(*, user: User, onderdeel: str, leerling_id=None, hulpvraag_id=None, details=""):

@@ -1,4 +1,4 @@
-"""Searching the one audit log: the access records of pupil data (dossiers.Inzage, written by the
+"""Searching the one audit log: the access records of pupil data (audit.Inzage, written by the
 screens) and the security events of logging in (accounts.Beveiligingsgebeurtenis), for the
 beheerder of the organisation.
 
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Beveiligingsgebeurtenis, User
-from dossiers.models import Inzage
+from audit.models import Inzage
 
 PAGINA = 50
 

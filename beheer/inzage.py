@@ -22,8 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from bijlagen.models import Bijlage, BijlageInzage
-from dossiers.models import Inzage as InzageRecord
+from audit.models import BijlageInzage
+from audit.models import Inzage as InzageRecord
+from bijlagen.models import Bijlage
 from dossiers.models import Leerling
 from hulpvragen.models import Hulpvraag
 
@@ -114,7 +115,7 @@ def inzage_verzamelen(*, leerling: Leerling) -> Inzage:
         .select_related("gebruiker")
         .order_by("op", "id")
     )
-    inzage.rijen["dossiers.inzage"] = [_rij(r) for r in inzage.audit]
+    inzage.rijen[InzageRecord._meta.label_lower] = [_rij(r) for r in inzage.audit]
     return inzage
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyModel
 from hulpvragen.models import HulpvraagType
 
 
@@ -157,17 +158,7 @@ class SchoolwijzigingSoort(models.TextChoices):
     GESLOTEN = "gesloten", _("opgeheven")
 
 
-class SchoolwijzigingQuerySet(models.QuerySet):
-    """School history is appended, never changed."""
-
-    def update(self, **kwargs):
-        raise TypeError("Een schoolwijziging wordt nooit gewijzigd.")
-
-    def delete(self):
-        raise TypeError("Een schoolwijziging wordt nooit verwijderd.")
-
-
-class Schoolwijziging(models.Model):
+class Schoolwijziging(AppendOnlyModel):
     """One change to a school (the manual's FAQ "Mijn school verhuist / fuseert / …"): what it
     was and what it became, by whom and when. For a merge `doel` is the school that continues and
     `oud` lists the Schoolgegevens and accounts that moved, so the history of each dossier can be
@@ -206,8 +197,6 @@ class Schoolwijziging(models.Model):
     door_naam = models.CharField(_("door (naam)"), max_length=300, blank=True)
     op = models.DateTimeField(_("op"), auto_now_add=True)
 
-    objects = SchoolwijzigingQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("schoolwijziging")
         verbose_name_plural = _("schoolwijzigingen")
@@ -216,14 +205,6 @@ class Schoolwijziging(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.get_soort_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Een schoolwijziging wordt nooit gewijzigd.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Een schoolwijziging wordt nooit verwijderd.")
 
 
 # --- Retention -----------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from django.utils.translation import ngettext
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag_in_eigen_organisatie
-from beheer.models import Personeelswijziging, SchoolwijzigingSoort
+from beheer.models import Bewaartermijn, Personeelswijziging, Schoolwijziging, SchoolwijzigingSoort
 from dossiers.models import Schoolgegevens
 from hulpvragen.access import hulpvragen_beheer_feiten_voor, hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
 from hulpvragen.selectors import hulpvragen_open, open_q
-from organisaties.models import School
+from organisaties.models import Bestuur, School, Sector
 
 BEHEER_ROLLEN = frozenset({Rol.SWV_LOKET, Rol.BEHEERDER})
 
@@ -148,8 +148,6 @@ def scholen_for(*, user: User) -> QuerySet[School]:
 
 def schoolwijzigingen_for(*, school: School) -> QuerySet:
     """This school's own changes, and the merges and closings that sent dossiers to it."""
-    from beheer.models import Schoolwijziging
-
     return (
         Schoolwijziging.objects.filter(Q(school=school) | Q(doel=school))
         .select_related("school", "doel")
@@ -169,8 +167,6 @@ class HistorieRegel:
 
 
 def _schoolveld_tekst(veld: str, waarde, besturen: dict[int, str]) -> str:
-    from organisaties.models import Sector
-
     labels = {
         "naam": _("naam"),
         "brin": _("BRIN"),
@@ -193,8 +189,6 @@ def schoolhistorie_for(*, school: School) -> list[HistorieRegel]:
     bestuur by name, the sector by label), a merge on both schools (the one that was merged and
     the one that continues), a closing with its open dossiers on the school that took them over.
     Two queries."""
-    from organisaties.models import Bestuur
-
     rijen = list(schoolwijzigingen_for(school=school))
     ids = {
         waarde
@@ -294,7 +288,6 @@ STANDAARD_JAREN_OVERIG = 2
 def bewaartermijnen_for(*, organisatie_id: int) -> dict[str, int]:
     """Years to keep a closed dossier, per hulpvraag type, for this organisation."""
     termijnen = {t: STANDAARD_JAREN.get(t, STANDAARD_JAREN_OVERIG) for t in HulpvraagType.values}
-    from beheer.models import Bewaartermijn
 
     termijnen.update(
         Bewaartermijn.objects.filter(organisatie_id=organisatie_id).values_list("type", "jaren")

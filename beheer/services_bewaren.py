@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rechten import Recht, mag_in_organisatie
+from audit.models import BijlageInzage
 from beheer.audit import audit_gewijzigd
 from beheer.models import (
     Bewaarsignalering,
@@ -23,10 +24,10 @@ from beheer.models import (
     Verwijdering,
 )
 from beheer.selectors import dossiers_verlopen
-from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage
+from bijlagen.models import Bijlage, BijlageConcept
 from bijlagen.services import _opgeslagen_verwijderen
 from dossiers.models import Leerling, Schoolgegevens
-from hulpvragen.models import Hulpvraag
+from hulpvragen.models import Hulpvraag, Statuswijziging
 from kindkans.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def _bijlagen_verwijderen(hv_ids: list[int]) -> list[str]:
     sleutels += list(
         BijlageConcept.objects.filter(hulpvraag_id__in=hv_ids).values_list("sleutel", flat=True)
     )
-    BijlageInzage.objects.filter(bijlage__in=bijlagen).delete()
+    BijlageInzage.objects.filter(bijlage__in=bijlagen).purge_for_retention()
     bijlagen.delete()
     return sleutels
 
@@ -162,8 +163,6 @@ def _verwijzende_rijen_verwijderen(ouders: list[tuple[type, list[int]]], bewaard
 
 def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     """Anonymise these dossiers in place; files go from storage after the commit."""
-    from hulpvragen.models import Statuswijziging
-
     hulpvragen = Hulpvraag.objects.filter(leerling_id__in=leerling_ids)
     hv_ids = list(hulpvragen.values_list("pk", flat=True))
     sg_ids = list(
@@ -202,8 +201,6 @@ def bewaaropdracht_plannen(
 ) -> Verwijdering:
     """The beheerder's confirmation: record the job and queue it after the commit (a Celery task;
     in-process without REDIS_URL). Nothing is removed in the request."""
-    from beheer.tasks import bewaaropdracht_uitvoeren as taak
-
     _check_beheerder(door)
     with transaction.atomic():
         record = Verwijdering.objects.create(
@@ -214,7 +211,7 @@ def bewaaropdracht_plannen(
             status=BewaarStatus.INGEPLAND,
             aangevraagd=sorted(set(leerling_ids)),
         )
-        enqueue_on_commit(taak, record.pk)
+        enqueue_on_commit("beheer.tasks.bewaaropdracht_uitvoeren", record.pk)
     return record
 
 

@@ -1,4 +1,4 @@
-"""Timing of the audit-log search on a large dossiers_inzage table (PostgreSQL).
+"""Timing of the audit-log search on a large audit_inzage table (PostgreSQL).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/beheer_bench \\
         .venv/bin/python benchmarks/auditlog_zoeken.py --rijen 1000000
@@ -32,8 +32,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Rol, User  # noqa: E402
+from audit.models import Inzage  # noqa: E402
 from beheer.auditlog import auditlog_zoeken  # noqa: E402
-from dossiers.models import Inzage  # noqa: E402
 
 
 def ms(fn) -> float:

@@ -135,9 +135,10 @@ def _vastleggen(
             )
             opgeslagen.append(bijlage.sleutel)
             record.brieven.add(bijlage)
-            from besluiten.tasks import brief_pdf_maken
 
-            enqueue_on_commit(brief_pdf_maken, record._meta.label_lower, record.pk)
+            enqueue_on_commit(
+                "besluiten.tasks.brief_pdf_maken", record._meta.label_lower, record.pk
+            )
     except BaseException:
         bijlage_bestand_verwijderen(sleutels=opgeslagen)
         raise

@@ -22,6 +22,7 @@ from hulpvragen.models import Hulpvraag, HulpvraagType
 from hulpvragen.services import (
     OvergangNietToegestaan,
 )
+from hulpvragen.services_toegang import toegang_grant, toegang_revoke
 
 
 def adviezen_problemen(adviezen: list[Deskundigenadvies]) -> list[str]:
@@ -97,8 +98,6 @@ def deskundige_toewijzen(
     """The loket assigns deskundige 1 or 2 of a TLV VSO; this grants read access (Toegang,
     audited). Deskundige 1 is an orthopedagoog or psycholoog. Replacing a deskundige who has not
     advised yet revokes their access."""
-    from dossiers.services_toegang import toegang_grant, toegang_revoke
-
     fouten = []
     if not mag_in_organisatie(door, Recht.BESLISSEN, hulpvraag.organisatie_id):
         raise OvergangNietToegestaan(_("Alleen het loket wijst deskundigen toe."))

@@ -21,6 +21,7 @@ from besluiten.models import (
 from bijlagen.models import Bijlage
 from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
 from dossiers.models import Adres
+from formulieren.word import docx_to_pdf
 from hulpvragen.models import Hulpvraag
 
 
@@ -70,8 +71,6 @@ def brief_pdf_maken(*, model: str, pk: int) -> Bijlage | None:
     """After the commit: the PDF of a decision's letter, as a second bijlage of the record.
     Idempotent (a record that has its PDF gets no second one); None without LibreOffice."""
     from django.core.files.storage import default_storage
-
-    from formulieren.word import docx_to_pdf
 
     record = RECORD_MODELLEN[model].objects.get(pk=pk)
     letters = list(record.brieven.filter(ingetrokken_op__isnull=True))

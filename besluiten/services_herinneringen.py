@@ -22,9 +22,7 @@ from besluiten.models import (
 from besluiten.selectors import tlv_verloopt_q
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import open_q
-from hulpvragen.services import (
-    notificatie_aan_aanvrager,
-)
+from meldingen.services import notificatie_aan_aanvrager
 
 logger = logging.getLogger(__name__)
 

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from accounts.eenmalig import AlVerstuurd, eenmalig
 from accounts.rechten import Recht, mag, mag_in_eigen_organisatie
+from audit.services import inzage_record
 from besluiten import brieven
 from besluiten.forms import AdviesForm, AfwijzingForm, FaForm, SjabloonForm, TlvForm, ToewijzenForm
-from besluiten.models import Afwijzing, BriefSoort, Deskundigenadvies, TlvSoort
+from besluiten.models import Afwijzing, Briefsjabloon, BriefSoort, Deskundigenadvies, TlvSoort
 from besluiten.selectors import (
     adviezen_for,
     besluit_toegestaan,
@@ -35,7 +36,6 @@ from besluiten.services_advies import (
     discipline_voorstel,
 )
 from besluiten.services_brieven import briefsjabloon_herstellen, briefsjabloon_opslaan
-from dossiers.services import inzage_record
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import HulpvraagType
 from hulpvragen.services import StatusWijzigingGeweigerd
@@ -276,7 +276,6 @@ def _beheerder(request):
 @login_required
 def sjablonen(request):
     _beheerder(request)
-    from besluiten.models import Briefsjabloon
 
     eigen = {
         s.soort: s for s in Briefsjabloon.objects.filter(organisatie_id=request.user.organisatie_id)

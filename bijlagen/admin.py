@@ -8,11 +8,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rechten import Recht
-from bijlagen.models import Bijlage, BijlageInzage, Bijlagevereiste, Documentsoort
+from bijlagen.models import Bijlage, Bijlagevereiste, Documentsoort
 from bijlagen.selectors import verplichte_documentsoorten
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
     alle,
@@ -75,23 +74,3 @@ class BijlageAdmin(PupilDataAdmin, admin.ModelAdmin):
     exclude = ("sleutel", "upload")
 
     via_hulpvraag = "hulpvraag"
-
-
-@admin.register(BijlageInzage)
-class BijlageInzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    """Who downloaded which bijlage, for the beheerder (own organisation). Ids only, like the
-    access log: a file's name often carries the pupil's ("Toestemming_ouders-Jan.pdf"), and the
-    beheerder has no pupil access."""
-
-    rechten_per_actie = {"view": Recht.AUDITLOG_BEKIJKEN}
-    list_display = ("op", "gebruiker", "bijlage_nummer", "ip_adres")
-    list_select_related = ("gebruiker",)
-    list_filter = (("gebruiker", RelatedOnly), "op")
-    search_fields = ("gebruiker__username", "gebruiker__last_name", "=bijlage__id")
-    date_hierarchy = "op"
-    fields = ("op", "gebruiker", "bijlage_nummer", "ip_adres")
-    readonly_fields = fields
-
-    @admin.display(description=_("bijlage (nummer)"), ordering="bijlage_id")
-    def bijlage_nummer(self, inzage: BijlageInzage) -> int:
-        return inzage.bijlage_id

@@ -163,35 +163,6 @@ class BijlageConcept(models.Model):
         return self.originele_naam
 
 
-class BijlageInzage(models.Model):
-    """Append-only: who downloaded which bijlage, when, from where. Never the content."""
-
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie", on_delete=models.PROTECT, related_name="+"
-    )
-    bijlage = models.ForeignKey(
-        Bijlage, on_delete=models.PROTECT, related_name="inzages", verbose_name=_("bijlage")
-    )
-    gebruiker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("gebruiker"),
-    )
-    op = models.DateTimeField(_("op"), auto_now_add=True, db_index=True)
-    ip_adres = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("inzage bijlage")
-        verbose_name_plural = _("inzage bijlagen")
-        ordering = ["-op"]
-
-    def __str__(self) -> str:
-        # The bijlage by number: its name often carries the pupil's (admin shows this to the
-        # beheerder, who has no pupil access).
-        return f"{self.gebruiker} · bijlage {self.bijlage_id} · {self.op:%d-%m-%Y %H:%M}"
-
-
 class Bijlagevereiste(models.Model):
     """Which document kinds a hulpvraag type of this organisation requires before the transitions
     that name the check "bijlagen_aanwezig". Without a row the defaults in

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import Rol, User
 from bijlagen.models import Bijlage, BijlageConcept
+from dossiers.models import DossierConcept
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ def _bestanden(map_: str):
 
 
 def _bekende_sleutels() -> set[str]:
-    from dossiers.models import DossierConcept
-
     sleutels = set(Bijlage.objects.values_list("sleutel", flat=True))
     sleutels |= set(BijlageConcept.objects.values_list("sleutel", flat=True))
     for gegevens in DossierConcept.objects.values_list("gegevens", flat=True):

@@ -21,9 +21,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import InzageActie
+from audit.services import inzage_record
 from bijlagen.models import Bijlage, ScanStatus
-from dossiers.models import InzageActie
-from dossiers.services import inzage_record
 
 logger = logging.getLogger(__name__)
 

@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+from audit.models import BijlageInzage
+from audit.services import inzage_record
 from bijlagen.checks import Geweigerd, Soort, soort_bepalen
-from bijlagen.models import Bijlage, BijlageConcept, BijlageInzage, Documentsoort
+from bijlagen.models import Bijlage, BijlageConcept, Documentsoort
 from bijlagen.names import documentsoort_raden, extensie_van, naam_opschonen
 from bijlagen.scan import scan_status_bij_upload, scanner_ingesteld
-from dossiers.services import inzage_record
 from hulpvragen.models import Hulpvraag, Trigger
 from hulpvragen.services import hulpvraag_fire_event
 from kindkans.tasks import enqueue_on_commit
@@ -304,9 +305,7 @@ def bijlagen_add(
             if gebeurtenis:
                 _bijlage_toegevoegd(hulpvraag=hulpvraag, door=door)
             if scanner_ingesteld():
-                from bijlagen.tasks import scannen_upload
-
-                enqueue_on_commit(scannen_upload, [b.pk for b in bijlagen])
+                enqueue_on_commit("bijlagen.tasks.scannen_upload", [b.pk for b in bijlagen])
     except BaseException:
         _opgeslagen_verwijderen([sleutel for sleutel, _item in nieuw])
         raise
@@ -345,9 +344,7 @@ def bijlage_document_add(
         scan_status=scan_status_bij_upload(),
     )
     if scanner_ingesteld():
-        from bijlagen.tasks import scannen_upload
-
-        enqueue_on_commit(scannen_upload, [bijlage.pk])
+        enqueue_on_commit("bijlagen.tasks.scannen_upload", [bijlage.pk])
     return bijlage
 
 

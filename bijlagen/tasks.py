@@ -3,6 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from bijlagen.opslagcontrole import opslag_controleren as controleren
 from bijlagen.scan import ScanUitkomst, bijlage_scan, bijlagen_wachtend
 from bijlagen.services import bijlage_concepten_cleanup
 
@@ -51,8 +52,6 @@ def scans_herhalen() -> dict[str, int]:
 @shared_task(name="bijlagen.opslag_controleren")
 def opslag_controleren() -> dict[str, int]:
     """Daily: files without a row removed, rows without a file reported to the beheerders."""
-    from bijlagen.opslagcontrole import opslag_controleren as controleren
-
     uitslag = controleren()
     return {
         "verwijderd": len(uitslag.verwijderd),

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from storages.backends.s3 import S3Storage
 
 from accounts.eenmalig import AlVerstuurd, eenmalig
-from accounts.http import client_ip
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.forms import VOORSTEL, DocumentsoortForm, UploadForm, documentsoorten_bepalen
 from bijlagen.models import Documentsoort
@@ -48,6 +47,7 @@ from bijlagen.services import (
     bijlagen_add,
 )
 from hulpvragen.access import hulpvraag_get_for
+from kindkans.proxy import client_ip
 
 
 def _toegevoegd(n: int) -> str:

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.rechten import Recht
 from dossiers.models import (
     Adres,
-    Inzage,
     IqTest,
     Leerling,
     LvsInstellingen,
@@ -21,7 +20,6 @@ from dossiers.models import (
 from hulpvragen.access import leerlingen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
-    AlleenLezenAdmin,
     OrganisatieScopedAdmin,
     RelatedOnly,
     sees_all_organisations,
@@ -188,24 +186,3 @@ class SociaalEmotioneleProblematiekAdmin(_LeerlingDataAdmin):
         "gewijzigd_op",
     )
     list_filter = ("faalangst", "prestatiemotivatie", "emotionele_instabiliteit")
-
-
-@admin.register(Inzage)
-class InzageAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
-    """The access log for the beheerder (own organisation); beheer's audit-log screen searches it
-    by child. Ids only: the log itself shows no pupil data."""
-
-    rechten_per_actie = {"view": Recht.AUDITLOG_BEKIJKEN}
-    list_display = (
-        "op",
-        "gebruiker",
-        "actie",
-        "onderdeel",
-        "leerling_id",
-        "hulpvraag_id",
-        "ip_adres",
-    )
-    list_select_related = ("gebruiker",)
-    list_filter = ("actie", "onderdeel", ("gebruiker", RelatedOnly))
-    search_fields = ("gebruiker__username", "gebruiker__last_name", "=leerling_id", "=hulpvraag_id")
-    date_hierarchy = "op"

@@ -10,7 +10,7 @@ from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol, User
+from accounts.models import User
 from accounts.rechten import Recht, mag
 from dossiers import lvs, lvs_berekening
 from dossiers.models import (
@@ -18,16 +18,11 @@ from dossiers.models import (
     DossierConcept,
     IqTest,
     Leerling,
-    LijstVoorkeur,
     LvsInstellingen,
-    Notitie,
     Schoolgegevens,
     SociaalEmotioneleProblematiek,
     Toets,
 )
-from hulpvragen.models import Hulpvraag, HulpvraagType, Toegang
-from hulpvragen.selectors import hulpvraag_types_for_school
-from organisaties.models import School
 
 
 def adres_huidig(*, leerling: Leerling, op=None) -> Adres | None:
@@ -266,34 +261,9 @@ def _geen_toetsen() -> str:
 # --- The Hulpvragen screen, the wizard and the dossier tabs ---------------------------------
 
 
-def lijstvoorkeur_get(*, user: User) -> LijstVoorkeur:
-    """The user's saved list settings, or unsaved defaults (no write on a plain page view)."""
-    return LijstVoorkeur.objects.filter(gebruiker=user).first() or LijstVoorkeur(gebruiker=user)
-
-
 def dossierconcepten_for(*, user: User) -> QuerySet[DossierConcept]:
     """A user's own unfinished wizards: nobody else, not even the SWV, ever sees them."""
     return DossierConcept.objects.filter(aangemaakt_door=user, organisatie_id=user.organisatie_id)
-
-
-def hulpvraag_type_choices_for_school(*, school: School) -> list[tuple[str, str]]:
-    """The "Titel" choices for a pupil of this school, from the engine's per-organisation
-    configuration (type per school sector, limited to active processes)."""
-    return [(t, HulpvraagType(t).label) for t in hulpvraag_types_for_school(school=school)]
-
-
-def notities_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Notitie]:
-    """ "Mijn notities": only the notes this user wrote."""
-    return Notitie.objects.filter(hulpvraag=hulpvraag, auteur=user)
-
-
-def toegangen_zichtbaar_voor(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Toegang]:
-    """The grants of this hulpvraag listed on its Toegang tab. The loket does not see the
-    invitations a school made for its own internal overlegronde (issue 9, item 7)."""
-    qs = Toegang.objects.filter(hulpvraag=hulpvraag)
-    if user.rol != Rol.SCHOOL and user.rol != Rol.BEVOEGD_GEZAG:
-        qs = qs.exclude(schoolintern=True)
-    return qs
 
 
 def sociaal_emotioneel_samenvatting(*, leerling: Leerling) -> str:

@@ -12,21 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossiers.middleware import huidig_ip_adres
+from audit.models import InzageActie
+from audit.services import inzage_record
 from dossiers.models import (
     Adres,
     AdresVervallen,
-    Inzage,
-    InzageActie,
     IqTest,
     Leerling,
-    LijstVoorkeur,
-    Notitie,
     Schoolgegevens,
     SociaalEmotioneleProblematiek,
     Toets,
 )
-from hulpvragen.models import Hulpvraag
 
 
 @transaction.atomic
@@ -63,74 +59,6 @@ def lvs_gegevens_opslaan(
         sociaal_emotioneel.leerling = leerling
         sociaal_emotioneel.gewijzigd_door = door
         sociaal_emotioneel.save()
-
-
-def inzage_record(
-    *,
-    gebruiker: User | None,
-    onderdeel: str,
-    actie: str = InzageActie.BEKEKEN,
-    leerling_id: int | None = None,
-    hulpvraag_id: int | None = None,
-    details: str = "",
-    ip_adres: str | None = None,
-    ouder_uitnodiging=None,
-) -> Inzage:
-    """Append one audit record: who looked at or changed which pupil's data, when, and from
-    which address (by default the current request's, see dossiers.middleware). A parent has no
-    account: pass `ouder_uitnodiging` (ouders.Uitnodiging) instead of a user."""
-    if gebruiker is None and ouder_uitnodiging is None:
-        raise ValueError("Een inzage heeft een gebruiker of een uitnodiging van een ouder.")
-    return Inzage.objects.create(
-        organisatie_id=(
-            gebruiker.organisatie_id if gebruiker is not None else ouder_uitnodiging.organisatie_id
-        ),
-        gebruiker=gebruiker,
-        ouder_uitnodiging_id=None if ouder_uitnodiging is None else ouder_uitnodiging.pk,
-        actie=actie,
-        onderdeel=onderdeel[:40],
-        leerling_id=leerling_id,
-        hulpvraag_id=hulpvraag_id,
-        details=details[:300],
-        ip_adres=ip_adres or huidig_ip_adres(),
-    )
-
-
-def inzagen_record(
-    *,
-    gebruiker: User,
-    onderdeel: str,
-    actie: str,
-    leerling_ids: list[int],
-    details: str = "",
-) -> None:
-    """The same records for many pupils at once, in one insert (a whole-class import): one row
-    per pupil, as inzage_record would write them."""
-    ip_adres = huidig_ip_adres()
-    Inzage.objects.bulk_create(
-        [
-            Inzage(
-                organisatie_id=gebruiker.organisatie_id,
-                gebruiker=gebruiker,
-                actie=actie,
-                onderdeel=onderdeel[:40],
-                leerling_id=pk,
-                details=details[:300],
-                ip_adres=ip_adres,
-            )
-            for pk in leerling_ids
-        ],
-        batch_size=500,
-    )
-
-
-def lijstvoorkeur_save(*, user: User, **fields: Any) -> LijstVoorkeur:
-    allowed = {"filters", "sortering", "kolommen", "volledig_scherm"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"unknown preference fields: {sorted(unknown)}")
-    voorkeur, _ = LijstVoorkeur.objects.update_or_create(gebruiker=user, defaults=fields)
-    return voorkeur
 
 
 def adres_add(*, leerling: Leerling, door: User, **fields: Any) -> Adres:
@@ -226,9 +154,3 @@ def schoolgegevens_update(
         details="schoolgegevens gewijzigd: " + ", ".join(sorted(fields)),
     )
     return schoolgegevens
-
-
-def notitie_create(*, hulpvraag: Hulpvraag, auteur: User, tekst: str) -> Notitie:
-    return Notitie.objects.create(
-        organisatie_id=hulpvraag.organisatie_id, hulpvraag=hulpvraag, auteur=auteur, tekst=tekst
-    )

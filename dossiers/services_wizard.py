@@ -9,13 +9,11 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import User
-from dossiers.models import (
-    DossierConcept,
-    InzageActie,
-    Schoolgegevens,
-)
-from dossiers.services import inzage_record
-from dossiers.services_aanleveren import leerling_met_schoolgegevens
+from audit.models import InzageActie
+from audit.services import inzage_record
+from bijlagen.models import BijlageConcept
+from bijlagen.services import bestanden_bewaren, bestanden_verwijderen, bijlagen_add
+from dossiers.models import Adres, DossierConcept, Leerling, Schoolgegevens
 from hulpvragen.models import Hulpvraag
 from hulpvragen.services import hulpvraag_create
 
@@ -36,7 +34,6 @@ def dossierconcept_save(
 
 
 def dossierconcept_delete(*, concept: DossierConcept) -> None:
-    from bijlagen.services import bestanden_verwijderen
 
     sleutels = [b["sleutel"] for b in concept.gegevens.get("bijlagen", [])]
     with transaction.atomic():
@@ -48,8 +45,6 @@ def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> 
     """Keep checked files (bijlagen.services.Gecontroleerd) with the wizard's concept: stored now,
     listed in `gegevens["bijlagen"]`, so they survive leaving the wizard and become the
     hulpvraag's bijlagen on the last "Opslaan" (dossier_create). No hulpvraag, no event yet."""
-    from bijlagen.services import bestanden_bewaren, bestanden_verwijderen
-
     if not bestanden:
         return []
     bewaard = bestanden_bewaren(bestanden=bestanden)
@@ -70,8 +65,6 @@ def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> 
 
 def dossierconcept_bijlage_remove(*, concept: DossierConcept, sleutel: str) -> None:
     """Take one file off the concept again (and out of storage)."""
-    from bijlagen.services import bestanden_verwijderen
-
     with transaction.atomic():
         vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
         bijlagen = vers.gegevens.get("bijlagen", [])
@@ -97,9 +90,15 @@ def dossier_create(
     """The wizard's last "Opslaan": pupil, address, schoolgegevens and the first hulpvraag are
     created together or not at all, so there is never a pupil without a hulpvraag to find it by.
     The concept goes in the same transaction."""
-    nieuw, sg = leerling_met_schoolgegevens(
-        door=door, leerling=leerling, adres=adres, schoolgegevens=schoolgegevens
-    )
+    org = door.organisatie_id
+    nieuw = Leerling(organisatie_id=org, **leerling)
+    nieuw.full_clean()
+    nieuw.save()
+    if adres:
+        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)
+    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)
+    sg.full_clean()
+    sg.save()
     created = hulpvraag_create(
         schoolgegevens=sg,
         type=hulpvraag["type"],
@@ -111,9 +110,6 @@ def dossier_create(
         created.save(update_fields=["coordinator"])
     bijlagen = concept.gegevens.get("bijlagen", [])
     if bijlagen:
-        from bijlagen.models import BijlageConcept
-        from bijlagen.services import bijlagen_add
-
         # The concept's stored files become the hulpvraag's bijlagen as one upload action, in
         # this transaction. Not submitted yet, so no "bijlage toegevoegd" event.
         bijlagen_add(

@@ -20,16 +20,17 @@ from dossiers.dossier_forms import (
     ToegangForm,
     UitnodigingForm,
 )
-from dossiers.selectors import adressen_historie, notities_for, toegangen_zichtbaar_voor
+from dossiers.selectors import adressen_historie
 from dossiers.services import (
     AdresAlVervallen,
     adres_add,
     adres_correct,
     adres_remove,
-    notitie_create,
     schoolgegevens_update,
 )
-from dossiers.services_toegang import toegang_grant, toegang_revoke, toegang_uitnodigen
+from hulpvragen.selectors import notities_for, toegangen_zichtbaar_voor
+from hulpvragen.services import notitie_create
+from hulpvragen.services_toegang import toegang_grant, toegang_revoke, toegang_uitnodigen
 from hulpvragen.tabs import render_tab, tab_url
 
 

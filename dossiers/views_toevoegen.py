@@ -18,14 +18,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Rol
 from accounts.rechten import Recht, mag_in_eigen_organisatie
+from audit.services import inzage_record
 from bijlagen.checks import TOEGESTAAN
 from bijlagen.models import Documentsoort
 from bijlagen.services import bestanden_check
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm
 from dossiers.models import ConceptStap, DossierConcept, Leerling, Schoolgegevens
 from dossiers.search import MIN_ZOEK_LENGTE, leerlingen_matching
-from dossiers.selectors import dossierconcepten_for, hulpvraag_type_choices_for_school
-from dossiers.services import inzage_record
+from dossiers.selectors import dossierconcepten_for
 from dossiers.services_wizard import (
     dossier_create,
     dossierconcept_bijlage_remove,
@@ -36,6 +36,7 @@ from dossiers.services_wizard import (
     hulpvraag_add,
 )
 from hulpvragen.access import hulpvragen_visible_to, leerling_get_for, leerlingen_visible_to
+from hulpvragen.selectors import hulpvraag_type_choices_for_school
 
 STAPPEN = [ConceptStap.BASISGEGEVENS, ConceptStap.SCHOOLGEGEVENS, ConceptStap.HULPVRAAG]
 
@@ -356,15 +357,6 @@ def stap(request, pk: int, stap: str):
     return render(request, "dossiers/wizard.html", context)
 
 
-def schoolgegevens_voor_nieuwe_hulpvraag(user, leerling: Leerling) -> Schoolgegevens | None:
-    """The enrolment a new hulpvraag for a pupil already in Kindkans hangs on: the newest, and
-    for a school user one of its own schools (the screen and the API ask this)."""
-    sgs = Schoolgegevens.objects.filter(leerling=leerling).select_related("school")
-    if user.rol == Rol.SCHOOL:
-        sgs = sgs.filter(school__in=user.scholen.all())
-    return sgs.order_by("-begindatum", "-id").first()
-
-
 def _verder(concept: DossierConcept, volgende: str) -> str:
     """Never move a concept's furthest step backwards when an earlier step is saved again."""
     return max(concept.stap, volgende, key=STAPPEN.index)
@@ -375,7 +367,10 @@ def nieuwe_hulpvraag(request, leerling_pk: int):
     """Step 4 for a pupil already in Kindkans: "Nieuwe hulpvraag toevoegen"."""
     _maker(request)
     leerling = leerling_get_for(request.user, leerling_pk)
-    sg = schoolgegevens_voor_nieuwe_hulpvraag(request.user, leerling)
+    sgs = Schoolgegevens.objects.filter(leerling=leerling).select_related("school")
+    if request.user.rol == Rol.SCHOOL:
+        sgs = sgs.filter(school__in=request.user.scholen.all())
+    sg = sgs.order_by("-begindatum", "-id").first()
     if sg is None:
         raise Http404
     namen = [leerling.roepnaam, leerling.achternaam, leerling.voornamen]

@@ -17,6 +17,7 @@ from dossiers.lvs import GEEN_PRAKTIJKONDERWIJS
 from dossiers.selectors import pro_advies_for, sociaal_emotioneel_samenvatting
 from formulieren.definities import is_verplicht, vragen
 from formulieren.models import Formulier, Ondertekening
+from formulieren.weergave import formulier_weergave
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
 
@@ -296,7 +297,6 @@ def formulier_weergave_voor(
     """The one rendering (formulieren.weergave) of this form with today's dossier facts and its
     newest signature: what the tab, the signing page, the Word export and the parents' page
     show. `formulier.hulpvraag` must come from the access module (or an invitation's own)."""
-    from formulieren.weergave import formulier_weergave
 
     hulpvraag = formulier.hulpvraag
     prefill = formulier_prefill(hulpvraag=hulpvraag)

@@ -23,6 +23,7 @@ from formulieren.selectors import (
     formulieren_visible_to,
 )
 from hulpvragen.models import Hulpvraag
+from hulpvragen.services import hulpvraag_fire_event
 from hulpvragen.signals import reservering_gewijzigd
 from organisaties.models import Organisatie
 
@@ -148,6 +149,12 @@ def formulierdefinitie_activate(*, definitie: FormulierDefinitie) -> FormulierDe
     definitie.actief = True
     definitie.save(update_fields=["actief"])
     return definitie
+
+
+def hulpvraag_aangemaakt_ontvangen(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
+    """The engine's `hulpvraag_aangemaakt` (connected in formulieren.apps): a new hulpvraag gets
+    its type's form in the transaction that creates it."""
+    formulier_attach(hulpvraag=hulpvraag)
 
 
 def formulier_attach(*, hulpvraag: Hulpvraag) -> Formulier | None:
@@ -353,8 +360,5 @@ def formulier_sign(
         revisie=locked.revisie,
     )
     # The engine takes an automatic transition on a signature where the process defines one.
-    # Imported here: hulpvragen.services imports this module (formulier_attach).
-    from hulpvragen.services import hulpvraag_fire_event
-
     hulpvraag_fire_event(hulpvraag=locked.hulpvraag, event="formulier_ondertekend", door=user)
     return ondertekening

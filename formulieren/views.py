@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.bewaren import inzending_ophalen
 from accounts.decorators import bewaren_na_verlopen, post_bewaren
-from dossiers.models import InzageActie
-from dossiers.services import inzage_record
+from audit.models import InzageActie
+from audit.services import inzage_record
 from formulieren.forms import FormulierForm, initial_uit
 from formulieren.models import Formulier
 from formulieren.selectors import (

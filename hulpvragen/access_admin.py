@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.rechten import Recht, mag
-from hulpvragen.access import has_pupil_access
+from hulpvragen.access import has_pupil_access, hulpvragen_visible_to, leerlingen_visible_to
 from organisaties.admin_scope import OrganisatieScopedAdmin
 
 
@@ -27,8 +27,6 @@ class PupilDataAdmin(OrganisatieScopedAdmin):
     via_leerling: str | None = None
 
     def visible_queryset(self, user: User) -> QuerySet:
-        from hulpvragen.access import hulpvragen_visible_to, leerlingen_visible_to
-
         if self.via_hulpvraag:
             toegestaan = {f"{self.via_hulpvraag}__in": hulpvragen_visible_to(user)}
         elif self.via_leerling:

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol
 from accounts.rechten import Recht
-from dossiers.services_toegang import toegang_check, toegang_grant, toegang_revoke
 from hulpvragen import admin_processen  # noqa: F401 - registers the process admin
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.access_admin import PupilDataAdmin
@@ -27,6 +26,7 @@ from hulpvragen.services import (
     label_delete,
     label_save,
 )
+from hulpvragen.services_toegang import toegang_check, toegang_grant, toegang_revoke
 from organisaties.admin_scope import (
     DienstAdmin,
     OrganisatieScopedAdmin,

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyModel
 from organisaties.models import Sector
 
 
@@ -384,17 +385,7 @@ class Toegang(models.Model):
         return f"{self.gebruiker} → {self.hulpvraag}"
 
 
-class OnveranderlijkQuerySet(models.QuerySet):
-    """History rows are appended, never changed: bulk update and delete are refused too."""
-
-    def update(self, **kwargs):
-        raise TypeError(f"{self.model.__name__} wordt nooit gewijzigd.")
-
-    def delete(self):
-        raise TypeError(f"{self.model.__name__} wordt nooit verwijderd.")
-
-
-class Statuswijziging(models.Model):
+class Statuswijziging(AppendOnlyModel):
     """One step in a hulpvraag's history, written only by hulpvragen.services. The first row of
     every hulpvraag has no `van`: the status it started in."""
 
@@ -435,8 +426,6 @@ class Statuswijziging(models.Model):
     toelichting = models.TextField(_("toelichting"), blank=True)
     automatisch = models.BooleanField(_("automatisch"), default=False)
 
-    objects = OnveranderlijkQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("statuswijziging")
         verbose_name_plural = _("statuswijzigingen")
@@ -446,29 +435,12 @@ class Statuswijziging(models.Model):
     def __str__(self) -> str:
         return f"{self.van or '-'} → {self.naar}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Een statuswijziging wordt nooit gewijzigd.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise TypeError("Een statuswijziging wordt nooit verwijderd.")
+# --- A user's own working state on the Hulpvragen screens --------------------------------------
 
 
-class NotificatieSoort(models.TextChoices):
-    STATUS_GEWIJZIGD = "status_gewijzigd", _("status gewijzigd (aan de aanvrager)")
-    SWV_INFORMEREN = "swv_informeren", _("ingediend of aangevuld (aan het samenwerkingsverband)")
-    # Not tied to a status change: an Aanpak posted, a reminder before an evaluatiedatum, … The
-    # caller writes onderwerp and tekst, and keeps pupil data out of them.
-    BERICHT = "bericht", _("bericht over een hulpvraag (aan de aanvrager)")
-    # The link for a parent (ouders app); the mail carries no pupil data, only the link.
-    OUDER_UITNODIGING = "ouder_uitnodiging", _("uitnodiging voor een ouder")
-
-
-class Notificatie(models.Model):
-    """Outbox: an e-mail to send, written in the same transaction as the status change (or other
-    event) that causes it (so a rolled-back change never mails). Delivery (relay, templates,
-    retries) reads the rows with verzonden_op empty; it never writes pupil data into the mail."""
+class Notitie(models.Model):
+    """ "Mijn notities": a note on a hulpvraag that only its author ever sees."""
 
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -479,46 +451,53 @@ class Notificatie(models.Model):
     hulpvraag = models.ForeignKey(
         Hulpvraag,
         on_delete=models.CASCADE,
-        related_name="notificaties",
+        related_name="notities",
         verbose_name=_("hulpvraag"),
     )
-    statuswijziging = models.ForeignKey(
-        Statuswijziging,
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notificaties",
-        verbose_name=_("statuswijziging"),
+        related_name="notities",
+        verbose_name=_("auteur"),
     )
-    ontvanger = models.EmailField(_("ontvanger"))
-    soort = models.CharField(_("soort"), max_length=30, choices=NotificatieSoort.choices)
-    onderwerp = models.CharField(_("onderwerp"), max_length=200, blank=True)
-    tekst = models.TextField(_("tekst"), blank=True)
+    tekst = models.TextField(_("notitie"))
     aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
-    pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
-    laatste_fout = models.TextField(_("laatste fout"), blank=True)
 
     class Meta:
-        verbose_name = _("notificatie")
-        verbose_name_plural = _("notificaties")
-        ordering = ["aangemaakt_op", "id"]
-        constraints = [
-            # Only a "bericht" stands on its own; the status mails are about one change.
-            models.CheckConstraint(
-                condition=Q(statuswijziging__isnull=False)
-                | Q(soort__in=["bericht", "ouder_uitnodiging"]),
-                name="notificatie_statuswijziging_of_bericht",
-            ),
-        ]
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-aangemaakt_op", "-id"]
         indexes = [
-            # The relay's query: what is still to be sent, oldest first.
             models.Index(
-                fields=["aangemaakt_op"],
-                condition=Q(verzonden_op__isnull=True),
-                name="notificatie_te_verzenden",
-            ),
+                fields=["hulpvraag", "auteur", "-aangemaakt_op"], name="notitie_hulpvraag_auteur"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_soort_display()} → {self.ontvanger}"
+        return f"{self.auteur}: {self.tekst[:40]}"
+
+
+class LijstVoorkeur(models.Model):
+    """What the Hulpvragen screen remembers per user across sessions: the last search and filters
+    (until "Wissen"), the sort, the chosen columns in their order, and the full-screen toggle."""
+
+    gebruiker = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lijstvoorkeur",
+        verbose_name=_("gebruiker"),
+    )
+    filters = models.JSONField(_("zoekfilters"), default=dict, blank=True)
+    sortering = models.CharField(_("sortering"), max_length=40, blank=True)
+    kolommen = models.JSONField(
+        _("kolommen"), default=list, blank=True, help_text=_("Zichtbare kolommen, in volgorde.")
+    )
+    volledig_scherm = models.BooleanField(_("volledig scherm"), default=False)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lijstvoorkeur")
+        verbose_name_plural = _("lijstvoorkeuren")
+
+    def __str__(self) -> str:
+        return str(self.gebruiker)

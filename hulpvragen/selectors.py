@@ -4,17 +4,20 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from accounts.models import User
+from accounts.models import Rol, User
 from accounts.rechten import status_partij
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.guards import GuardContext, guard_acties, guards_missing
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
+    LijstVoorkeur,
+    Notitie,
     Overgang,
     Proces,
     Status,
     Statuswijziging,
+    Toegang,
     Trigger,
     TypePerSector,
 )
@@ -121,3 +124,28 @@ def hulpvraag_types_for_school(*, school: School) -> list[str]:
         ).values_list("type", flat=True)
     )
     return [t for t in HulpvraagType.values if t in actief]
+
+
+def lijstvoorkeur_get(*, user: User) -> LijstVoorkeur:
+    """The user's saved list settings, or unsaved defaults (no write on a plain page view)."""
+    return LijstVoorkeur.objects.filter(gebruiker=user).first() or LijstVoorkeur(gebruiker=user)
+
+
+def hulpvraag_type_choices_for_school(*, school: School) -> list[tuple[str, str]]:
+    """The "Titel" choices for a pupil of this school, from the engine's per-organisation
+    configuration (type per school sector, limited to active processes)."""
+    return [(t, HulpvraagType(t).label) for t in hulpvraag_types_for_school(school=school)]
+
+
+def notities_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Notitie]:
+    """ "Mijn notities": only the notes this user wrote."""
+    return Notitie.objects.filter(hulpvraag=hulpvraag, auteur=user)
+
+
+def toegangen_zichtbaar_voor(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Toegang]:
+    """The grants of this hulpvraag listed on its Toegang tab. The loket does not see the
+    invitations a school made for its own internal overlegronde (issue 9, item 7)."""
+    qs = Toegang.objects.filter(hulpvraag=hulpvraag)
+    if user.rol != Rol.SCHOOL and user.rol != Rol.BEVOEGD_GEZAG:
+        qs = qs.exclude(schoolintern=True)
+    return qs

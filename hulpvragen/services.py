@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,15 +20,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.rechten import Recht, mag_in_organisatie
 from dossiers.models import Schoolgegevens
-from formulieren.services import formulier_attach
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.guards import GuardContext, guards_missing
 from hulpvragen.models import (
     Hulpvraag,
     HulpvraagType,
     Label,
-    Notificatie,
-    NotificatieSoort,
+    LijstVoorkeur,
+    Notitie,
     Overgang,
     Proces,
     Status,
@@ -37,8 +37,7 @@ from hulpvragen.models import (
 )
 from hulpvragen.process_validation import PROCESSEN_DIR, proces_validate
 from hulpvragen.selectors import actor_for, hulpvraag_types_for_school, overgang_mogelijk_q
-from hulpvragen.signals import status_gewijzigd
-from meldingen.services import notificaties_enqueue
+from hulpvragen.signals import hulpvraag_aangemaakt, status_gewijzigd
 from organisaties.models import Organisatie
 
 # --- Refusals ------------------------------------------------------------------------------------
@@ -287,7 +286,8 @@ def hulpvraag_create(
         door_naam=str(door) if door else "",
         automatisch=True,
     )
-    formulier_attach(hulpvraag=hulpvraag)
+    # The forms app attaches the type's form (formulieren.apps), in this transaction.
+    hulpvraag_aangemaakt.send(sender=Hulpvraag, hulpvraag=hulpvraag)
     return hulpvraag
 
 
@@ -429,8 +429,8 @@ def _apply(
     toelichting: str,
     automatisch: bool,
 ) -> Statuswijziging:
-    """The only write of a status change: status, history row and outbox rows, in the caller's
-    transaction (so a rollback takes all three back)."""
+    """The only write of a status change: status and history row, and through `status_gewijzigd`
+    the outbox rows, in the caller's transaction (so a rollback takes all of them back)."""
     locked.status = naar
     locked.save(update_fields=["status", "laatste_datum"])
     wijziging = Statuswijziging.objects.create(
@@ -443,69 +443,22 @@ def _apply(
         toelichting=toelichting,
         automatisch=automatisch,
     )
-    _notificaties_schrijven(locked, wijziging, door)
-    # Apps that keep rows in step with the status (loket: the decision clock) do it here, in
-    # this transaction.
+    # Apps that keep rows in step with the status do it here, in this transaction: meldingen
+    # writes the outbox rows, loket moves the decision clock.
     status_gewijzigd.send(sender=Hulpvraag, hulpvraag=locked, wijziging=wijziging)
     return wijziging
 
 
-def notificatie_aan_aanvrager(
-    *, hulpvraag: Hulpvraag, onderwerp: str, tekst: str
-) -> Notificatie | None:
-    """Mail the aanvrager (the e-mail address on Schoolgegevens, so a personeelswijziging
-    re-routes it) about this hulpvraag outside a status change: an Aanpak posted, a reminder.
-    Written to the outbox in the caller's transaction and delivered after commit, like every
-    status mail. The caller keeps pupil data (name, birth date, school) out of onderwerp and
-    tekst: the mail adds the hulpvraag type and a link. No address: nothing to send (None)."""
-    email = Schoolgegevens.objects.values_list("email", flat=True).get(
-        pk=hulpvraag.schoolgegevens_id
-    )
-    if not email:
-        return None
-    notificatie = Notificatie.objects.create(
-        organisatie_id=hulpvraag.organisatie_id,
-        hulpvraag=hulpvraag,
-        ontvanger=email,
-        soort=NotificatieSoort.BERICHT,
-        onderwerp=onderwerp,
-        tekst=tekst,
-    )
-    notificaties_enqueue(notificaties=[notificatie])
-    return notificatie
+def lijstvoorkeur_save(*, user: User, **fields: Any) -> LijstVoorkeur:
+    allowed = {"filters", "sortering", "kolommen", "volledig_scherm"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown preference fields: {sorted(unknown)}")
+    voorkeur, _ = LijstVoorkeur.objects.update_or_create(gebruiker=user, defaults=fields)
+    return voorkeur
 
 
-def _notificaties_schrijven(hulpvraag: Hulpvraag, wijziging: Statuswijziging, door: User | None):
-    """DESIGN §4: a change by anyone other than the aanvrager mails the aanvrager's contact
-    address on Schoolgegevens (so a personeelswijziging re-routes it); a status marked
-    `swv_informeren` (indienen, aangevuld, …) mails the SWV: the coordinator, else the loket."""
-    rows = []
-    sg = Schoolgegevens.objects.only("email", "aanvrager_id").get(pk=hulpvraag.schoolgegevens_id)
-    if (door is None or door.pk != sg.aanvrager_id) and sg.email:
-        rows.append((sg.email, NotificatieSoort.STATUS_GEWIJZIGD))
-    if wijziging.naar.swv_informeren:
-        ontvanger = ""
-        if hulpvraag.coordinator_id:
-            ontvanger = (
-                User.objects.filter(pk=hulpvraag.coordinator_id)
-                .values_list("email", flat=True)
-                .first()
-                or ""
-            )
-        if not ontvanger:
-            ontvanger = Organisatie.objects.values_list("loket_email", flat=True).get(
-                pk=hulpvraag.organisatie_id
-            )
-        rows.append((ontvanger, NotificatieSoort.SWV_INFORMEREN))
-    notificaties = Notificatie.objects.bulk_create(
-        Notificatie(
-            organisatie_id=hulpvraag.organisatie_id,
-            hulpvraag=hulpvraag,
-            statuswijziging=wijziging,
-            ontvanger=ontvanger,
-            soort=soort,
-        )
-        for ontvanger, soort in rows
+def notitie_create(*, hulpvraag: Hulpvraag, auteur: User, tekst: str) -> Notitie:
+    return Notitie.objects.create(
+        organisatie_id=hulpvraag.organisatie_id, hulpvraag=hulpvraag, auteur=auteur, tekst=tekst
     )
-    # Delivery (meldingen) is queued for after the commit; the beat relay covers a lost queue.
-    notificaties_enqueue(notificaties=notificaties)

@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Rol, User
+from audit.services import inzage_record
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag
 
@@ -120,8 +121,6 @@ def render_tab(
     status: int = 200,
 ) -> HttpResponse:
     """Render one tab inside the dossier frame and write the access audit record."""
-    from dossiers.services import inzage_record
-
     user = request.user
     andere = (
         hulpvragen_visible_to(user)

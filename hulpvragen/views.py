@@ -12,12 +12,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from accounts.rechten import Recht, mag
-from dossiers.selectors import dossierconcepten_for, lijstvoorkeur_get
-from dossiers.services import inzage_record, lijstvoorkeur_save
+from audit.services import inzage_record
+from dossiers.selectors import dossierconcepten_for
 from hulpvragen import lijst
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to, toegang_geldig
 from hulpvragen.lijstgegevens import lijstgegevens
 from hulpvragen.models import Toegang
+from hulpvragen.selectors import lijstvoorkeur_get
+from hulpvragen.services import lijstvoorkeur_save
 from hulpvragen.tabs import TABS, render_tab
 
 

@@ -6,6 +6,7 @@ set-up (files for mail, a folder under var/) is right for development and wrong 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 from django.conf import settings
@@ -18,15 +19,14 @@ from django.utils.module_loading import import_string
 def libreoffice_installed(app_configs, **kwargs) -> list[Error]:
     """LibreOffice is there and starts (`soffice --version`, a tenth of a second): a binary
     that cannot run (missing libraries, the wrong program) would fail every letter's PDF too."""
-    from formulieren.word import soffice_path
-
     if settings.DEBUG:
         return []
     hint = (
         "Install LibreOffice Writer headless (Debian: libreoffice-writer-nogui) where the worker "
         "runs, or set SOFFICE to the full path of its soffice binary."
     )
-    soffice = soffice_path()
+    # The same lookup as formulieren.word.soffice_path (this project-wide check imports no app).
+    soffice = shutil.which(settings.SOFFICE) if settings.SOFFICE else None
     if soffice is None:
         return [
             Error(

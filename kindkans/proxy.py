@@ -2,7 +2,7 @@
 that the proxy settings agree with each other.
 
 Behind nginx every request comes from the proxy's address; the client's address is in
-X-Forwarded-For (accounts.http.client_ip counts TRUSTED_PROXY_HOPS from the right) and the
+X-Forwarded-For (client_ip below counts TRUSTED_PROXY_HOPS from the right) and the
 scheme in X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER, with BEHIND_TLS_PROXY). Both headers are
 set by whoever sends the request, so they are believed only from the proxy itself:
 TrustedProxyMiddleware, first in MIDDLEWARE, drops them from any other sender. A client that
@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.http import HttpRequest
 
 FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO")
 
@@ -90,3 +91,20 @@ def check_proxy_settings(app_configs=None, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address. Behind TRUSTED_PROXY_HOPS proxies the address the outermost trusted
+    proxy saw, counted from the right of X-Forwarded-For (the left part is client-controlled).
+    X-Forwarded-For is there only when the request came from a proxy in TRUSTED_PROXY_IPS:
+    TrustedProxyMiddleware drops it from anyone else."""
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None

@@ -25,7 +25,7 @@ from hulpvragen.models import (
     Statuswijziging,
 )
 from hulpvragen.selectors import available_transitions
-from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
+from hulpvragen.services import hulpvraag_change_status
 from loket.documenten import vragendocument_maken
 from loket.klok import Fase, StatusSpec, klok_bereken, status_fase
 from loket.models import (
@@ -33,6 +33,7 @@ from loket.models import (
     LoketInstellingen,
     Termijn,
 )
+from meldingen.services import notificatie_aan_aanvrager
 from organisaties.models import Organisatie
 
 

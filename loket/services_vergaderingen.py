@@ -16,16 +16,11 @@ from besluiten.models import TlvSoort
 from besluiten.services import tlv_vastleggen
 from bijlagen.checks import Geweigerd
 from bijlagen.services import bestand_check, bijlagen_add
-from dossiers.services_toegang import toegang_uitnodigen
 from hulpvragen.access import toegang_geldig
-from hulpvragen.models import (
-    Hulpvraag,
-    Notificatie,
-    Status,
-    Toegang,
-)
+from hulpvragen.models import Hulpvraag, Status, Toegang
 from hulpvragen.selectors import available_transitions
-from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
+from hulpvragen.services import hulpvraag_change_status
+from hulpvragen.services_toegang import toegang_uitnodigen
 from loket.klok import Fase
 from loket.models import (
     Agendapunt,
@@ -35,6 +30,8 @@ from loket.models import (
     VergaderingSoort,
 )
 from loket.services import status_fasen
+from meldingen.models import Notificatie
+from meldingen.services import notificatie_aan_aanvrager
 
 
 def _doel(*, hulpvraag: Hulpvraag, door: User, fase: Fase, naam_bevat: str = "") -> Status:

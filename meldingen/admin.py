@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.rechten import Recht
-from hulpvragen.models import Notificatie
+from meldingen.models import Notificatie
 from meldingen.services import max_pogingen, notificaties_retry
 from organisaties.admin_scope import OrganisatieScopedAdmin
 

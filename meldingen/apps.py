@@ -2,7 +2,14 @@ from django.apps import AppConfig
 
 
 class MeldingenConfig(AppConfig):
-    """Delivers the engine's outbox (hulpvragen.Notificatie) by e-mail. No models of its own."""
+    """The outbox (Notificatie) and its delivery by e-mail."""
 
     name = "meldingen"
     verbose_name = "Meldingen"
+
+    def ready(self) -> None:
+        from hulpvragen.signals import status_gewijzigd
+        from meldingen.services import status_gewijzigd_ontvangen
+
+        # The outbox rows of a status change, in the change's transaction.
+        status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="meldingen_outbox")

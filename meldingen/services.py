@@ -1,5 +1,6 @@
-"""Delivering the outbox: the engine writes a hulpvragen.Notificatie row in the same transaction
-as the status change; this module turns one row into one e-mail and records the outcome.
+"""The outbox: a status change (the engine's `status_gewijzigd`, received here) or another event
+writes meldingen.Notificatie rows in its own transaction; this module turns one row into one
+e-mail and records the outcome.
 
 Each row is sent once: a sender claims the row with SELECT … FOR UPDATE SKIP LOCKED (a second
 sender skips it instead of waiting), sends while holding the claim, and marks it sent in the same
@@ -27,7 +28,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from hulpvragen.models import Notificatie, NotificatieSoort
+from accounts.models import User
+from dossiers.models import Schoolgegevens
+from hulpvragen.models import Hulpvraag, Statuswijziging
+from kindkans.tasks import enqueue_on_commit
+from meldingen.models import Notificatie, NotificatieSoort
+from organisaties.models import Organisatie
 
 logger = logging.getLogger(__name__)
 
@@ -204,12 +210,9 @@ def notificatie_send(*, notificatie_id: int) -> Uitkomst:
 def notificaties_enqueue(*, notificaties: list[Notificatie]) -> None:
     """Queue delivery once the status change commits: one broker call for all rows of the change
     (a broker that is down costs the request one bounded attempt; the relay sends them later)."""
-    from kindkans.tasks import enqueue_on_commit
-    from meldingen.tasks import notificaties_verzenden
-
     ids = [n.pk for n in notificaties if n.pk is not None]
     if ids:
-        enqueue_on_commit(notificaties_verzenden, ids)
+        enqueue_on_commit("meldingen.tasks.notificaties_verzenden", ids)
 
 
 def notificaties_retry(*, notificaties: QuerySet[Notificatie]) -> int:
@@ -220,3 +223,71 @@ def notificaties_retry(*, notificaties: QuerySet[Notificatie]) -> int:
         Notificatie.objects.filter(pk__in=[n.pk for n in mislukt]).update(pogingen=0)
         notificaties_enqueue(notificaties=mislukt)
     return len(mislukt)
+
+
+# --- Writing the outbox -------------------------------------------------------------------------
+
+
+def notificatie_aan_aanvrager(
+    *, hulpvraag: Hulpvraag, onderwerp: str, tekst: str
+) -> Notificatie | None:
+    """Mail the aanvrager (the e-mail address on Schoolgegevens, so a personeelswijziging
+    re-routes it) about this hulpvraag outside a status change: an Aanpak posted, a reminder.
+    Written to the outbox in the caller's transaction and delivered after commit, like every
+    status mail. The caller keeps pupil data (name, birth date, school) out of onderwerp and
+    tekst: the mail adds the hulpvraag type and a link. No address: nothing to send (None)."""
+    email = Schoolgegevens.objects.values_list("email", flat=True).get(
+        pk=hulpvraag.schoolgegevens_id
+    )
+    if not email:
+        return None
+    notificatie = Notificatie.objects.create(
+        organisatie_id=hulpvraag.organisatie_id,
+        hulpvraag=hulpvraag,
+        ontvanger=email,
+        soort=NotificatieSoort.BERICHT,
+        onderwerp=onderwerp,
+        tekst=tekst,
+    )
+    notificaties_enqueue(notificaties=[notificatie])
+    return notificatie
+
+
+def status_gewijzigd_ontvangen(
+    sender, *, hulpvraag: Hulpvraag, wijziging: Statuswijziging, **kwargs
+) -> None:
+    """A change by anyone other than the aanvrager mails the aanvrager's contact
+    address on Schoolgegevens (so a personeelswijziging re-routes it); a status marked
+    `swv_informeren` (indienen, aangevuld, …) mails the SWV: the coordinator, else the loket.
+    Receives the engine's `status_gewijzigd` (meldingen.apps), so the rows are written in the
+    transaction of the change."""
+    rows = []
+    sg = Schoolgegevens.objects.only("email", "aanvrager_id").get(pk=hulpvraag.schoolgegevens_id)
+    if (wijziging.door_id is None or wijziging.door_id != sg.aanvrager_id) and sg.email:
+        rows.append((sg.email, NotificatieSoort.STATUS_GEWIJZIGD))
+    if wijziging.naar.swv_informeren:
+        ontvanger = ""
+        if hulpvraag.coordinator_id:
+            ontvanger = (
+                User.objects.filter(pk=hulpvraag.coordinator_id)
+                .values_list("email", flat=True)
+                .first()
+                or ""
+            )
+        if not ontvanger:
+            ontvanger = Organisatie.objects.values_list("loket_email", flat=True).get(
+                pk=hulpvraag.organisatie_id
+            )
+        rows.append((ontvanger, NotificatieSoort.SWV_INFORMEREN))
+    notificaties = Notificatie.objects.bulk_create(
+        Notificatie(
+            organisatie_id=hulpvraag.organisatie_id,
+            hulpvraag=hulpvraag,
+            statuswijziging=wijziging,
+            ontvanger=ontvanger,
+            soort=soort,
+        )
+        for ontvanger, soort in rows
+    )
+    # Delivery (meldingen) is queued for after the commit; the beat relay covers a lost queue.
+    notificaties_enqueue(notificaties=notificaties)

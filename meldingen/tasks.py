@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from meldingen.models import Notificatie
 from meldingen.services import (
     Uitkomst,
     notificatie_send,
@@ -15,8 +16,6 @@ from meldingen.services import (
 
 
 def _opnieuw_inplannen(notificatie_id: int) -> None:
-    from hulpvragen.models import Notificatie
-
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # In-process (no broker) a countdown would block the request; the row stays in the
         # outbox with its error and is retried by the next relay.

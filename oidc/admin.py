@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.rechten import Recht
+from kindkans.proxy import client_ip
 from oidc.models import ExterneIdentiteit, Identiteitsprovider, ProviderVerplichting
 from oidc.services import (
     koppeling_verwijderen,
@@ -136,6 +137,4 @@ class ExterneIdentiteitAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdm
         return False
 
     def dienst_delete(self, request, obj) -> None:
-        from accounts.http import client_ip
-
         koppeling_verwijderen(koppeling=obj, door=request.user, ip=client_ip(request))

@@ -18,11 +18,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import openbaar
-from accounts.http import client_ip, safe_next
+from accounts.http import safe_next
 from accounts.middleware import tweede_stap_url
 from accounts.models import Gebeurtenis
 from accounts.selectors import organisaties_zoek
 from accounts.services import beveiliging_log
+from kindkans.proxy import client_ip
 from oidc.models import ExterneIdentiteit, Identiteitsprovider
 from oidc.protocol import ProviderFout, antwoord_verwerken, autorisatie_url
 from oidc.selectors import (

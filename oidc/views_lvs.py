@@ -34,8 +34,8 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.decorators import openbaar
 from accounts.middleware import tweede_stap_url
 from accounts.rechten import Recht, mag_in_eigen_organisatie
+from audit.services import inzage_record
 from dossiers.models import ConceptStap
-from dossiers.services import inzage_record
 from dossiers.services_wizard import dossierconcept_start
 from dossiers.validators import validate_bsn, validate_onderwijsnummer
 from hulpvragen.access import hulpvragen_visible_to, leerlingen_visible_to

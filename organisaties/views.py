@@ -7,22 +7,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.rechten import Recht, mag_in_eigen_organisatie
+from meldingen.services import mail_storing
 from organisaties.forms import InformatieForm
-from organisaties.selectors import nieuwsberichten_zichtbaar, organisatie_informatie_editable_by
+from organisaties.selectors import nieuwsberichten_zichtbaar
 from organisaties.services import organisatie_update_informatie
 
 
 @login_required
 def start(request):
-    from meldingen.services import mail_storing
-
     return render(
         request,
         "organisaties/start.html",
         {
             "organisatie": request.user.organisatie,
             "nieuws": nieuwsberichten_zichtbaar()[:10],
-            "informatie_wijzigen": organisatie_informatie_editable_by(user=request.user),
+            "informatie_wijzigen": mag_in_eigen_organisatie(
+                request.user, Recht.ORGANISATIE_WIJZIGEN
+            ),
             # The beheerder watches the outbox ("Notificaties" in admin).
             "mail_storing": mail_storing(organisatie_id=request.user.organisatie_id)
             if mag_in_eigen_organisatie(request.user, Recht.MAILSTORING_ZIEN)
@@ -34,7 +35,7 @@ def start(request):
 @login_required
 def informatie_wijzigen(request):
     """The loket or beheerder edits the own SWV's start-page text. Everyone else: 404."""
-    if not organisatie_informatie_editable_by(user=request.user):
+    if not mag_in_eigen_organisatie(request.user, Recht.ORGANISATIE_WIJZIGEN):
         raise Http404
     organisatie = request.user.organisatie
     form = InformatieForm(request.POST or None, initial={"informatie": organisatie.informatie})

@@ -23,7 +23,7 @@ from formulieren.models import Formulier
 from formulieren.services import formulier_save
 from formulieren.weergave import datum_nl
 from formulieren.word import VoorGezienOnline, formulier_docx
-from hulpvragen.models import Notificatie, NotificatieSoort
+from meldingen.models import Notificatie, NotificatieSoort
 from meldingen.services import notificaties_enqueue
 from ouders.models import Correctievoorstel, Uitnodiging, VoorGezien, VoorstelStatus, Zienswijze
 from ouders.selectors import link_hash, ouder_getoond, ouders_in_formulier, uitnodigen_kan

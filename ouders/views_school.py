@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.eenmalig import AlVerstuurd, eenmalig
 from accounts.rechten import mag_ouders_uitnodigen
+from audit.models import InzageActie
+from audit.services import inzage_record
 from bijlagen.selectors import bijlagen_list_for
-from dossiers.models import InzageActie
-from dossiers.services import inzage_record
 from formulieren.selectors import formulier_get_for
 from hulpvragen.tabs import tab_url
 from ouders.selectors import (

@@ -6,6 +6,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from overdracht import uitnodigingen
+
 
 @shared_task(
     name="overdracht.uitnodiging_mailen",
@@ -17,6 +19,4 @@ from celery import shared_task
 def uitnodiging_mailen(*, uitnodiging_id: int) -> bool:
     """One invitation mail. A retry makes a new link, so only the link in the mail that
     arrives works."""
-    from overdracht.uitnodigingen import uitnodiging_mailen as mailen
-
-    return mailen(uitnodiging_id=uitnodiging_id)
+    return uitnodigingen.uitnodiging_mailen(uitnodiging_id=uitnodiging_id)

@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Rol, User
+from accounts.models import Gebeurtenis, Rol, User
 from accounts.rechten import Recht, mag_in_organisatie
+from accounts.services import beveiliging_log
 from accounts.services_gebruikers import gebruiker_create
 from kindkans.tasks import enqueue_on_commit
 from organisaties.models import Bestuur, Organisatie, School
@@ -223,15 +224,9 @@ def uitnodigingen_versturen(*, door: User, tekst: str) -> list[User]:
         uitnodiging = Uitnodiging.objects.create(
             organisatie_id=gebruiker.organisatie_id, gebruiker=gebruiker, door=door
         )
-        enqueue_on_commit(_taak(), uitnodiging_id=uitnodiging.pk)
+        enqueue_on_commit("overdracht.tasks.uitnodiging_mailen", uitnodiging_id=uitnodiging.pk)
         nieuw.append(gebruiker)
     return nieuw
-
-
-def _taak():
-    from overdracht.tasks import uitnodiging_mailen
-
-    return uitnodiging_mailen
 
 
 def uitnodiging_opnieuw(*, door: User, uitnodiging: Uitnodiging) -> None:
@@ -241,7 +236,7 @@ def uitnodiging_opnieuw(*, door: User, uitnodiging: Uitnodiging) -> None:
         raise ValidationError(_("Deze uitnodiging hoort niet bij uw organisatie."))
     if uitnodiging.aangenomen_op is not None:
         raise ValidationError(_("Deze uitnodiging is al aangenomen."))
-    enqueue_on_commit(_taak(), uitnodiging_id=uitnodiging.pk)
+    enqueue_on_commit("overdracht.tasks.uitnodiging_mailen", uitnodiging_id=uitnodiging.pk)
 
 
 def uitnodiging_mailen(*, uitnodiging_id: int) -> bool:
@@ -302,9 +297,6 @@ def uitnodiging_geldig(token: str) -> Uitnodiging | None:
 def uitnodiging_aannemen(*, uitnodiging: Uitnodiging, wachtwoord_form, ip: str | None) -> User:
     """The invitee chose a password (Django's SetPasswordForm, validated by the caller): save
     it and close the link, so it works once."""
-    from accounts.models import Gebeurtenis
-    from accounts.services import beveiliging_log
-
     locked = Uitnodiging.objects.select_for_update().get(pk=uitnodiging.pk)
     if locked.aangenomen_op is not None:
         raise ValidationError(_("Deze uitnodiging is al gebruikt."))

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import openbaar
 from accounts.eenmalig import AlVerstuurd, eenmalig
-from accounts.http import client_ip
 from accounts.rechten import Recht, recht_vereist
 from accounts.sessies import sessie_start
+from kindkans.proxy import client_ip
 from overdracht.forms import DuoUploadForm, UitnodigenForm
 from overdracht.models import DuoInlezing, Uitnodiging
 from overdracht.scholen import duo_inlezing_create, duo_toepassen, duo_voorbeeld

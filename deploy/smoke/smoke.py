@@ -1033,7 +1033,7 @@ def run(omgeving: Omgeving) -> dict:
 
     def outbox_done() -> bool:
         open_rows = db.value(
-            "SELECT count(*) FROM hulpvragen_notificatie WHERE hulpvraag_id = %s "
+            "SELECT count(*) FROM meldingen_notificatie WHERE hulpvraag_id = %s "
             "AND verzonden_op IS NULL",
             hv,
         )
@@ -1041,7 +1041,7 @@ def run(omgeving: Omgeving) -> dict:
 
     wait_for("the outbox of the hulpvraag sent", outbox_done, 90, 0.5)
     rows = db.value(
-        "SELECT count(*) FROM hulpvragen_notificatie WHERE hulpvraag_id = %s AND ontvanger = %s",
+        "SELECT count(*) FROM meldingen_notificatie WHERE hulpvraag_id = %s AND ontvanger = %s",
         hv,
         SCHOOL_EMAIL,
     )

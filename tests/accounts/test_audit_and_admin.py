@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
 from accounts.services import beveiliging_log, reservecodes_create, tweede_factor_reset
+from audit.models import AppendOnlyError
 from tests.helpers import login, totp_device
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +19,13 @@ pytestmark = pytest.mark.django_db
 def test_security_log_is_append_only(world):
     row = beveiliging_log(gebeurtenis=Gebeurtenis.LOGIN_GELUKT, gebruiker=world.coordinator_a)
     row.toelichting = "anders"
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         row.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         row.delete()
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         Beveiligingsgebeurtenis.objects.update(toelichting="x")
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         Beveiligingsgebeurtenis.objects.all().delete()
     assert Beveiligingsgebeurtenis.objects.get().toelichting == ""
 

@@ -11,13 +11,14 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from audit.models import BijlageInzage, Inzage
 from beheer.models import Bewaarsignalering, Verwijdering
-from bijlagen.models import Bijlage, BijlageInzage
+from bijlagen.models import Bijlage
 from bijlagen.services import bijlage_open_for_download
-from dossiers.models import Adres, Inzage, IqTest, Leerling, Notitie, Schoolgegevens
+from dossiers.models import Adres, IqTest, Leerling, Schoolgegevens
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from formulieren.models import Formulier
-from hulpvragen.models import Hulpvraag, HulpvraagType, Statuswijziging, Toegang
+from hulpvragen.models import Hulpvraag, HulpvraagType, Notitie, Statuswijziging, Toegang
 from tests.beheer.test_bewaartermijnen import _bijlage, _fk_rijen_naar, _gesloten, _hulpvraag
 from tests.factories import AdresFactory, grant_toegang
 from tests.helpers import login

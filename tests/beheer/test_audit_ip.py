@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import Inzage, InzageActie
 from bijlagen.models import Bijlage
-from dossiers.models import Inzage, InzageActie
 from tests.bijlagen import bestanden as b
 from tests.formulieren.conftest import formulier_van, volledige_post
 from tests.formulieren.conftest import totp_bestuurder as _totp_bestuurder

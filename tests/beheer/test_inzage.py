@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from bijlagen.services import bestanden_check, bijlage_open_for_download, bijlagen_add
-from hulpvragen.models import Notificatie, Statuswijziging
+from hulpvragen.models import Statuswijziging
 from hulpvragen.services import hulpvraag_change_status
+from meldingen.models import Notificatie
 from tests.bijlagen.bestanden import pdf
 from tests.factories import AdresFactory, SchoolgegevensFactory, grant_toegang, make_hulpvraag
 from tests.helpers import login
@@ -79,12 +80,12 @@ def test_export_contains_every_object_of_the_pupil_and_nothing_else(client, worl
     assert ids["hulpvragen.statuswijziging"] == set(
         Statuswijziging.objects.filter(hulpvraag__leerling=leerling).values_list("pk", flat=True)
     )
-    assert ids["hulpvragen.notificatie"] == set(
+    assert ids["meldingen.notificatie"] == set(
         Notificatie.objects.filter(hulpvraag__leerling=leerling).values_list("pk", flat=True)
     )
     assert len(ids["hulpvragen.toegang"]) == 1
     assert ids["bijlagen.bijlage"] == {bijlage.pk}
-    assert len(ids["bijlagen.bijlageinzage"]) == 1
+    assert len(ids["audit.bijlageinzage"]) == 1
     assert "sleutel" not in data["bijlagen.bijlage"][0]
 
     samenvatting = z.read("samenvatting.html").decode()

@@ -11,8 +11,9 @@ from django.utils.html import escape
 
 from beheer.models import Personeelswijziging, PersoneelswijzigingStatus
 from dossiers.models import Schoolgegevens
-from hulpvragen.models import HulpvraagType, Notificatie, NotificatieSoort
+from hulpvragen.models import HulpvraagType
 from hulpvragen.services import hulpvraag_change_status
+from meldingen.models import Notificatie, NotificatieSoort
 from tests.factories import SchoolgegevensFactory, make_hulpvraag
 from tests.helpers import login
 

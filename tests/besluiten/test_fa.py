@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from besluiten.models import FinancieelArrangement
 from besluiten.tasks import fa_evaluatie_herinneren
-from hulpvragen.models import HulpvraagType, Notificatie
+from hulpvragen.models import HulpvraagType
+from meldingen.models import Notificatie
 from tests.besluiten.conftest import docx_tekst, download, hulpvraag_in
 from tests.helpers import login
 

@@ -18,7 +18,8 @@ from besluiten.services import tlv_vastleggen
 from besluiten.tasks import tlv_verlenging_herinneren
 from bijlagen.demo import verplichte_bijlagen_toevoegen
 from formulieren.demo import formulier_invullen_en_ondertekenen
-from hulpvragen.models import Hulpvraag, HulpvraagType, Notificatie
+from hulpvragen.models import Hulpvraag, HulpvraagType
+from meldingen.models import Notificatie
 from tests.besluiten.conftest import hulpvraag_in, twee_adviezen
 from tests.besluiten.test_tlv import tlv_post
 from tests.factories import SchoolgegevensFactory, UserFactory, make_hulpvraag

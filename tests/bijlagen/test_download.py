@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bijlagen.models import Bijlage, BijlageInzage
+from audit.models import BijlageInzage
+from bijlagen.models import Bijlage
 from tests.bijlagen import bestanden as b
 from tests.factories import grant_toegang
 from tests.helpers import login

@@ -14,8 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bijlagen.models import Bijlage, BijlageInzage, ScanStatus
-from dossiers.models import Inzage
+from audit.models import BijlageInzage, Inzage
+from bijlagen.models import Bijlage, ScanStatus
 from tests.bijlagen import bestanden as b
 from tests.helpers import login
 

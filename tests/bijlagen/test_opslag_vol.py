@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from bijlagen.models import Bijlage, BijlageConcept
-from hulpvragen.models import Notificatie, Statuswijziging
+from hulpvragen.models import Statuswijziging
+from meldingen.models import Notificatie
 from tests.bijlagen import bestanden as b
 from tests.bijlagen.opslag import bestanden_in
 from tests.factories import make_hulpvraag

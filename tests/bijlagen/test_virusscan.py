@@ -8,9 +8,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from bijlagen.models import Bijlage, BijlageInzage, ScanStatus
+from audit.models import BijlageInzage, Inzage, InzageActie
+from bijlagen.models import Bijlage, ScanStatus
 from bijlagen.tasks import scans_herhalen
-from dossiers.models import Inzage, InzageActie
 from tests.bijlagen import bestanden as b
 from tests.bijlagen.nep_clamd import EICAR, NepClamd, vrije_poort
 from tests.helpers import login

@@ -69,7 +69,7 @@ def test_loket_previews_and_applies_a_personeelswijziging(page, live_server, wor
 
 
 def test_beheerder_finds_who_saw_a_childs_dossier(page, live_server, world, client):
-    from dossiers.models import Inzage
+    from audit.models import Inzage
     from tests.factories import grant_toegang
 
     hv = world.hv_a_ingediend

@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 from docx import Document
 
-from dossiers.models import Adres, Inzage
+from audit.models import Inzage
+from dossiers.models import Adres
 from hulpvragen.tabs import tab_url
 from tests.factories import AdresFactory
 from tests.formulieren.conftest import formulier_van, volledige_post

@@ -8,9 +8,9 @@ import html
 import pytest
 from django.urls import reverse
 
-from dossiers.models import Inzage, Notitie
+from audit.models import Inzage
 from hulpvragen.access import hulpvragen_visible_to
-from hulpvragen.models import Toegang
+from hulpvragen.models import Notitie, Toegang
 from hulpvragen.tabs import tab_url
 from tests.factories import AdresFactory, UserFactory
 from tests.helpers import login

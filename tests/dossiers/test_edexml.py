@@ -12,7 +12,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from dossiers.models import DossierConcept, Inzage, Leerling
+from audit.models import Inzage
+from dossiers.models import DossierConcept, Leerling
 from organisaties.models import Sector
 from tests.dossiers.conftest import form_data
 from tests.factories import _bsn

@@ -11,8 +11,9 @@ import time
 
 import pytest
 
+from audit.models import Inzage
 from dossiers import edexml
-from dossiers.models import DossierConcept, Inzage, Leerling
+from dossiers.models import DossierConcept, Leerling
 from tests.dossiers.test_edexml import VOORBEELD, basisschool, keuzes, upload  # noqa: F401
 from tests.helpers import login
 

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Rol, User
-from dossiers.models import Inzage
-from dossiers.services_toegang import toegang_uitnodigen
+from audit.models import Inzage
 from hulpvragen.models import Toegang
+from hulpvragen.services_toegang import toegang_uitnodigen
 from hulpvragen.tabs import tab_url
 from tests.factories import TEST_PASSWORD
 from tests.helpers import login

@@ -10,7 +10,8 @@ import html
 import pytest
 from django.urls import reverse
 
-from dossiers.models import Adres, DossierConcept, Inzage, Leerling, Schoolgegevens
+from audit.models import Inzage
+from dossiers.models import Adres, DossierConcept, Leerling, Schoolgegevens
 from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, HulpvraagType
 from organisaties.models import Sector

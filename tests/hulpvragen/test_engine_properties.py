@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from hulpvragen import guards
-from hulpvragen.models import Notificatie, Overgang, Statuswijziging
+from hulpvragen.models import Overgang, Statuswijziging
 from hulpvragen.selectors import available_transitions
 from hulpvragen.services import (
     StatusWijzigingGeweigerd,
@@ -22,6 +22,7 @@ from hulpvragen.services import (
     hulpvraag_change_status,
     hulpvraag_fire_event,
 )
+from meldingen.models import Notificatie
 
 TYPES = ["TLV_VSO", "FA", "PRO", "SV", "BAG"]
 

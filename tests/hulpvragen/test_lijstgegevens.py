@@ -13,9 +13,8 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.services_gebruikers import gebruiker_set_actief
 from beheer.services_scholen import school_update
-from dossiers.models import LijstVoorkeur
 from hulpvragen.lijst import KOLOMMEN
-from hulpvragen.models import Hulpvraag, Label, Status
+from hulpvragen.models import Hulpvraag, Label, LijstVoorkeur, Status
 from hulpvragen.services import label_delete, label_save
 from tests.factories import SchoolgegevensFactory, UserFactory, make_hulpvraag
 from tests.helpers import login

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import Inzage
 from bijlagen.models import Bijlage
-from dossiers.models import Inzage
 from hulpvragen.models import HulpvraagType, Statuswijziging
 from hulpvragen.tabs import TABS, register, render_tab, tab_url
 from tests.factories import LabelFactory, SchoolgegevensFactory, grant_toegang, make_hulpvraag

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import InlogTeller
-from dossiers.models import Inzage
+from audit.models import Inzage
 from kindkans.proxy import check_proxy_settings
 from tests.accounts.conftest import post_login
 from tests.factories import TEST_PASSWORD

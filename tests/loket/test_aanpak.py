@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from hulpvragen.models import Notificatie
 from loket.models import Aanpak
+from meldingen.models import Notificatie
 from tests.factories import grant_toegang
 from tests.helpers import login
 

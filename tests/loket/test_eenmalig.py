@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Inzending
-from hulpvragen.models import Notificatie, Statuswijziging
+from hulpvragen.models import Statuswijziging
+from meldingen.models import Notificatie
 from tests.helpers import login
 from tests.loket.conftest import status
 

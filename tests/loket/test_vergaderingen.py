@@ -245,7 +245,7 @@ def test_moving_a_bag_overleg_mails_the_schools_of_its_open_items(client, world,
     """BAG geagendeerd told the school the date; when the loket moves the meeting, the school of
     every item without advice yet gets the new date, time and place (no pupil data). A PrO
     meeting's schools were never told the meeting, so they get nothing."""
-    from hulpvragen.models import Notificatie, NotificatieSoort
+    from meldingen.models import Notificatie, NotificatieSoort
 
     open_punt, afgehandeld = ingediend("BAG"), ingediend("BAG")
     login(client, world.loket)

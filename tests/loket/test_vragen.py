@@ -13,8 +13,9 @@ from django.urls import reverse
 from docx import Document
 
 from bijlagen.models import Bijlage
-from hulpvragen.models import Notificatie, NotificatieSoort, Statuswijziging
+from hulpvragen.models import Statuswijziging
 from loket.models import Termijn
+from meldingen.models import Notificatie, NotificatieSoort
 from tests.bijlagen import bestanden as b
 from tests.helpers import login
 from tests.loket.conftest import status

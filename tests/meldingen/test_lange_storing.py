@@ -12,8 +12,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from hulpvragen.models import Notificatie
 from hulpvragen.services import hulpvraag_change_status
+from meldingen.models import Notificatie
 from meldingen.services import Uitkomst, max_pogingen, notificatie_send
 from meldingen.tasks import notificaties_doorsturen
 from tests.helpers import login
@@ -104,7 +104,7 @@ def test_beheerder_start_page_warns_after_an_hour_of_failing_mail(
         pagina = client.get(reverse("start")).content.decode()
     assert WAARSCHUWING in pagina
     assert "1 e-mail wacht al sinds" in pagina
-    assert reverse("admin:hulpvragen_notificatie_changelist") in pagina
+    assert reverse("admin:meldingen_notificatie_changelist") in pagina
     assert world.hv_a_ingediend.leerling.achternaam not in pagina
     # Only the beheerder of that organisation; the loket's start page has no such notice.
     with time_machine.travel(start + timedelta(minutes=70), tick=False):

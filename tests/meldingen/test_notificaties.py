@@ -14,9 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bijlagen.models import Bijlage
-from hulpvragen.models import Notificatie, NotificatieSoort, Statuswijziging
-from hulpvragen.services import hulpvraag_change_status, notificatie_aan_aanvrager
-from meldingen.services import Uitkomst, notificatie_send, notificaties_mislukt
+from hulpvragen.models import Statuswijziging
+from hulpvragen.services import hulpvraag_change_status
+from meldingen.models import Notificatie, NotificatieSoort
+from meldingen.services import (
+    Uitkomst,
+    notificatie_aan_aanvrager,
+    notificatie_send,
+    notificaties_mislukt,
+)
 from meldingen.tasks import notificaties_doorsturen
 from tests.bijlagen import bestanden as b
 from tests.helpers import login
@@ -359,7 +365,7 @@ def test_beheerder_sees_failed_mail_with_its_error_and_retries_it(
         )
     notificatie = Notificatie.objects.get()
     login(client, world.beheerder)
-    lijst = reverse("admin:hulpvragen_notificatie_changelist")
+    lijst = reverse("admin:meldingen_notificatie_changelist")
     pagina = client.get(lijst, {"toestand": "mislukt"}).content.decode()
     assert notificatie.ontvanger in pagina
     assert "451" in pagina
@@ -389,7 +395,7 @@ def test_beheerder_of_another_organisation_sees_nothing(
         )
     ander = UserFactory(organisatie=world.other_org, rol="beheerder", is_staff=True)
     login(client, ander)
-    pagina = client.get(reverse("admin:hulpvragen_notificatie_changelist")).content.decode()
+    pagina = client.get(reverse("admin:meldingen_notificatie_changelist")).content.decode()
     assert Notificatie.objects.get().ontvanger not in pagina
 
 

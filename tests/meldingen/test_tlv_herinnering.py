@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from besluiten.services import tlv_vastleggen
 from besluiten.tasks import tlv_verlenging_herinneren
-from hulpvragen.models import HulpvraagType, Notificatie
+from hulpvragen.models import HulpvraagType
+from meldingen.models import Notificatie
 from tests.factories import SchoolgegevensFactory, make_hulpvraag
 from tests.meldingen.test_notificaties import pupil_data, tekst_van
 

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Beveiligingsgebeurtenis
-from dossiers.models import DossierConcept, Inzage
+from audit.models import Inzage
+from dossiers.models import DossierConcept
 from dossiers.validators import elfproef
 from tests.factories import LeerlingFactory, SchoolgegevensFactory
 from tests.helpers import login

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Rol
+from audit.models import Inzage, InzageActie
 from beheer.models import Schoolwijziging, SchoolwijzigingSoort
-from dossiers.models import Inzage, InzageActie
 from hulpvragen.models import HulpvraagType, Label, Toegang
 from organisaties.models import Organisatie, School, Sector
 from tests.factories import (

@@ -31,8 +31,8 @@ from tests.helpers import login
 #: to a loket or beheerder would show them someone else's unfinished work).
 NIET_IN_ADMIN = {
     "dossiers.DossierConcept": "a user's unfinished new-dossier wizard, seen only by its author",
-    "dossiers.LijstVoorkeur": "one user's own column, filter and sort choices",
-    "dossiers.Notitie": "Mijn notities are private to their author; an admin list would show a "
+    "hulpvragen.LijstVoorkeur": "one user's own column, filter and sort choices",
+    "hulpvragen.Notitie": "Mijn notities are private to their author; an admin list would show a "
     "school's notes to the loket",
     "bijlagen.BijlageConcept": "files one user staged before Opslaan; the wizard owns them",
     "accounts.BewaardeInzending": "a form posted after the session expired, encrypted and kept "
@@ -253,7 +253,8 @@ def test_download_log_in_admin_shows_no_file_names(client, world):
     """The beheerder has no pupil access; a bijlage's name often carries the pupil's."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from bijlagen.models import Bijlage, BijlageInzage
+    from audit.models import BijlageInzage
+    from bijlagen.models import Bijlage
     from tests.bijlagen import bestanden
 
     hv = world.hv_a_ingediend
@@ -267,8 +268,8 @@ def test_download_log_in_admin_shows_no_file_names(client, world):
     assert client.get(reverse("bijlagen:download", args=[hv.pk, bijlage.pk])).status_code == 200
     inzage = BijlageInzage.objects.get(bijlage=bijlage)
     login(client, world.beheerder)
-    changelist = reverse("admin:bijlagen_bijlageinzage_changelist")
-    for url in (changelist, reverse("admin:bijlagen_bijlageinzage_change", args=[inzage.pk])):
+    changelist = reverse("admin:audit_bijlageinzage_changelist")
+    for url in (changelist, reverse("admin:audit_bijlageinzage_change", args=[inzage.pk])):
         assert "Jantje" not in client.get(url).content.decode(), url
     # Searching a name finds nothing; the bijlage's number does.
     assert client.get(changelist, {"q": "Jantje"}).context["cl"].result_count == 0

@@ -15,7 +15,8 @@ from django.utils import timezone
 from accounts.models import Rol, User
 from beheer.services_scholen import organisatie_create, organisatie_defaults_load
 from bijlagen.demo import verplichte_bijlagen_toevoegen
-from dossiers.models import Adres, Leerling, Schoolgegevens
+from dossiers.models import Adres, IqTest, Leerling, Schoolgegevens, Toets
+from dossiers.services import lvs_gegevens_opslaan
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.models import Label
 from hulpvragen.services import (
@@ -346,8 +347,6 @@ class Command(BaseCommand):
     def _lvs(self, leerling, door):
         """LVS data for the PrO demo: IQ 68 and leerachterstanden that give the advice
         praktijkonderwijs (docs/lvs.md). Once only."""
-        from dossiers.models import IqTest, Toets
-        from dossiers.services import lvs_gegevens_opslaan
 
         if Toets.objects.filter(leerling=leerling).exists():
             return

@@ -1,17 +1,17 @@
-"""The client address of the current request, for the access audit log (dossiers.Inzage).
+"""The client address of the current request, for the access audit log (audit.Inzage).
 
-Every audit record must say from which address data was seen (issue 10). The services that write
+Every audit record must say from which address data was seen. The services that write
 the records are called from many views (and other apps' views); rather than pass the request
-through every one of them, this middleware puts the address (accounts.http.client_ip, so
+through every one of them, this middleware puts the address (kindkans.proxy.client_ip, so
 TRUSTED_PROXY_HOPS applies) in a context variable for the duration of the request, and
-dossiers.services.inzage_record reads it. Outside a request (Celery tasks, commands) it is None.
+audit.services.inzage_record reads it. Outside a request (Celery tasks, commands) it is None.
 """
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 
-from accounts.http import client_ip
+from kindkans.proxy import client_ip
 
 _ip_adres: ContextVar[str | None] = ContextVar("inzage_ip_adres", default=None)
 

@@ -20,10 +20,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag, mag_in_organisatie
-from dossiers.models import (
-    InzageActie,
-)
-from dossiers.services import inzage_record
+from audit.models import InzageActie
+from audit.services import inzage_record
+from hulpvragen.access import hulpvragen_visible_to
 from hulpvragen.models import Hulpvraag, Toegang
 
 
@@ -163,13 +162,11 @@ def toegang_uitnodigen(
     (username = e-mail address), created here when there is none, and a mail with a link to set a
     password; logging in then works as for everyone (password + authenticator app, enrolled at the
     first login). An existing genodigde account gets the extra grant. After `geldig_tot` the
-    access module stops showing the hulpvraag at once. Granting is audited (dossiers.Inzage).
+    access module stops showing the hulpvraag at once. Granting is audited (audit.Inzage).
 
     Raises PermissionDenied when `door` may not invite for this hulpvraag, ValidationError (Dutch
     message) for an e-mail address of an SWV/school user, an inactive account, or a date outside
     today .. today + TOEGANG_UITNODIGING_MAX_DAGEN."""
-    from hulpvragen.access import hulpvragen_visible_to
-
     if not mag_in_organisatie(door, Recht.UITNODIGEN, hulpvraag.organisatie_id) or not (
         hulpvragen_visible_to(door).filter(pk=hulpvraag.pk).exists()
     ):
