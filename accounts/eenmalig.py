@@ -85,6 +85,14 @@ def eenmalig(request, *, gebruiker=_GEBRUIKER):
     if gebruiker is _GEBRUIKER:
         gebruiker = request.user
     token = (request.POST.get(VELD) or "").strip()[:64]
+    with eenmalig_claim(token=token, gebruiker=gebruiker, terug=request.get_full_path()) as c:
+        yield c
+
+
+@contextmanager
+def eenmalig_claim(*, token: str, gebruiker, terug: str = ""):
+    """The same for a token that does not come from a form field: the API's Idempotency-Key
+    (api.views), where the caller derives the token from the client and its key."""
     with transaction.atomic():
         inzending = None
         if token:
@@ -93,7 +101,7 @@ def eenmalig(request, *, gebruiker=_GEBRUIKER):
                     inzending = Inzending.objects.create(token=token, gebruiker=gebruiker)
             except IntegrityError:
                 eerder = Inzending.objects.filter(token=token, gebruiker=gebruiker).first()
-                raise AlVerstuurd(eerder, request.get_full_path()) from None
+                raise AlVerstuurd(eerder, terug) from None
         yield _Claim(inzending)
 
 

@@ -86,6 +86,7 @@ class Recht(StrEnum):
     # Coming on board and leaving (the overdracht app)
     SCHOLEN_INLEZEN = "scholen_inlezen"
     GEBRUIKERS_UITNODIGEN = "gebruikers_uitnodigen"
+    API_KOPPELINGEN_BEHEREN = "api_koppelingen_beheren"
 
 
 OMSCHRIJVING: dict[Recht, StrOrPromise] = {
@@ -149,6 +150,7 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
     Recht.GEBRUIKERS_UITNODIGEN: _(
         "Gebruikers uitnodigen met een lijst (e-mail met eenmalige link)"
     ),
+    Recht.API_KOPPELINGEN_BEHEREN: _("API-koppelingen (LVS) en hun tokens beheren"),
 }
 
 _SCHOOLKANT = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG})
@@ -209,6 +211,7 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.EXPORTEREN: _LOKET,
     Recht.SCHOLEN_INLEZEN: _BEHEERDER,
     Recht.GEBRUIKERS_UITNODIGEN: _BEHEERDER,
+    Recht.API_KOPPELINGEN_BEHEREN: _BEHEERDER,
 }
 
 # Which party of a process transition (Overgang.door / KiezenDoor) a role acts as when it changes

@@ -41,3 +41,31 @@ def inzage_record(
         details=details[:300],
         ip_adres=ip_adres or huidig_ip_adres(),
     )
+
+
+def inzagen_record(
+    *,
+    gebruiker: User,
+    onderdeel: str,
+    actie: str,
+    leerling_ids: list[int],
+    details: str = "",
+) -> None:
+    """The same records for many pupils at once, in one insert (a whole-class import): one row
+    per pupil, as inzage_record would write them."""
+    ip_adres = huidig_ip_adres()
+    Inzage.objects.bulk_create(
+        [
+            Inzage(
+                organisatie_id=gebruiker.organisatie_id,
+                gebruiker=gebruiker,
+                actie=actie,
+                onderdeel=onderdeel[:40],
+                leerling_id=pk,
+                details=details[:300],
+                ip_adres=ip_adres,
+            )
+            for pk in leerling_ids
+        ],
+        batch_size=500,
+    )

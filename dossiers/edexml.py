@@ -59,6 +59,9 @@ class Leerling:
     geslacht: str  # EDEXML code as in the file
     jaargroep: str
     bsn: str
+    # The name of the pupil's groep in the file ("4B"); empty when it has none. For the
+    # whole-class import's choice of a group.
+    groep: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -346,9 +349,11 @@ def lees(bestand) -> Bestand:
             )
     valideer(wortel)
     versie = _tekst(school, "xsdversie", 10)
+    groepnamen = {g.get("key"): _tekst(g, "naam", 40) for g in wortel.findall("groepen/groep")}
     leerlingen = []
     for el in wortel.findall("leerlingen/leerling"):
         bsn = _tekst(el, "bsn", 9)
+        groep_el = el.find("groep")
         leerlingen.append(
             Leerling(
                 key=(el.get("key") or "")[:40],
@@ -360,6 +365,7 @@ def lees(bestand) -> Bestand:
                 geslacht=_tekst(el, "geslacht", 1),
                 jaargroep=_tekst(el, "jaargroep", 2),
                 bsn=bsn if re.fullmatch(r"[0-9]{9}", bsn) else "",
+                groep=groepnamen.get(groep_el.get("key"), "") if groep_el is not None else "",
             )
         )
     if not leerlingen:

@@ -13,7 +13,8 @@ from audit.models import InzageActie
 from audit.services import inzage_record
 from bijlagen.models import BijlageConcept
 from bijlagen.services import bestanden_bewaren, bestanden_verwijderen, bijlagen_add
-from dossiers.models import Adres, DossierConcept, Leerling, Schoolgegevens
+from dossiers.models import DossierConcept, Schoolgegevens
+from dossiers.services_aanleveren import leerling_met_schoolgegevens
 from hulpvragen.models import Hulpvraag
 from hulpvragen.services import hulpvraag_create
 
@@ -90,15 +91,9 @@ def dossier_create(
     """The wizard's last "Opslaan": pupil, address, schoolgegevens and the first hulpvraag are
     created together or not at all, so there is never a pupil without a hulpvraag to find it by.
     The concept goes in the same transaction."""
-    org = door.organisatie_id
-    nieuw = Leerling(organisatie_id=org, **leerling)
-    nieuw.full_clean()
-    nieuw.save()
-    if adres:
-        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)
-    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)
-    sg.full_clean()
-    sg.save()
+    nieuw, sg = leerling_met_schoolgegevens(
+        door=door, leerling=leerling, adres=adres, schoolgegevens=schoolgegevens
+    )
     created = hulpvraag_create(
         schoolgegevens=sg,
         type=hulpvraag["type"],

@@ -10,6 +10,7 @@ urlpatterns = [
     path("hulpvragen/toevoegen/dossier/", views_toevoegen.concept_start, name="concept_start"),
     path("hulpvragen/toevoegen/edexml/", views_edexml.importeren, name="edexml"),
     path("hulpvragen/toevoegen/edexml/kiezen/", views_edexml.kiezen, name="edexml_kiezen"),
+    path("hulpvragen/toevoegen/edexml/klas/", views_edexml.klas, name="edexml_klas"),
     path("hulpvragen/toevoegen/concept/<int:pk>/", views_toevoegen.concept, name="concept"),
     path(
         "hulpvragen/toevoegen/concept/<int:pk>/verwijderen/",

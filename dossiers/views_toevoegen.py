@@ -357,6 +357,15 @@ def stap(request, pk: int, stap: str):
     return render(request, "dossiers/wizard.html", context)
 
 
+def schoolgegevens_voor_nieuwe_hulpvraag(user, leerling: Leerling) -> Schoolgegevens | None:
+    """The enrolment a new hulpvraag for a pupil already in Kindkans hangs on: the newest, and
+    for a school user one of its own schools (the screen and the API ask this)."""
+    sgs = Schoolgegevens.objects.filter(leerling=leerling).select_related("school")
+    if user.rol == Rol.SCHOOL:
+        sgs = sgs.filter(school__in=user.scholen.all())
+    return sgs.order_by("-begindatum", "-id").first()
+
+
 def _verder(concept: DossierConcept, volgende: str) -> str:
     """Never move a concept's furthest step backwards when an earlier step is saved again."""
     return max(concept.stap, volgende, key=STAPPEN.index)
@@ -367,10 +376,7 @@ def nieuwe_hulpvraag(request, leerling_pk: int):
     """Step 4 for a pupil already in Kindkans: "Nieuwe hulpvraag toevoegen"."""
     _maker(request)
     leerling = leerling_get_for(request.user, leerling_pk)
-    sgs = Schoolgegevens.objects.filter(leerling=leerling).select_related("school")
-    if request.user.rol == Rol.SCHOOL:
-        sgs = sgs.filter(school__in=request.user.scholen.all())
-    sg = sgs.order_by("-begindatum", "-id").first()
+    sg = schoolgegevens_voor_nieuwe_hulpvraag(request.user, leerling)
     if sg is None:
         raise Http404
     namen = [leerling.roepnaam, leerling.achternaam, leerling.voornamen]

@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "ouders",
     # On top of everything: coming on board and leaving (docs/overstappen.md).
     "overdracht",
+    # The LVS koppeling: REST API under /api/v1/ (docs/api.md).
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +98,40 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kindkans.urls"
+
+# The REST API (api/): bearer tokens of API clients only (never the session cookie, so no CSRF
+# question), JSON in and out, RFC 9457 problems, a rate limit per client (docs/api.md).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthenticatie"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.ScopeRecht"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.PerKoppeling"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.problemen.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kindkans API (LVS-koppeling)",
+    "DESCRIPTION": (
+        "Voor leerlingvolgsystemen en de eigen hulpmiddelen van een samenwerkingsverband: "
+        "leerlingen aanleveren, hulpvragen aanmaken, bijlagen uploaden en de status volgen. "
+        "Een koppeling en haar token krijgt u van de beheerder van het samenwerkingsverband."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {"HulpvraagTypeEnum": "hulpvragen.models.HulpvraagType"},
+}
 WSGI_APPLICATION = "kindkans.wsgi.application"
 
 TEMPLATES = [

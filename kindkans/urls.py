@@ -24,6 +24,8 @@ urlpatterns = [
     path("ouders/", include("ouders.urls")),
     path("ouder/", include(ouder_urlpatterns)),
     path("beheer/", admin.site.urls),
+    path("swv/api-koppelingen/", include("api.urls_beheer")),
+    path("api/", include("api.urls")),
 ]
 
 # Dutch error pages with a reference the user can quote (kindkans/errors.py).

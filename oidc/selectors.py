@@ -30,22 +30,25 @@ def provider_toegestaan(*, provider: Identiteitsprovider, gebruiker: User) -> bo
     """Whether this account may link to and log in through this provider: an active provider
     for the account's organisation and, when the provider is limited to some schools, a school
     user of one of them."""
+    # Through .all(), so callers that prefetch (lists of links) ask no query per row.
     if not provider.actief or gebruiker.organisatie_id is None:
         return False
-    if not provider.organisaties.filter(pk=gebruiker.organisatie_id).exists():
+    if gebruiker.organisatie_id not in {o.pk for o in provider.organisaties.all()}:
         return False
-    scholen = set(provider.scholen.values_list("pk", flat=True))
+    scholen = {s.pk for s in provider.scholen.all()}
     if not scholen:
         return True
-    return gebruiker.rol == Rol.SCHOOL and gebruiker.scholen.filter(pk__in=scholen).exists()
+    return gebruiker.rol == Rol.SCHOOL and bool(scholen & {s.pk for s in gebruiker.scholen.all()})
 
 
 def providers_voor_gebruiker(*, gebruiker: User) -> list[Identiteitsprovider]:
-    return [
-        p
-        for p in providers_actief().filter(organisaties=gebruiker.organisatie_id).order_by("naam")
-        if provider_toegestaan(provider=p, gebruiker=gebruiker)
-    ]
+    providers = (
+        providers_actief()
+        .filter(organisaties=gebruiker.organisatie_id)
+        .prefetch_related("organisaties", "scholen")
+        .order_by("naam")
+    )
+    return [p for p in providers if provider_toegestaan(provider=p, gebruiker=gebruiker)]
 
 
 def koppelingen_van(*, gebruiker: User) -> QuerySet[ExterneIdentiteit]:
@@ -61,6 +64,7 @@ def koppelingen_voor_identiteit(*, issuer: str, sub: str) -> list[ExterneIdentit
             issuer=issuer, sub=sub, user__is_active=True, organisatie__actief=True
         )
         .select_related("user", "organisatie", "provider")
+        .prefetch_related("provider__organisaties", "provider__scholen", "user__scholen")
         .order_by("organisatie__naam")
     )
     return [k for k in kandidaten if provider_toegestaan(provider=k.provider, gebruiker=k.user)]

@@ -7,6 +7,7 @@ The protocol itself (state, nonce, PKCE, the ID token) is in oidc.protocol.
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -51,7 +52,7 @@ def provider_opslaan(
     the stored secret). An SWV's own provider serves only that SWV."""
     if not mag_provider_beheren(door, provider):
         raise PermissionDenied(_("U mag deze identiteitsprovider niet beheren."))
-    if provider.organisatie_id is not None:
+    if provider.organisatie is not None:
         organisaties = [provider.organisatie]
     org_ids = {o.pk for o in organisaties}
     if any(s.organisatie_id not in org_ids for s in scholen):
@@ -235,10 +236,10 @@ def swv_wisselen(request: HttpRequest, *, koppeling: ExterneIdentiteit, ip: str 
     after its own password and code."""
     if koppeling not in andere_koppelingen(request):
         raise PermissionDenied
-    vorige = request.user
+    vorige = cast(User, request.user)  # authenticated: andere_koppelingen is empty otherwise
     extern = dict(request.session[EXTERN])
     ingelogd_op = request.session[INGELOGD_OP]
-    geverifieerd = request.user.is_verified()
+    geverifieerd = vorige.is_verified()  # type: ignore[attr-defined]
     sessie_start(request, koppeling.user)
     request.session[EXTERN] = extern
     request.session[INGELOGD_OP] = ingelogd_op

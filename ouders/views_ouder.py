@@ -75,6 +75,20 @@ def _url(naam: str, token: str) -> str:
     return reverse(f"ouder:{naam}", args=[token])
 
 
+def _sessie_van(request, uitnodiging: Uitnodiging) -> str | None:
+    """The session secret when the cookie belongs to this invitation's current session."""
+    sessie = sessie_uit_cookie(request)
+    if (
+        sessie is None
+        or sessie[0] != uitnodiging.pk
+        or not uitnodiging.sessie_hash
+        or uitnodiging.geblokkeerd
+        or not secrets.compare_digest(sessie_hash(sessie[1]), uitnodiging.sessie_hash)
+    ):
+        return None
+    return sessie[1]
+
+
 def ouder_pagina(view):
     """A page of a parent's session: the link must be usable, and the cookie must belong to
     this invitation's current session. Otherwise back to the code page (or 'link werkt niet')."""
@@ -84,21 +98,15 @@ def ouder_pagina(view):
         uitnodiging = uitnodiging_via_link(token)
         if uitnodiging is None or not uitnodiging.bruikbaar:
             return _werkt_niet(request)
-        sessie = sessie_uit_cookie(request)
-        if (
-            sessie is None
-            or sessie[0] != uitnodiging.pk
-            or not uitnodiging.sessie_hash
-            or uitnodiging.geblokkeerd
-            or not secrets.compare_digest(sessie_hash(sessie[1]), uitnodiging.sessie_hash)
-        ):
+        geheim = _sessie_van(request, uitnodiging)
+        if geheim is None:
             return _geen_cache(HttpResponseRedirect(_url("link", token)))
         response = view(request, uitnodiging, token, *args, **kwargs)
         if getattr(response, "ouder_afgemeld", False):
             sessie_cookie_wissen(response)
         else:
             # Sliding: the session lasts OUDERS_SESSIE_MINUTEN after the last page.
-            sessie_cookie_zetten(response, uitnodiging_id=uitnodiging.pk, geheim=sessie[1])
+            sessie_cookie_zetten(response, uitnodiging_id=uitnodiging.pk, geheim=geheim)
         return _geen_cache(response)
 
     return openbaar(wrapper)
@@ -111,6 +119,9 @@ def link(request, token: str):
     uitnodiging = uitnodiging_via_link(token)
     if uitnodiging is None or not uitnodiging.bruikbaar:
         return _werkt_niet(request)
+    if request.method == "GET" and _sessie_van(request, uitnodiging) is not None:
+        # The mail's link opened again while the session still runs: straight to the aanvraag.
+        return _geen_cache(HttpResponseRedirect(_url("aanvraag", token)))
     fout = ""
     if request.method == "POST":
         geheim, fout = ouder_code_check(uitnodiging=uitnodiging, code=request.POST.get("code", ""))

@@ -138,6 +138,7 @@ WANDELING: dict[Recht, Callable] = {
     Recht.EXPORTEREN: _scherm("beheer:kengetallen", query="?csv=te_laat"),
     Recht.SCHOLEN_INLEZEN: _scherm("overdracht:scholen_inlezen"),
     Recht.GEBRUIKERS_UITNODIGEN: _scherm("overdracht:uitnodigen"),
+    Recht.API_KOPPELINGEN_BEHEREN: _scherm("koppelingen:lijst"),
 }
 
 ELDERS: dict[Recht, str] = {

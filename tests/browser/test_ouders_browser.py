@@ -110,6 +110,9 @@ def test_parents_do_step_6_on_their_phone(browser, page, live_server, world, mai
     w.controleer("afgemeld")
     ouder.goto(link + "aanvraag/")
     ouder.get_by_label("Code van de school").wait_for()  # the session is gone
+    ouder.goto(live_server.url + "/ouder/bestaat-niet-0123456789abcdef/")
+    ouder.get_by_role("heading", name="Deze link werkt niet (meer)").wait_for()
+    w.controleer("link werkt niet")
     context.close()
 
     vg = VoorGezien.objects.get()

@@ -104,3 +104,40 @@ def test_beheerder_requires_the_provider_for_a_school(client, world):
     )
     assert antwoord.status_code == 200
     assert ProviderVerplichting.objects.count() == 1
+
+
+def test_beheerder_unlinks_an_identity_in_admin_logged_with_who(client, world):
+    from accounts.models import Beveiligingsgebeurtenis, Gebeurtenis
+    from oidc.models import ExterneIdentiteit
+
+    provider = Identiteitsprovider.objects.create(
+        naam="Veluwe", discovery_url="https://x.example", client_id="c"
+    )
+    provider.organisaties.set([world.org, world.other_org])
+    eigen = ExterneIdentiteit.objects.create(
+        user=world.coordinator_a,
+        provider=provider,
+        issuer="https://x.example",
+        sub="piet",
+        organisatie=world.org,
+        confirmed=True,
+    )
+    elders = ExterneIdentiteit.objects.create(
+        user=world.outsider,
+        provider=provider,
+        issuer="https://x.example",
+        sub="piet",
+        organisatie=world.other_org,
+        confirmed=True,
+    )
+    login(client, world.beheerder)
+    wis = reverse("admin:oidc_externeidentiteit_delete", args=[elders.pk])
+    assert client.get(wis).status_code == 404  # another SWV's link: not even shown
+    antwoord = client.post(
+        reverse("admin:oidc_externeidentiteit_delete", args=[eigen.pk]), {"post": "yes"}
+    )
+    assert antwoord.status_code == 302
+    assert not ExterneIdentiteit.objects.filter(pk=eigen.pk).exists()
+    rij = Beveiligingsgebeurtenis.objects.first()
+    assert rij.gebeurtenis == Gebeurtenis.EXTERN_ONTKOPPELD
+    assert (rij.gebruiker, rij.door) == (world.coordinator_a, world.beheerder)

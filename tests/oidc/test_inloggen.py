@@ -359,3 +359,64 @@ def test_linking_an_identity_already_linked_in_the_same_swv_is_refused(
     antwoord = _koppel(client, provider, account="gedeeld")
     assert "al gekoppeld aan een ander Kindkans-account" in _fout(antwoord)
     assert not ExterneIdentiteit.objects.filter(user=world.coordinator_a).exists()
+
+
+def test_query_counts_do_not_grow_with_providers_or_swvs(client, world, maak_provider):
+    """The login screen with one or four providers, the chooser with two or four SWVs, Mijn
+    account with four or six providers (two of them linked): the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def tel(url, **kw):
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url, **kw).status_code == 200
+        return len(q)
+
+    provider = maak_provider(organisaties=[world.org, world.other_org], vertrouwde_amr="otp")
+    login_een = tel(reverse("login"), data={"organisatie": "VO2505"})
+    for n in range(3):
+        maak_provider(naam=f"Extra {n}", organisaties=[world.org])
+    assert tel(reverse("login"), data={"organisatie": "VO2505"}) == login_een
+
+    login(client, world.coordinator_a)
+    account_vier = tel(reverse("account"))
+    for pad in ("replay", "vals"):  # other issuers: one link per issuer and account
+        gekoppeld = maak_provider(naam=f"Gekoppeld {pad}", pad=pad, organisaties=[world.org])
+        _link(gekoppeld, world.coordinator_a, "x")
+    assert tel(reverse("account")) == account_vier
+    client.post(reverse("logout"))
+
+    for gebruiker in (world.coordinator_a, world.outsider):
+        _link(provider, gebruiker, "piet")
+    provider_login(client, provider, world.org, account="piet", mfa=True)
+    kiezen_twee = tel(reverse("oidc:kiezen"))
+    client.post(reverse("logout"))
+    for code in ("VO7001", "VO7002"):
+        org = OrganisatieFactory(code=code, naam=f"{code} Extra")
+        provider.organisaties.add(org)
+        _link(provider, UserFactory(organisatie=org, username="piet"), "piet")
+    provider_login(client, provider, world.org, account="piet", mfa=True)
+    assert tel(reverse("oidc:kiezen")) == kiezen_twee
+
+
+def test_with_the_shared_user_cache_a_provider_session_and_unlinking_work(
+    client, world, maak_provider
+):
+    """With the per-request user/device cache on, the link (a django-otp device) is cached like
+    the app; unlinking drops it, so the session needs the code at its next request."""
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    cache.clear()
+    with override_settings(GEBRUIKER_CACHE_SECONDEN=60):
+        provider = maak_provider(organisaties=[world.org], vertrouwde_amr="otp")
+        totp_device(world.coordinator_a)
+        koppeling = _link(provider, world.coordinator_a, "piet")
+        assert (
+            provider_login(client, provider, world.org, account="piet", mfa=True)["Location"] == "/"
+        )
+        assert _ingelogd_als(client) == world.coordinator_a
+        assert _ingelogd_als(client) == world.coordinator_a  # now from the cache
+        client.post(reverse("oidc:ontkoppelen", args=[koppeling.pk]))
+        assert client.get(reverse("account"))["Location"].startswith(reverse("code"))
+    cache.clear()

@@ -369,3 +369,19 @@ def test_the_formulier_tab_with_parents_keeps_its_query_count(
     with django_assert_max_num_queries(18):
         html = client.get(url).content.decode()
     assert "Punt 2." in html
+
+
+def test_the_link_again_during_a_session_goes_to_the_aanvraag_and_afmelden_ends_it(
+    client, world, uitgenodigd
+):
+    link = uitgenodigd["link"]
+    ouder = ouder_aanmelden(link, uitgenodigd["code"])
+    response = ouder.get(link)
+    assert response.status_code == 302 and response.url.endswith("/aanvraag/")
+    oud = ouder.cookies[COOKIE].value
+    assert ouder.post(link + "afmelden/").status_code == 200
+    assert Uitnodiging.objects.get().sessie_hash == ""
+    # Even the old cookie, kept by someone, opens nothing any more.
+    ouder.cookies[COOKIE] = oud
+    assert ouder.get(link + "aanvraag/").status_code == 302
+    assert "Code van de school" in ouder.get(link).content.decode()
