@@ -129,3 +129,34 @@ def test_known_pupil_without_hulpvraag_opens_the_wizard_for_that_pupil(client, w
     login(client, world.collega_b)
     antwoord = client.get(LVS, {"onderwijsnummer": leerling.onderwijsnummer})
     assert "/toevoegen/concept/" in antwoord["Location"]
+
+
+def test_pupil_pushed_by_the_lvs_through_the_api_opens_prefilled(world):
+    """The LVS first pushes the pupil through the API (real requests with its bearer token),
+    then opens the link with the BSN in a POST: the coordinator lands on "Nieuwe hulpvraag
+    toevoegen" for the pushed pupil, with what the LVS sent; a colleague of another school gets
+    the empty wizard with the number only."""
+    from api.models import Scope
+    from tests.api.conftest import koppeling_voor, nieuwe_leerling
+
+    lvs_api = koppeling_voor(
+        world.beheerder, naam="LVS School A", scope=Scope.SCHRIJVEN, scholen=[world.school_a]
+    )
+    gepusht = lvs_api.post("/api/v1/leerlingen/", nieuwe_leerling(world.school_a))
+    assert gepusht.status_code == 201, gepusht.content
+    bsn = nieuwe_leerling(world.school_a)["bsn"]
+
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(LVS, {"bsn": bsn}).status_code == 303
+    login(browser, world.coordinator_a)
+    antwoord = browser.get(LVS)
+    assert "/toevoegen/leerling/" in antwoord["Location"]
+    pagina = browser.get(antwoord["Location"]).content.decode()
+    assert "Dalen" in pagina  # the pushed pupil's surname
+
+    collega = Client(enforce_csrf_checks=True)
+    collega.post(LVS, {"bsn": bsn})
+    login(collega, world.collega_b)
+    antwoord = collega.get(LVS)
+    assert "/toevoegen/concept/" in antwoord["Location"]
+    assert "Dalen" not in collega.get(antwoord["Location"]).content.decode()
