@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bijlagen.models import Bijlage, Documentsoort
-from dossiers.models import Geslacht, Leerling, Schoolgegevens
+from dossiers.models import Geslacht, IqTest, Leerling, Schoolgegevens, Toets
 from hulpvragen.models import Hulpvraag, HulpvraagType, Statuswijziging
 
 MAX_ID = 2**63 - 1
@@ -196,3 +196,22 @@ class BijlageUploadSerializer(serializers.Serializer):
     beantwoordt_vragen = serializers.BooleanField(
         default=False, help_text=_("Antwoord op de vragen van het loket.")
     )
+
+
+class ToetsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Toets
+        fields = ["id", "toetsdatum", "domein", "dle", "naam", "ruwe_score"]
+        read_only_fields = ["id"]
+
+
+class IqTestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IqTest
+        fields = ["id", "testdatum", "totaal_iq", "verbaal_iq", "performaal_iq", "test", "interval"]
+        read_only_fields = ["id"]
+
+
+class LvsSerializer(serializers.Serializer):
+    toetsen = ToetsSerializer(many=True, required=False)
+    iq_tests = IqTestSerializer(many=True, required=False)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("v1/scholen/", views.ScholenView.as_view(), name="scholen"),
     path("v1/leerlingen/", views.LeerlingenView.as_view(), name="leerlingen"),
     path("v1/leerlingen/<int:pk>/", views.LeerlingView.as_view(), name="leerling"),
+    path("v1/leerlingen/<int:pk>/lvs/", views.LvsView.as_view(), name="lvs"),
     path("v1/hulpvragen/", views.HulpvragenView.as_view(), name="hulpvragen"),
     path("v1/hulpvragen/<int:pk>/", views.HulpvraagView.as_view(), name="hulpvraag"),
     path(

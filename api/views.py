@@ -51,7 +51,9 @@ from bijlagen.services import (
     bijlagen_add,
 )
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm, scholen_for
-from dossiers.models import Schoolgegevens
+from dossiers.models import IqTest, Schoolgegevens, Toets
+from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, toetsen_for
+from dossiers.services import lvs_gegevens_opslaan
 from dossiers.services_aanleveren import leerling_create
 from dossiers.services_wizard import hulpvraag_add
 from dossiers.views_toevoegen import _duplicaten, schoolgegevens_voor_nieuwe_hulpvraag
@@ -682,6 +684,74 @@ class BijlageView(ApiView):
         )
         response["Cache-Control"] = "no-store, private"
         return response
+
+
+def _lvs(leerling) -> dict:
+    return {"toetsen": toetsen_for(leerling=leerling), "iq_tests": iq_tests_for(leerling=leerling)}
+
+
+class LvsView(ApiView):
+    """The pupil's LVS data (toetsen, IQ tests): what the LVS tab shows and the PrO advice
+    uses. Written through dossiers.services.lvs_gegevens_opslaan, the tab's own service, with
+    the models' validators (the tab's messages)."""
+
+    serializer_class = s.LvsSerializer
+
+    @extend_schema(summary="LVS-gegevens van een leerling (toetsen, IQ)", tags=["lvs"])
+    def get(self, request, pk: int):
+        leerling = leerling_get_for(request.user, pk)
+        _audit(request, "lvs", leerling_id=leerling.pk)
+        return Response(
+            s.LvsSerializer(
+                {
+                    "toetsen": toetsen_for(leerling=leerling),
+                    "iq_tests": iq_tests_for(leerling=leerling),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        summary="Toetsen en IQ-tests toevoegen (voor de didactische leeftijd en het PrO-advies)",
+        tags=["lvs"],
+        request=s.LvsSerializer,
+        responses={201: s.LvsSerializer},
+        parameters=[IDEMPOTENCY_PARAM],
+    )
+    def post(self, request, pk: int):
+        leerling = leerling_get_for(request.user, pk)
+        if not lvs_mag_bewerken(user=request.user):
+            raise exceptions.PermissionDenied(_("Deze koppeling mag geen LVS-gegevens invoeren."))
+        invoer = s.LvsSerializer(data=request.data)
+        invoer.is_valid(raise_exception=True)
+        d = invoer.validated_data
+
+        def werk():
+            rijen = [Toets(**t) for t in d.get("toetsen", [])] + [
+                IqTest(**t) for t in d.get("iq_tests", [])
+            ]
+            lvs_gegevens_opslaan(leerling=leerling, door=request.user, opslaan=rijen)
+            _audit(
+                request,
+                "lvs",
+                actie=InzageActie.GEWIJZIGD,
+                leerling_id=leerling.pk,
+                details=f"{len(rijen)} toets(en)/IQ-test(s) toegevoegd",
+            )
+            return leerling
+
+        return eenmalig_api(
+            request,
+            werk,
+            lambda _pk: Response(
+                s.LvsSerializer(
+                    {
+                        "toetsen": toetsen_for(leerling=leerling),
+                        "iq_tests": iq_tests_for(leerling=leerling),
+                    }
+                ).data,
+                status=status.HTTP_201_CREATED,
+            ),
+        )
 
 
 def niet_gevonden(request, *args, **kwargs):
