@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from audit.models import AppendOnlyModel
+from kindkans.models import MetAangemaakt
 
 
 class Rol(models.TextChoices):
@@ -282,7 +283,7 @@ class Reservecodes(StaticDevice):
         return True
 
 
-class Inzending(models.Model):
+class Inzending(MetAangemaakt):
     """A form posted once (accounts.eenmalig): the one-time token a form page carried, claimed in
     the same transaction as what the post records, and what that was. A second post with the
     same token (a double click, a reload of the POST, a second tab) records nothing and is
@@ -298,7 +299,6 @@ class Inzending(models.Model):
         related_name="+",
         verbose_name=_("gebruiker"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     # Where the first post went on success, and its message, to show the second post the same.
     url = models.CharField(_("resultaatpagina"), max_length=500, blank=True)
     melding = models.CharField(_("melding"), max_length=500, blank=True)

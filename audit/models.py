@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import OrganisatieGebonden
+
 
 class AppendOnlyError(Exception):
     """A row of an append-only log was about to be changed or deleted through the application."""
@@ -65,15 +67,9 @@ class InzageActie(models.TextChoices):
     VIRUS_GEVONDEN = "virus_gevonden", _("virus gevonden, in quarantaine")
 
 
-class Inzage(AppendOnlyModel):
+class Inzage(AppendOnlyModel, OrganisatieGebonden):
     """Audit record of access to pupil data: who, what, when, from where."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     # Empty only for a parent (no account): then `ouder_uitnodiging_id` names the invitation
     # whose session acted, and the actor shows as "ouder".
     gebruiker = models.ForeignKey(

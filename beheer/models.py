@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyModel
 from hulpvragen.models import HulpvraagType
+from kindkans.models import MetAangemaakt, OrganisatieGebonden, OrganisatieInstelling
 
 
 class PersoneelswijzigingStatus(models.TextChoices):
@@ -21,17 +22,11 @@ class PersoneelswijzigingStatus(models.TextChoices):
     AFGEWEZEN = "afgewezen", _("afgewezen")
 
 
-class Personeelswijziging(models.Model):
+class Personeelswijziging(OrganisatieGebonden, MetAangemaakt):
     """A departing ondersteuningscoördinator and the successor from a start date. The school may
     request it (then `opvolger_naam`/`opvolger_email` hold what it typed and `opvolger` is chosen
     by the loket when approving); the loket applies it."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     school = models.ForeignKey(
         "organisaties.School",
         on_delete=models.PROTECT,
@@ -75,7 +70,6 @@ class Personeelswijziging(models.Model):
         related_name="+",
         verbose_name=_("aangevraagd door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     behandeld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -158,18 +152,12 @@ class SchoolwijzigingSoort(models.TextChoices):
     GESLOTEN = "gesloten", _("opgeheven")
 
 
-class Schoolwijziging(AppendOnlyModel):
+class Schoolwijziging(AppendOnlyModel, OrganisatieGebonden):
     """One change to a school (the manual's FAQ "Mijn school verhuist / fuseert / …"): what it
     was and what it became, by whom and when. For a merge `doel` is the school that continues and
     `oud` lists the Schoolgegevens and accounts that moved, so the history of each dossier can be
     traced back to the old school."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     school = models.ForeignKey(
         "organisaties.School",
         on_delete=models.PROTECT,
@@ -210,16 +198,10 @@ class Schoolwijziging(AppendOnlyModel):
 # --- Retention -----------------------------------------------------------------------------------
 
 
-class Bewaartermijn(models.Model):
+class Bewaartermijn(OrganisatieInstelling):
     """How long a closed dossier is kept per organisation and hulpvraag type. Without a row the
     default applies (beheer.retention.STANDAARD_JAREN: 3 years TLV, 2 otherwise)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     type = models.CharField(_("type"), max_length=10, choices=HulpvraagType.choices)
     jaren = models.PositiveSmallIntegerField(_("jaren na afsluiten"))
 
@@ -237,16 +219,10 @@ class Bewaartermijn(models.Model):
         return f"{self.get_type_display()}: {self.jaren}"
 
 
-class Bewaarsignalering(models.Model):
+class Bewaarsignalering(OrganisatieInstelling):
     """A dossier whose retention term has passed, as found by the daily job: the list the
     beheerder confirms. Plain ids and dates only, no pupil data."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     leerling_id = models.BigIntegerField(_("dossier"), unique=True)
     gesloten_op = models.DateField(_("afgesloten op"))
     verloopt_op = models.DateField(_("bewaartermijn verstreken op"))
@@ -275,17 +251,11 @@ class BewaarStatus(models.TextChoices):
     MISLUKT = "mislukt", _("mislukt")
 
 
-class Verwijdering(models.Model):
+class Verwijdering(OrganisatieGebonden):
     """One retention job and its record: who confirmed what (delete or anonymise) when, how far
     it got, how much it removed, which ids. Never any content (no names, no file names). The
     work runs in a Celery task after the confirmation (beheer.services.bewaaropdracht_uitvoeren)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import OrganisatieGebonden, OrganisatieInstelling
+
 
 class TlvSoort(models.TextChoices):
     VSO = "VSO", "VSO"
@@ -39,15 +41,9 @@ class Discipline(models.TextChoices):
 GEDRAGSWETENSCHAPPERS = frozenset({Discipline.ORTHOPEDAGOOG, Discipline.PSYCHOLOOG})
 
 
-class Vastgelegd(models.Model):
+class Vastgelegd(OrganisatieGebonden):
     """What every decision record has: who recorded it when, and its letters (bijlagen)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     besluitdatum = models.DateField(_("besluitdatum"))
     vastgelegd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -196,16 +192,10 @@ class FinancieelArrangement(Vastgelegd):
         return f"FA € {self.bedrag} {self.ingangsdatum:%d-%m-%Y}–{self.einddatum:%d-%m-%Y}"
 
 
-class Deskundigenadvies(models.Model):
+class Deskundigenadvies(OrganisatieGebonden):
     """One of the two deskundigen of a TLV VSO: assigned by the loket (which grants read access
     through Toegang) and, once they advise, their advice."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.PROTECT,
@@ -278,16 +268,10 @@ class BriefSoort(models.TextChoices):
     AFWIJZING_FA = "afwijzing_fa", _("Afwijzingsbrief Financieel Arrangement")
 
 
-class Briefsjabloon(models.Model):
+class Briefsjabloon(OrganisatieInstelling):
     """The organisation's own text of a letter, edited by the beheerder; without a row the text
     shipped in besluiten/sjablonen/ is used."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     soort = models.CharField(_("soort"), max_length=20, choices=BriefSoort.choices)
     tekst = models.TextField(_("tekst"))
     gewijzigd_door = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hulpvragen.models import HulpvraagType
+from kindkans.models import OrganisatieGebonden, OrganisatieInstelling
 
 
 class ScanStatus(models.TextChoices):
@@ -43,13 +44,7 @@ class Documentsoort(models.TextChoices):
     OVERIG = "overig", _("Overig")
 
 
-class Bijlage(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+class Bijlage(OrganisatieGebonden):
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.PROTECT,
@@ -163,17 +158,11 @@ class BijlageConcept(models.Model):
         return self.originele_naam
 
 
-class Bijlagevereiste(models.Model):
+class Bijlagevereiste(OrganisatieInstelling):
     """Which document kinds a hulpvraag type of this organisation requires before the transitions
     that name the check "bijlagen_aanwezig". Without a row the defaults in
     bijlagen/vereisten.json apply; a row with an empty list requires only "some bijlage"."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     type = models.CharField(_("hulpvraagtype"), max_length=10, choices=HulpvraagType.choices)
     documentsoorten = models.JSONField(_("verplichte documentsoorten"), default=list, blank=True)
 

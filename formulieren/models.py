@@ -13,9 +13,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hulpvragen.models import HulpvraagType
+from kindkans.models import MetAangemaakt, OrganisatieGebonden, VersieDefinitie
 
 
-class FormulierDefinitie(models.Model):
+class FormulierDefinitie(VersieDefinitie, MetAangemaakt):
+    """One version of a form definition (its key `sleutel`) of one organisation; a filled form
+    keeps the version it was made with."""
+
+    VERSIE_SLEUTEL = "sleutel"
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
         on_delete=models.PROTECT,
@@ -30,7 +35,6 @@ class FormulierDefinitie(models.Model):
         choices=HulpvraagType.choices,
         help_text=_("Bij een nieuwe hulpvraag van dit type wordt dit formulier gekoppeld."),
     )
-    versie = models.PositiveIntegerField(_("versie"), default=1)
     actief = models.BooleanField(
         _("actief"), default=True, help_text=_("Nieuwe formulieren gebruiken de actieve versie.")
     )
@@ -40,38 +44,22 @@ class FormulierDefinitie(models.Model):
     inhoud = models.JSONField(
         _("inhoud"), help_text=_("Secties en vragen, zie docs/formulieren.md.")
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("formulierdefinitie")
         verbose_name_plural = _("formulierdefinities")
         ordering = ["organisatie", "naam", "-versie"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisatie", "sleutel", "versie"], name="formulierdefinitie_versie_uniek"
-            ),
-            models.UniqueConstraint(
-                fields=["organisatie", "sleutel"],
-                condition=Q(actief=True),
-                name="formulierdefinitie_een_actieve_versie",
-            ),
-        ]
+        constraints = VersieDefinitie.versie_constraints("sleutel")
 
     def __str__(self) -> str:
         return f"{self.naam} v{self.versie}"
 
 
-class Formulier(models.Model):
+class Formulier(OrganisatieGebonden, MetAangemaakt):
     """One filled form of one hulpvraag. `antwoorden` holds what was saved with "Opslaan"
     (validated); `concept` holds the newer draft that autosave keeps (not validated, so a
     half-typed date is never lost)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.CASCADE,
@@ -116,7 +104,6 @@ class Formulier(models.Model):
         related_name="+",
         verbose_name=_("laatst bijgewerkt door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("formulier")

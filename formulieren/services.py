@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,10 +105,7 @@ def formulierdefinitie_save(
     if definitie.pk is None:
         definitie.sleutel = inhoud["sleutel"]
         definitie.hulpvraag_type = inhoud["hulpvraag_type"]
-        hoogste = FormulierDefinitie.objects.filter(
-            organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
-        ).aggregate(m=Max("versie"))["m"]
-        definitie.versie = (hoogste or 0) + 1
+        definitie.versie = definitie.volgende_versie()
         definitie.actief = False
     definitie.inhoud = {**inhoud, "versie": definitie.versie}
     definitie.save()
@@ -119,12 +116,7 @@ def formulierdefinitie_save(
 def formulierdefinitie_new_version(*, definitie: FormulierDefinitie) -> FormulierDefinitie:
     """A copy of `definitie` as the next, inactive version: how a beheerder changes a form that
     hulpvragen already use (their forms keep the version they were made with)."""
-    versie = (
-        FormulierDefinitie.objects.filter(
-            organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
-        ).aggregate(m=Max("versie"))["m"]
-        + 1
-    )
+    versie = definitie.volgende_versie()
     return FormulierDefinitie.objects.create(
         organisatie_id=definitie.organisatie_id,
         sleutel=definitie.sleutel,
@@ -143,11 +135,7 @@ def formulierdefinitie_activate(*, definitie: FormulierDefinitie) -> FormulierDe
     fouten = definitie_fouten(definitie.inhoud)
     if fouten:
         raise ValidationError(fouten)
-    FormulierDefinitie.objects.select_for_update().filter(
-        organisatie_id=definitie.organisatie_id, sleutel=definitie.sleutel
-    ).exclude(pk=definitie.pk).update(actief=False)
-    definitie.actief = True
-    definitie.save(update_fields=["actief"])
+    definitie.activeren()
     return definitie
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyModel
+from kindkans.models import MetAangemaakt, OrganisatieGebonden, VersieDefinitie
 from organisaties.models import Sector
 
 
@@ -22,9 +23,11 @@ class HulpvraagType(models.TextChoices):
     BAG = "BAG", "BAG"
 
 
-class Proces(models.Model):
+class Proces(VersieDefinitie):
     """One version of a type's process for one organisation. A hulpvraag keeps the version it
     started with; the status-transition engine works on this data."""
+
+    VERSIE_SLEUTEL = "type"
 
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
@@ -33,7 +36,6 @@ class Proces(models.Model):
         verbose_name=_("organisatie"),
     )
     type = models.CharField(_("type"), max_length=10, choices=HulpvraagType.choices)
-    versie = models.PositiveIntegerField(_("versie"), default=1)
     actief = models.BooleanField(
         _("actief"), default=True, help_text=_("Nieuwe hulpvragen starten in de actieve versie.")
     )
@@ -42,16 +44,7 @@ class Proces(models.Model):
         verbose_name = _("proces")
         verbose_name_plural = _("processen")
         ordering = ["organisatie", "type", "-versie"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisatie", "type", "versie"], name="proces_versie_uniek"
-            ),
-            models.UniqueConstraint(
-                fields=["organisatie", "type"],
-                condition=Q(actief=True),
-                name="proces_een_actieve_versie",
-            ),
-        ]
+        constraints = VersieDefinitie.versie_constraints("type")
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} v{self.versie}"
@@ -243,7 +236,7 @@ class Label(models.Model):
         return self.naam
 
 
-class Hulpvraag(models.Model):
+class Hulpvraag(MetAangemaakt):
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
         on_delete=models.PROTECT,
@@ -289,7 +282,6 @@ class Hulpvraag(models.Model):
         related_name="+",
         verbose_name=_("aangemaakt door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     laatste_datum = models.DateTimeField(
         _("laatste datum"),
         auto_now=True,
@@ -326,16 +318,10 @@ class Hulpvraag(models.Model):
         return f"{self.get_type_display()} ({self.hulpvraagdatum:%d-%m-%Y})"
 
 
-class Toegang(models.Model):
+class Toegang(OrganisatieGebonden):
     """Read access granted by the loket to a deskundige or an invited outsider (the Toegang tab).
     Revoking keeps the row, so the history of who could see the dossier stays."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         Hulpvraag, on_delete=models.CASCADE, related_name="toegangen", verbose_name=_("hulpvraag")
     )
@@ -385,16 +371,10 @@ class Toegang(models.Model):
         return f"{self.gebruiker} → {self.hulpvraag}"
 
 
-class Statuswijziging(AppendOnlyModel):
+class Statuswijziging(AppendOnlyModel, OrganisatieGebonden):
     """One step in a hulpvraag's history, written only by hulpvragen.services. The first row of
     every hulpvraag has no `van`: the status it started in."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         Hulpvraag,
         on_delete=models.CASCADE,
@@ -439,15 +419,9 @@ class Statuswijziging(AppendOnlyModel):
 # --- A user's own working state on the Hulpvragen screens --------------------------------------
 
 
-class Notitie(models.Model):
+class Notitie(OrganisatieGebonden, MetAangemaakt):
     """ "Mijn notities": a note on a hulpvraag that only its author ever sees."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         Hulpvraag,
         on_delete=models.CASCADE,
@@ -461,7 +435,6 @@ class Notitie(models.Model):
         verbose_name=_("auteur"),
     )
     tekst = models.TextField(_("notitie"))
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("notitie")

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -136,14 +135,11 @@ def processen_load_defaults(*, organisatie: Organisatie) -> list[Proces]:
 def proces_new_version(*, proces: Proces) -> Proces:
     """A copy of `proces` as the next, inactive version: how a beheerder changes a process that
     hulpvragen already use (those keep the version they started with)."""
-    versie = (
-        Proces.objects.filter(organisatie_id=proces.organisatie_id, type=proces.type).aggregate(
-            m=Max("versie")
-        )["m"]
-        + 1
-    )
     nieuw = Proces.objects.create(
-        organisatie_id=proces.organisatie_id, type=proces.type, versie=versie, actief=False
+        organisatie_id=proces.organisatie_id,
+        type=proces.type,
+        versie=proces.volgende_versie(),
+        actief=False,
     )
     copies = {}
     for status in proces.statussen.all():
@@ -179,12 +175,10 @@ def proces_create(*, door: User, organisatie: Organisatie, type: str) -> Proces:
     """A new, empty process: a draft (inactive) version of its type in the organisation. Its
     statuses and transitions are added next; activating it is a separate step."""
     proces_check_beheer(door=door, organisatie_id=organisatie.pk)
-    hoogste = Proces.objects.filter(organisatie=organisatie, type=type).aggregate(m=Max("versie"))[
-        "m"
-    ]
-    return Proces.objects.create(
-        organisatie=organisatie, type=type, versie=(hoogste or 0) + 1, actief=False
-    )
+    proces = Proces(organisatie=organisatie, type=type, actief=False)
+    proces.versie = proces.volgende_versie()
+    proces.save()
+    return proces
 
 
 # --- Labels --------------------------------------------------------------------------------------
@@ -227,11 +221,7 @@ def proces_activate(*, proces: Proces) -> Proces:
     problems = proces_validate(proces)
     if problems:
         raise ValidationError(problems)
-    Proces.objects.select_for_update().filter(
-        organisatie_id=proces.organisatie_id, type=proces.type
-    ).exclude(pk=proces.pk).update(actief=False)
-    proces.actief = True
-    proces.save(update_fields=["actief"])
+    proces.activeren()
     return proces
 
 

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import MetAangemaakt, OrganisatieGebonden
 from loket.klok import Fase, Klok
 
 STANDAARD_BESLISTERMIJN_WEKEN = 8
@@ -46,17 +47,11 @@ class LoketInstellingen(models.Model):
         return timedelta(weeks=self.beslistermijn_weken)
 
 
-class Termijn(models.Model):
+class Termijn(OrganisatieGebonden):
     """The decision clock of one hulpvraag (loket.klok), stored so the werkvoorraad can filter and
     sort on it in SQL. Written only by loket.services.termijn_bijwerken, in the transaction of the
     status change (hulpvragen.signals.status_gewijzigd)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.OneToOneField(
         "hulpvragen.Hulpvraag",
         on_delete=models.CASCADE,
@@ -105,16 +100,10 @@ class VergaderingSoort(models.TextChoices):
     INTERN = "intern", _("interne overlegronde van de school")
 
 
-class Vergadering(models.Model):
+class Vergadering(OrganisatieGebonden, MetAangemaakt):
     """A meeting with an agenda of hulpvragen: the SWV's BAG-overleg or PrO-loketvergadering, or a
     school's own internal overlegronde (seen by that school only, never by the loket)."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     soort = models.CharField(_("soort"), max_length=10, choices=VergaderingSoort.choices)
     school = models.ForeignKey(
         "organisaties.School",
@@ -136,7 +125,6 @@ class Vergadering(models.Model):
         related_name="+",
         verbose_name=_("aangemaakt door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("vergadering")
@@ -166,13 +154,7 @@ class Uitkomst(models.TextChoices):
     BESPROKEN = "besproken", _("besproken")
 
 
-class Agendapunt(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+class Agendapunt(OrganisatieGebonden):
     vergadering = models.ForeignKey(
         Vergadering,
         on_delete=models.CASCADE,
@@ -214,16 +196,10 @@ class Agendapunt(models.Model):
         return f"{self.vergadering}: {self.hulpvraag_id}"
 
 
-class Aanpak(models.Model):
+class Aanpak(OrganisatieGebonden):
     """What the SWV posts on the Aanpak tab: the arrangement decision (beschikking) and the agreed
     approach. Appended, never edited: a new decision is a new entry, the history stays."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.CASCADE,

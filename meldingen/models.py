@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import MetAangemaakt, OrganisatieGebonden
+
 
 class NotificatieSoort(models.TextChoices):
     STATUS_GEWIJZIGD = "status_gewijzigd", _("status gewijzigd (aan de aanvrager)")
@@ -17,17 +19,11 @@ class NotificatieSoort(models.TextChoices):
     OUDER_UITNODIGING = "ouder_uitnodiging", _("uitnodiging voor een ouder")
 
 
-class Notificatie(models.Model):
+class Notificatie(OrganisatieGebonden, MetAangemaakt):
     """Outbox: an e-mail to send, written in the same transaction as the status change (or other
     event) that causes it (so a rolled-back change never mails). Delivery (relay, templates,
     retries) reads the rows with verzonden_op empty; it never writes pupil data into the mail."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.CASCADE,
@@ -46,7 +42,6 @@ class Notificatie(models.Model):
     soort = models.CharField(_("soort"), max_length=30, choices=NotificatieSoort.choices)
     onderwerp = models.CharField(_("onderwerp"), max_length=200, blank=True)
     tekst = models.TextField(_("tekst"), blank=True)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     verzonden_op = models.DateTimeField(_("verzonden op"), null=True, blank=True)
     pogingen = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     laatste_fout = models.TextField(_("laatste fout"), blank=True)

@@ -25,6 +25,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
+from kindkans.models import OrganisatieInstelling
+
 DISCOVERY_PAD = "/.well-known/openid-configuration"
 
 
@@ -160,7 +162,7 @@ class Identiteitsprovider(models.Model):
         return bool(acr) and acr in _lijst(self.vertrouwde_acr)
 
 
-class ExterneIdentiteit(Device):
+class ExterneIdentiteit(Device, OrganisatieInstelling):
     """A Kindkans account linked to one provider identity (issuer + sub).
 
     Device fields: `user` is the account, `name` says which provider, `confirmed` is always
@@ -176,12 +178,6 @@ class ExterneIdentiteit(Device):
     issuer = models.CharField(_("issuer"), max_length=300)
     sub = models.CharField(_("sub"), max_length=255)
     # A copy of the account's organisation: one identity links to at most one account per SWV.
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     gekoppeld_op = models.DateTimeField(_("gekoppeld op"), default=timezone.now)
 
     class Meta:

@@ -14,14 +14,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import MetAangemaakt, OrganisatieGebonden
 
-class Uitnodiging(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+
+class Uitnodiging(OrganisatieGebonden, MetAangemaakt):
     hulpvraag = models.ForeignKey(
         "hulpvragen.Hulpvraag",
         on_delete=models.CASCADE,
@@ -52,7 +48,6 @@ class Uitnodiging(models.Model):
     # SHA-256 of the current parent session's secret; empty: no session. A new code or
     # revoking empties it, which ends that session at once.
     sessie_hash = models.CharField(max_length=64, blank=True, editable=False)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import MetAangemaakt
 from organisaties.models import Organisatie
 
 
-class DuoInlezing(models.Model):
+class DuoInlezing(MetAangemaakt):
     """One upload of DUO's address file(s): the rows of the chosen SWV, kept until applied so the
     preview and the apply step read the same data. Applying compares again with the schools as
     they are then, so a second run shows only what still differs."""
@@ -26,7 +27,6 @@ class DuoInlezing(models.Model):
         related_name="+",
         verbose_name=_("door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     swv_code = models.CharField(_("code samenwerkingsverband"), max_length=16)
     bestandsnaam = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
     # [{"brin", "vestiging", "naam", "plaats", "adres", "sector", "bestuur_nummer",
@@ -49,7 +49,7 @@ class DuoInlezing(models.Model):
         return f"{self.swv_code} {self.aangemaakt_op:%d-%m-%Y %H:%M}"
 
 
-class Uitnodiging(models.Model):
+class Uitnodiging(MetAangemaakt):
     """The invitation of a new account: a one-time link (only its SHA-256 is stored) to choose a
     password, then the usual enrolment of an authenticator app. Resending makes a new link and
     the old one stops working."""
@@ -70,7 +70,6 @@ class Uitnodiging(models.Model):
         related_name="+",
         verbose_name=_("uitgenodigd door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     token_hash = models.CharField(_("token (SHA-256)"), max_length=64, blank=True, db_index=True)
     verstuurd_op = models.DateTimeField(_("verstuurd op"), null=True, blank=True)
     geldig_tot = models.DateTimeField(_("geldig tot"), null=True, blank=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.validators import validate_bsn, validate_onderwijsnummer
+from kindkans.models import MetAangemaakt, MetTijdstempels, OrganisatieGebonden
 
 
 class Geslacht(models.TextChoices):
@@ -23,7 +24,7 @@ class Geslacht(models.TextChoices):
     ONBEKEND = "O", _("Onbekend / anders")
 
 
-class Leerling(models.Model):
+class Leerling(MetAangemaakt):
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",
         on_delete=models.PROTECT,
@@ -40,7 +41,6 @@ class Leerling(models.Model):
     onderwijsnummer = models.CharField(
         _("onderwijsnummer"), max_length=9, blank=True, validators=[validate_onderwijsnummer]
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     # Set when retention anonymised the dossier: names, BSN, onderwijsnummer, addresses and the
     # exact birth date are gone; the hulpvragen stay for the kengetallen.
     geanonimiseerd_op = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
@@ -88,17 +88,11 @@ class AdresQuerySet(models.QuerySet):
         return self.geldig().filter(ingangsdatum__lte=datum).order_by(*Adres._meta.ordering)
 
 
-class Adres(models.Model):
+class Adres(OrganisatieGebonden, MetAangemaakt):
     """Address history: adding a new address keeps the old ones. Current is the newest valid
     address whose ingangsdatum has come (AdresQuerySet.op_datum); a wrongly entered address is
     corrected (a new row replaces it) or removed, and stays in the history as such."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     leerling = models.ForeignKey(
         Leerling, on_delete=models.CASCADE, related_name="adressen", verbose_name=_("leerling")
     )
@@ -107,7 +101,6 @@ class Adres(models.Model):
     postcode = models.CharField(_("postcode"), max_length=7)
     woonplaats = models.CharField(_("woonplaats"), max_length=100)
     ingangsdatum = models.DateField(_("ingangsdatum"))
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     vervallen_op = models.DateTimeField(_("vervallen op"), null=True, blank=True)
     vervallen = models.CharField(
         _("vervallen"), max_length=20, choices=AdresVervallen.choices, blank=True
@@ -142,16 +135,10 @@ class Adres(models.Model):
         return f"{self.straat} {self.huisnummer}, {self.postcode} {self.woonplaats}"
 
 
-class Schoolgegevens(models.Model):
+class Schoolgegevens(OrganisatieGebonden, MetAangemaakt):
     """Where the pupil is enrolled and who at the school files for them. The aanvrager and the
     contact e-mail receive the notifications, so a personeelswijziging changes them here."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     leerling = models.ForeignKey(
         Leerling,
         on_delete=models.CASCADE,
@@ -189,7 +176,6 @@ class Schoolgegevens(models.Model):
     telefoon = models.CharField(_("telefoon"), max_length=20, blank=True)
     begindatum = models.DateField(_("begindatum"))
     einddatum = models.DateField(_("einddatum"), null=True, blank=True)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("schoolgegevens")
@@ -233,7 +219,7 @@ class ConceptStap(models.TextChoices):
     HULPVRAAG = "hulpvraag", _("Hulpvraag")
 
 
-class DossierConcept(models.Model):
+class DossierConcept(OrganisatieGebonden, MetTijdstempels):
     """A new dossier being entered through the wizard, kept server-side after every step.
 
     The manual warns that a pupil entered today without a hulpvraag cannot be found tomorrow.
@@ -241,12 +227,6 @@ class DossierConcept(models.Model):
     the creator's own concept: listed for them, resumable, invisible to everyone else (the SWV
     too). What was typed is stored even when it does not validate yet, so nothing is lost."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -257,8 +237,6 @@ class DossierConcept(models.Model):
         _("stap"), max_length=20, choices=ConceptStap.choices, default=ConceptStap.BASISGEGEVENS
     )
     gegevens = models.JSONField(_("ingevoerde gegevens"), default=dict, blank=True)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     class Meta:
         verbose_name = _("dossierconcept")

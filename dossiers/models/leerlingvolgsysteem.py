@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import lvs
 from dossiers.models.dossier import Leerling
 from dossiers.validators import validate_dle, validate_iq
+from kindkans.models import MetTijdstempels, OrganisatieGebonden, OrganisatieInstelling
 
 
 class Domein(models.TextChoices):
@@ -28,13 +29,7 @@ class Domein(models.TextChoices):
     SPELLEN = lvs.SP, _("Spellen")
 
 
-class IqTest(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+class IqTest(OrganisatieGebonden, MetTijdstempels):
     leerling = models.ForeignKey(
         Leerling, on_delete=models.CASCADE, related_name="iq_tests", verbose_name=_("leerling")
     )
@@ -57,8 +52,6 @@ class IqTest(models.Model):
             "verbaal en performaal. Het advies wordt berekend over het totaal IQ."
         ),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     gewijzigd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -83,13 +76,7 @@ class IqTest(models.Model):
         return f"IQ {self.totaal_iq} ({self.testdatum:%d-%m-%Y})"
 
 
-class Toets(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+class Toets(OrganisatieGebonden, MetTijdstempels):
     leerling = models.ForeignKey(
         Leerling, on_delete=models.CASCADE, related_name="toetsen", verbose_name=_("leerling")
     )
@@ -104,8 +91,6 @@ class Toets(models.Model):
         _("toets"), max_length=200, blank=True, help_text=_("Bijvoorbeeld Cito LOVS M8.")
     )
     ruwe_score = models.CharField(_("ruwe score"), max_length=20, blank=True)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
-    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
     gewijzigd_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -136,16 +121,10 @@ SEP_VRAGEN: tuple[tuple[str, str], ...] = (
 )
 
 
-class SociaalEmotioneleProblematiek(models.Model):
+class SociaalEmotioneleProblematiek(OrganisatieGebonden):
     """Answers yes/no (empty: not answered) with a toelichting. Any yes counts as
     sociaal-emotionele problematiek for the LWOO profile."""
 
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     leerling = models.OneToOneField(
         Leerling,
         on_delete=models.CASCADE,
@@ -200,18 +179,12 @@ def _maand_veld(index: int) -> models.PositiveSmallIntegerField:
     )
 
 
-class LvsInstellingen(models.Model):
+class LvsInstellingen(OrganisatieInstelling):
     """The organisation's PrO thresholds and month table. Without a row the landelijke defaults
     apply (dossiers.lvs.STANDAARD_INSTELLINGEN); the beheerder edits this in admin."""
 
     # A ForeignKey with a unique constraint rather than a OneToOneField: the admin's
     # organisation scoping (organisaties/admin_scope.py) follows many-to-one keys.
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
     pro_iq_min = models.PositiveSmallIntegerField(
         _("PrO: IQ vanaf"), default=55, validators=[validate_iq]
     )
