@@ -18,7 +18,7 @@ from dossiers.models import Schoolgegevens
 from formulieren.services import formulierdefinities_load_defaults
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import hulpvragen_open
-from hulpvragen.services import processen_load_defaults
+from hulpvragen.services_processen import processen_load_defaults
 from organisaties.models import Bestuur, Organisatie, School
 
 _SCHOOLVELDEN = ("naam", "brin", "vestiging", "bestuur_id", "sector", "plaats")

@@ -113,7 +113,7 @@ from accounts.models import Rol, User  # noqa: E402
 from benchmarks import cpu  # noqa: E402
 from hulpvragen import lijst  # noqa: E402
 from hulpvragen.models import Status  # noqa: E402
-from hulpvragen.services import processen_load_defaults  # noqa: E402
+from hulpvragen.services_processen import processen_load_defaults  # noqa: E402
 from organisaties.models import Bestuur, Organisatie, School, Sector  # noqa: E402
 from tests.helpers import login  # noqa: E402
 

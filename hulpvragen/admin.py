@@ -21,11 +21,7 @@ from hulpvragen.models import (
     Statuswijziging,
     Toegang,
 )
-from hulpvragen.services import (
-    label_check,
-    label_delete,
-    label_save,
-)
+from hulpvragen.services_processen import label_check, label_delete, label_save
 from hulpvragen.services_toegang import toegang_check, toegang_grant, toegang_revoke
 from organisaties.admin_scope import (
     DienstAdmin,

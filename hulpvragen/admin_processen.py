@@ -32,7 +32,7 @@ from hulpvragen.process_validation import (
     proces_validate,
     vereiste_statussen,
 )
-from hulpvragen.services import (
+from hulpvragen.services_processen import (
     proces_activate,
     proces_check_beheer,
     proces_create,

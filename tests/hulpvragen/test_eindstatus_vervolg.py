@@ -15,7 +15,8 @@ from django.urls import reverse
 from hulpvragen.models import Hulpvraag, HulpvraagType, Proces, Status
 from hulpvragen.process_validation import OvergangSpec, StatusSpec, proces_problems
 from hulpvragen.selectors import hulpvragen_open
-from hulpvragen.services import hulpvraag_fire_event, proces_new_version
+from hulpvragen.services import hulpvraag_fire_event
+from hulpvragen.services_processen import proces_new_version
 from tests.besluiten.test_fa import fa_post
 from tests.helpers import login
 from tests.hulpvragen.test_proces_admin import change_url, form_data

@@ -211,7 +211,7 @@ def test_every_default_status_is_on_some_tested_path(type_, world, new_hulpvraag
 
 def _transitions() -> list[tuple[str, str, str]]:
     """(type, van, naar) of every transition of the shipped processes."""
-    from hulpvragen.services import processen_default_data
+    from hulpvragen.services_processen import processen_default_data
 
     out = []
     for data in processen_default_data():

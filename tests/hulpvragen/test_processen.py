@@ -20,8 +20,8 @@ from hulpvragen.process_validation import (
     proces_validate,
 )
 from hulpvragen.selectors import hulpvraag_types_for_school
-from hulpvragen.services import (
-    hulpvraag_change_status,
+from hulpvragen.services import hulpvraag_change_status
+from hulpvragen.services_processen import (
     proces_activate,
     proces_new_version,
     processen_load_defaults,
