@@ -8,18 +8,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kindkans.models import MetAangemaakt
-from organisaties.models import Organisatie
+from kindkans.models import MetAangemaakt, OrganisatieInstelling
 
 
-class DuoInlezing(MetAangemaakt):
+class DuoInlezing(OrganisatieInstelling, MetAangemaakt):
     """One upload of DUO's address file(s): the rows of the chosen SWV, kept until applied so the
     preview and the apply step read the same data. Applying compares again with the schools as
     they are then, so a second run shows only what still differs."""
 
-    organisatie = models.ForeignKey(
-        Organisatie, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisatie")
-    )
     door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -49,14 +45,11 @@ class DuoInlezing(MetAangemaakt):
         return f"{self.swv_code} {self.aangemaakt_op:%d-%m-%Y %H:%M}"
 
 
-class Uitnodiging(MetAangemaakt):
+class Uitnodiging(OrganisatieInstelling, MetAangemaakt):
     """The invitation of a new account: a one-time link (only its SHA-256 is stored) to choose a
     password, then the usual enrolment of an authenticator app. Resending makes a new link and
     the old one stops working."""
 
-    organisatie = models.ForeignKey(
-        Organisatie, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisatie")
-    )
     gebruiker = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
