@@ -17,19 +17,15 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kindkans.models import MetAangemaakt, OrganisatieGebonden
+
 
 class Scope(models.TextChoices):
     LEZEN = "lezen", _("Alleen lezen")
     SCHRIJVEN = "schrijven", _("Lezen en schrijven")
 
 
-class ApiClient(models.Model):
-    organisatie = models.ForeignKey(
-        "organisaties.Organisatie",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisatie"),
-    )
+class ApiClient(OrganisatieGebonden, MetAangemaakt):
     naam = models.CharField(
         _("naam"), max_length=100, help_text=_("Bijvoorbeeld “Magister Veluws College”.")
     )
@@ -51,7 +47,6 @@ class ApiClient(models.Model):
         blank=True,
         help_text=_("Voor technische vragen; krijgt geen leerlinggegevens."),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     aangemaakt_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -81,7 +76,7 @@ class ApiClient(models.Model):
         return self.ingetrokken_op is None
 
 
-class ApiToken(models.Model):
+class ApiToken(MetAangemaakt):
     client = models.ForeignKey(
         ApiClient, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("koppeling")
     )
@@ -89,7 +84,6 @@ class ApiToken(models.Model):
     # lookup key (the hash is compared in constant time after it).
     prefix = models.CharField(_("begin van het token"), max_length=12, unique=True)
     hash = models.CharField(max_length=64, editable=False)
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     verloopt_op = models.DateTimeField(_("verloopt op"))
     ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
     laatst_gebruikt_op = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)

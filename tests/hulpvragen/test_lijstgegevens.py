@@ -15,7 +15,7 @@ from accounts.services_gebruikers import gebruiker_set_actief
 from beheer.services_scholen import school_update
 from hulpvragen.lijst import KOLOMMEN
 from hulpvragen.models import Hulpvraag, Label, LijstVoorkeur, Status
-from hulpvragen.services import label_delete, label_save
+from hulpvragen.services_processen import label_delete, label_save
 from tests.factories import SchoolgegevensFactory, UserFactory, make_hulpvraag
 from tests.helpers import login
 
