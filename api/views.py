@@ -367,9 +367,12 @@ def _hulpvragen(user):
 class HulpvragenView(ApiView):
     serializer_class = s.HulpvraagSerializer
     pagination_class = Keyset
+    # Most recently changed first: what a polling LVS wants, and the order the Hulpvragen
+    # screen's index (organisatie, -laatste_datum, -id) serves.
+    keyset_veld = "laatste_datum"
 
     @extend_schema(
-        summary="Hulpvragen, nieuwste eerst",
+        summary="Hulpvragen, laatst gewijzigd eerst",
         operation_id="hulpvragen_lijst",
         responses=s.HulpvraagSerializer(many=True),
         tags=["hulpvragen"],

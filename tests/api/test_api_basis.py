@@ -189,7 +189,7 @@ def test_keyset_pagination_walks_every_row_once(world, school_a):
         url = pagina["volgende"]
     verwacht = list(
         Hulpvraag.objects.filter(schoolgegevens__school=world.school_a)
-        .order_by("-pk")
+        .order_by("-laatste_datum", "-pk")
         .values_list("pk", flat=True)
     )
     assert gezien == verwacht
