@@ -87,6 +87,8 @@ class Recht(StrEnum):
     SCHOLEN_INLEZEN = "scholen_inlezen"
     GEBRUIKERS_UITNODIGEN = "gebruikers_uitnodigen"
     API_KOPPELINGEN_BEHEREN = "api_koppelingen_beheren"
+    SWV_EXPORTEREN = "swv_exporteren"
+    SWV_IMPORTEREN = "swv_importeren"
 
 
 OMSCHRIJVING: dict[Recht, StrOrPromise] = {
@@ -151,6 +153,12 @@ OMSCHRIJVING: dict[Recht, StrOrPromise] = {
         "Gebruikers uitnodigen met een lijst (e-mail met eenmalige link)"
     ),
     Recht.API_KOPPELINGEN_BEHEREN: _("API-koppelingen (LVS) en hun tokens beheren"),
+    Recht.SWV_EXPORTEREN: _(
+        "Een volledige, versleutelde export van het samenwerkingsverband maken en downloaden"
+    ),
+    Recht.SWV_IMPORTEREN: _(
+        "Een export van een samenwerkingsverband inlezen als nieuwe organisatie"
+    ),
 }
 
 _SCHOOLKANT = frozenset({Rol.SCHOOL, Rol.BEVOEGD_GEZAG})
@@ -212,6 +220,8 @@ ROLLEN: dict[Recht, frozenset[str]] = {
     Recht.SCHOLEN_INLEZEN: _BEHEERDER,
     Recht.GEBRUIKERS_UITNODIGEN: _BEHEERDER,
     Recht.API_KOPPELINGEN_BEHEREN: _BEHEERDER,
+    Recht.SWV_EXPORTEREN: _BEHEERDER,
+    Recht.SWV_IMPORTEREN: frozenset({Rol.PLATFORM}),
 }
 
 # Which party of a process transition (Overgang.door / KiezenDoor) a role acts as when it changes

@@ -16,6 +16,8 @@ from kindkans.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("KINDKANS_VAR_DIR", str(BASE_DIR / "var")))
+# Encrypted full exports of an SWV wait here until their one download (docs/overstappen.md).
+EXPORT_DIR = Path(env_str("KINDKANS_EXPORT_DIR", str(VAR_DIR / "exports")))
 
 DEBUG = env_bool("DEBUG", False)
 

@@ -61,3 +61,46 @@ class UitnodigenForm(forms.Form):
         if not (self.cleaned_data.get("regels") or "").strip():
             raise forms.ValidationError(_("Typ de regels of kies een bestand."))
         return self.cleaned_data
+
+
+class ExportForm(forms.Form):
+    wachtzin = forms.CharField(
+        label=_("Wachtzin"),
+        min_length=12,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Minstens 12 tekens, bijvoorbeeld vier losse woorden. Bewaar hem goed: zonder de "
+            "wachtzin kan niemand de export openen, ook wij niet."
+        ),
+    )
+    wachtzin_nogmaals = forms.CharField(
+        label=_("Wachtzin nogmaals"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("wachtzin") and data.get("wachtzin") != data.get("wachtzin_nogmaals"):
+            self.add_error("wachtzin_nogmaals", _("De twee wachtzinnen zijn niet gelijk."))
+        return data
+
+
+class ImportForm(forms.Form):
+    archief = forms.FileField(label=_("Export (7z-archief)"))
+    wachtzin = forms.CharField(
+        label=_("Wachtzin"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+    code = forms.CharField(
+        label=_("Code van de nieuwe organisatie"),
+        max_length=16,
+        required=False,
+        help_text=_("Leeg: de code uit de export."),
+    )
+    naam = forms.CharField(
+        label=_("Naam van de nieuwe organisatie"),
+        max_length=200,
+        required=False,
+        help_text=_("Leeg: de naam uit de export."),
+    )

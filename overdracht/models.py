@@ -76,3 +76,50 @@ class Uitnodiging(OrganisatieInstelling, MetAangemaakt):
 
     def __str__(self) -> str:
         return str(self.gebruiker)
+
+
+class ExportStatus(models.TextChoices):
+    WACHTRIJ = "wachtrij", _("in de wachtrij")
+    BEZIG = "bezig", _("bezig")
+    KLAAR = "klaar", _("klaar om te downloaden")
+    GEDOWNLOAD = "gedownload", _("gedownload en verwijderd")
+    MISLUKT = "mislukt", _("mislukt")
+
+
+class Export(models.Model):
+    """A full export of an SWV, made in the background (overdracht.tasks.export_maken): one 7z
+    archive encrypted with the beheerder's passphrase, downloadable once, then deleted. The
+    passphrase is never stored: it travels to the worker encrypted with `sleutel`, a one-time
+    key that the worker wipes when it starts."""
+
+    organisatie = models.ForeignKey(
+        Organisatie, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisatie")
+    )
+    door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("door"),
+    )
+    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.WACHTRIJ
+    )
+    voortgang = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    stap = models.CharField(_("stap"), max_length=200, blank=True)
+    sleutel = models.CharField(_("eenmalige sleutel"), max_length=64, blank=True)
+    bestand = models.CharField(_("bestand"), max_length=300, blank=True)
+    grootte = models.PositiveBigIntegerField(_("grootte (bytes)"), default=0)
+    aantallen = models.JSONField(_("aantallen"), default=dict, blank=True)
+    klaar_op = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    gedownload_op = models.DateTimeField(_("gedownload op"), null=True, blank=True)
+    fout = models.TextField(_("fout"), blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-aangemaakt_op"]
+
+    def __str__(self) -> str:
+        return f"{self.organisatie} {self.aangemaakt_op:%d-%m-%Y %H:%M}"

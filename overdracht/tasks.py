@@ -20,3 +20,12 @@ def uitnodiging_mailen(*, uitnodiging_id: int) -> bool:
     """One invitation mail. A retry makes a new link, so only the link in the mail that
     arrives works."""
     return uitnodigingen.uitnodiging_mailen(uitnodiging_id=uitnodiging_id)
+
+
+@shared_task(name="overdracht.export_maken")
+def export_maken(*, export_id: int, versleuteld: str) -> str:
+    """One full export. Not retried: the one-time key is wiped at the start, so a retry could
+    not decrypt the passphrase; a failed export shows "mislukt" and the beheerder starts anew."""
+    from overdracht.exporteren import export_maken as maken
+
+    return maken(export_id=export_id, versleuteld=versleuteld)

@@ -16,3 +16,8 @@ urlpatterns = [
     path("uitnodiging/aannemen/", views.aannemen_wachtwoord, name="aannemen_wachtwoord"),
     path("uitnodiging/<str:token>/", views.aannemen, name="aannemen"),
 ]
+urlpatterns += [
+    path("swv/export/", views.exporteren, name="exporteren"),
+    path("swv/export/<int:pk>/downloaden/", views.export_downloaden_view, name="export_downloaden"),
+    path("platform/importeren/", views.importeren, name="importeren"),
+]

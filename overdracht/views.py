@@ -3,11 +3,19 @@ invitee's page to accept an invitation. Views only orchestrate; the work is in t
 
 from __future__ import annotations
 
+import tempfile
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -17,11 +25,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import openbaar
 from accounts.eenmalig import AlVerstuurd, eenmalig
-from accounts.rechten import Recht, recht_vereist
+from accounts.rechten import Recht, mag, recht_vereist
 from accounts.sessies import sessie_start
 from kindkans.proxy import client_ip
-from overdracht.forms import DuoUploadForm, UitnodigenForm
-from overdracht.models import DuoInlezing, Uitnodiging
+from overdracht.exporteren import export_downloaden, export_starten, swv_importeren
+from overdracht.forms import DuoUploadForm, ExportForm, ImportForm, UitnodigenForm
+from overdracht.models import DuoInlezing, Export, ExportStatus, Uitnodiging
 from overdracht.scholen import duo_inlezing_create, duo_toepassen, duo_voorbeeld
 from overdracht.uitnodigingen import (
     uitnodiging_aannemen,
@@ -212,3 +221,102 @@ def aannemen_wachtwoord(request):
         "overdracht/uitnodiging_aannemen.html",
         {"form": form, "gebruiker": gebruiker, "organisatie": uitnodiging.organisatie},
     )
+
+
+# --- Full export and import ----------------------------------------------------------------------
+
+exporteren_vereist = recht_vereist(Recht.SWV_EXPORTEREN)
+
+
+@exporteren_vereist
+@sensitive_post_parameters("wachtzin", "wachtzin_nogmaals")
+def exporteren(request):
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with eenmalig(request) as inzending:
+                export = export_starten(door=request.user, wachtwoord=form.cleaned_data["wachtzin"])
+                melding = _("De export is gestart. Dit kan even duren; ververs de pagina.")
+                inzending.resultaat(
+                    url=reverse("overdracht:exporteren"), melding=melding, object=export
+                )
+        except AlVerstuurd as eerder:
+            return eerder.antwoord(request)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, melding)
+            return redirect("overdracht:exporteren")
+    exports = Export.objects.filter(organisatie_id=request.user.organisatie_id, door=request.user)
+    return render(
+        request,
+        "overdracht/exporteren.html",
+        {
+            "form": form,
+            "exports": exports[:10],
+            "bezig": any(e.status in (ExportStatus.WACHTRIJ, ExportStatus.BEZIG) for e in exports),
+        },
+    )
+
+
+@require_POST
+@exporteren_vereist
+def export_downloaden_view(request, pk: int):
+    export = get_object_or_404(
+        Export, pk=pk, organisatie_id=request.user.organisatie_id, door=request.user
+    )
+    try:
+        bestand = export_downloaden(door=request.user, export=export)
+    except ValidationError as e:
+        _fouten(request, e)
+        return redirect("overdracht:exporteren")
+    naam = f"kindkans-export-{export.organisatie.code}-{timezone.localtime():%Y%m%d}.7z"
+    return FileResponse(
+        bestand, as_attachment=True, filename=naam, content_type="application/x-7z-compressed"
+    )
+
+
+def _platform_vereist(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not mag(request.user, Recht.SWV_IMPORTEREN):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_platform_vereist
+@sensitive_post_parameters("wachtzin")
+def importeren(request):
+    """The platform admin reads an export into a new organisation of this installation."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        Path(settings.EXPORT_DIR).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=settings.EXPORT_DIR, suffix=".7z") as tmp:
+            for blok in data["archief"].chunks():
+                tmp.write(blok)
+            tmp.flush()
+            try:
+                organisatie = swv_importeren(
+                    door=request.user,
+                    pad=Path(tmp.name),
+                    wachtwoord=data["wachtzin"],
+                    code=data["code"],
+                    naam=data["naam"],
+                )
+            except ValidationError as e:
+                form.add_error(None, e)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(naam)s is ingelezen. Gebruikers kiezen een wachtwoord via "
+                        "“Wachtwoord vergeten?”."
+                    )
+                    % {"naam": organisatie.naam},
+                )
+                return redirect("admin:organisaties_organisatie_change", organisatie.pk)
+    return render(request, "overdracht/importeren.html", {"form": form})

@@ -139,6 +139,8 @@ WANDELING: dict[Recht, Callable] = {
     Recht.SCHOLEN_INLEZEN: _scherm("overdracht:scholen_inlezen"),
     Recht.GEBRUIKERS_UITNODIGEN: _scherm("overdracht:uitnodigen"),
     Recht.API_KOPPELINGEN_BEHEREN: _scherm("koppelingen:lijst"),
+    Recht.SWV_EXPORTEREN: _scherm("overdracht:exporteren"),
+    Recht.SWV_IMPORTEREN: _scherm("overdracht:importeren"),
 }
 
 ELDERS: dict[Recht, str] = {

@@ -41,6 +41,8 @@ NIET_IN_ADMIN = {
     "technical, removed after two days",
     "overdracht.DuoInlezing": "a beheerder's uploaded DUO rows between preview and apply; the "
     "schools themselves (and their history) are in admin",
+    "overdracht.Export": "an encrypted archive only its beheerder downloads (Volledige export); "
+    "the platform admin must not reach it",
     "overdracht.Uitnodiging": "the hash of a one-time link; the beheerder sees and resends open "
     "invitations on the screen Openstaande uitnodigingen",
     "accounts.Reservecodes": "backup codes are shown once; the beheerder resets them with the "
