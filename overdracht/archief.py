@@ -90,6 +90,14 @@ ENTITEITEN: tuple[Entiteit, ...] = (
     Entiteit("schoolwijzigingen", "beheer.Schoolwijziging"),
     Entiteit("bewaarsignaleringen", "beheer.Bewaarsignalering"),
     Entiteit("verwijderingen", "beheer.Verwijdering"),
+    Entiteit(
+        "ouder_uitnodigingen",
+        "ouders.Uitnodiging",
+        zonder=("link_hash", "code_hash", "sessie_hash"),
+    ),
+    Entiteit("correctievoorstellen", "ouders.Correctievoorstel"),
+    Entiteit("zienswijzen", "ouders.Zienswijze"),
+    Entiteit("voor_gezien", "ouders.VoorGezien"),
     Entiteit("auditlog", "audit.Inzage"),
     Entiteit("beveiligingslog", "accounts.Beveiligingsgebeurtenis"),
     Entiteit("uitnodigingen", "overdracht.Uitnodiging", zonder=("token_hash",)),
@@ -116,6 +124,12 @@ UITGESLOTEN_MODELLEN: dict[str, str] = {
 UITGESLOTEN_VELDEN = {
     "password": "wachtwoord-hashes gaan niet mee; na de import kiest ieder een nieuw wachtwoord",
     "token_hash": "uitnodigingslinks gaan niet mee",
+    "link_hash, code_hash, sessie_hash": "links en codes van ouders gaan niet mee; na de import "
+    "is een nieuwe uitnodiging nodig",
+}
+# Ids kept in a plain integer column (no foreign key), translated on import like one.
+ID_KOLOMMEN: dict[tuple[str, str], str] = {
+    ("audit.Inzage", "ouder_uitnodiging_id"): "ouders.Uitnodiging",
 }
 # Many-to-many links, as their own small entities (source id, target id).
 KOPPELINGEN: tuple[tuple[str, str, str], ...] = (
@@ -124,6 +138,7 @@ KOPPELINGEN: tuple[tuple[str, str, str], ...] = (
     ("tlv_brieven", "besluiten.Toelaatbaarheidsverklaring", "brieven"),
     ("afwijzing_brieven", "besluiten.Afwijzing", "brieven"),
     ("fa_brieven", "besluiten.FinancieelArrangement", "brieven"),
+    ("ouder_uitnodiging_bijlagen", "ouders.Uitnodiging", "bijlagen"),
 )
 
 
