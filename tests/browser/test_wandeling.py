@@ -218,6 +218,7 @@ def stappen_beheerder(w: Wandeling, users) -> None:
         ),
     )
     fout_tonen(w, "/swv/scholen/inlezen/", "Bekijken")
+    fout_tonen(w, "/swv/export/", "Export starten")
     # The DUO preview with every kind of row: changed, new, no longer listed.
     school = School.objects.filter(organisatie__code="VO2505", actief=True).first()
     bestand = duo.vestigingen(
