@@ -120,6 +120,8 @@ UITGESLOTEN_MODELLEN: dict[str, str] = {
     "installatie opnieuw instellen",
     "oidc.ExterneIdentiteit": "koppelingen van accounts aan die inlogdiensten",
     "oidc.ProviderVerplichting": "welke school alleen via die inlogdienst inlogt",
+    "api.ApiClient": "koppelingen met een LVS: in de nieuwe installatie opnieuw aanmaken",
+    "api.ApiToken": "geheime tokens van die koppelingen",
 }
 UITGESLOTEN_VELDEN = {
     "password": "wachtwoord-hashes gaan niet mee; na de import kiest ieder een nieuw wachtwoord",
