@@ -57,9 +57,12 @@ run: $(VENV)/.installed
 	fi; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# In parallel with pytest-xdist, one worker process per core (TEST_WORKERS=1 for one process);
+# loadgroup keeps tests that share a started Celery worker on one process (tests/conftest.py).
 NPM_TOOLS := $(if $(shell command -v npm),node_modules/.installed,)
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev $(NPM_TOOLS)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # The production smoke (deploy/smoke/smoke.py): nginx + TLS, gunicorn, PostgreSQL, Redis, a Celery
 # worker and beat, S3 (moto) and SMTP (aiosmtpd) started as processes with production settings,

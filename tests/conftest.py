@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -20,7 +21,10 @@ from tests.factories import (
     SchoolgegevensFactory,
     UserFactory,
     make_hulpvraag,
+    seed_fake_data,
 )
+from tests.helpers import KLOKKEN_VOORUIT
+from tests.libreoffice import soffice
 
 # Wall-clock deadlines make property tests flaky on a loaded 2-core machine; what they prove does
 # not depend on speed (benchmarks/ measures that).
@@ -31,6 +35,17 @@ CHROMIUM = "/usr/bin/chromium"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make for
 # set-up are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_fake_data_and_real_clock(request):
+    """Every test starts from the same fake data, whatever ran before it on its worker: seeded
+    from the test's own id, so a failure reproduces with the test alone. A clock that
+    tests/helpers.py moved forward (the next TOTP step) is put back afterwards."""
+    seed_fake_data(zlib.crc32(request.node.nodeid.split("@")[0].encode()))
+    yield
+    while KLOKKEN_VOORUIT:
+        KLOKKEN_VOORUIT.pop().stop()
 
 
 @dataclass
@@ -119,17 +134,40 @@ def world(db) -> World:
     )
 
 
+@pytest.fixture
+def libreoffice() -> str:
+    """LibreOffice headless and pdftotext, for a test that reads our .docx the way a user's office
+    suite would; skips without them (fails in CI). Requesting it marks the test `libreoffice`."""
+    return soffice()
+
+
 # --- Browser tests: Playwright on Debian's Chromium, never a downloaded browser -----------------
 
 
+# Fixtures by which a test is recognised as one that starts a real Celery worker process.
+WORKER_FIXTURES = {"worker", "workers"}
+POSTGRES_SKIP = "alleen op PostgreSQL: zet TEST_DATABASE_URL"
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    # PostgreSQL-only tests (pytest.mark.postgres) are deselected on SQLite, not skipped: CI runs
-    # them in its PostgreSQL pass, where a skip would count as a failure.
-    if not os.environ.get("TEST_DATABASE_URL"):
-        alleen_pg = [item for item in items if "postgres" in item.keywords]
-        if alleen_pg:
-            config.hook.pytest_deselected(items=alleen_pg)
-            items[:] = [item for item in items if "postgres" not in item.keywords]
+    """Marks a developer can select on (`-m "not browser and not libreoffice and not worker"`),
+    applied by directory and fixture so a new test cannot forget them; PostgreSQL-only tests
+    reported as skipped on SQLite; and the tests that must share one xdist worker grouped."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "tests/browser/" in item.nodeid or fixtures & {"page", "live_server"}:
+            item.add_marker(pytest.mark.browser)
+        if "libreoffice" in fixtures:
+            item.add_marker(pytest.mark.libreoffice)
+        if fixtures & WORKER_FIXTURES:
+            item.add_marker(pytest.mark.worker)
+            if "worker" in fixtures:
+                # One worker process per module (a module-scoped fixture): keep the module on one
+                # xdist worker, or each xdist worker would start its own.
+                item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        if "postgres" in item.keywords and not os.environ.get("TEST_DATABASE_URL"):
+            item.add_marker(pytest.mark.skip(reason=POSTGRES_SKIP))
     if os.path.exists(CHROMIUM) or not any("browser" in item.keywords for item in items):
         return
     reason = f"Chromium ontbreekt ({CHROMIUM}); installeer het Debian-pakket 'chromium'"
@@ -140,19 +178,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-_skipped: list[str] = []
+def ci_forbidden_skips(skips: list[tuple[str, bool]], *, on_postgres: bool) -> list[str]:
+    """The skips CI counts as failures, from (nodeid, has the postgres marker) per skipped test:
+    on SQLite only a PostgreSQL-only test may skip (CI runs it in its PostgreSQL pass); on
+    PostgreSQL nothing may."""
+    return [nodeid for nodeid, alleen_pg in skips if on_postgres or not alleen_pg]
+
+
+_skipped: list[tuple[str, bool]] = []
 
 
 def pytest_runtest_logreport(report):
+    # Under xdist the controller receives every worker's reports (keywords included), so the
+    # rule below sees the whole run there.
     if report.skipped:
-        _skipped.append(report.nodeid)
+        _skipped.append((report.nodeid, "postgres" in report.keywords))
 
 
 def pytest_sessionfinish(session, exitstatus):
-    # In CI a skipped test (a database or browser that was not there) is a failure.
-    if os.environ.get("CI") and _skipped and exitstatus == 0:
-        print(f"\nCI: {len(_skipped)} test(s) skipped, which CI counts as failure:")
-        for nodeid in _skipped:
+    # In CI a skipped test (a service, a tool or a browser that was not there) is a failure.
+    if not os.environ.get("CI") or os.environ.get("PYTEST_XDIST_WORKER") or exitstatus != 0:
+        return
+    verboden = ci_forbidden_skips(_skipped, on_postgres=bool(os.environ.get("TEST_DATABASE_URL")))
+    if verboden:
+        print(f"\nCI: {len(verboden)} test(s) skipped, which CI counts as failure:")
+        for nodeid in verboden:
             print(f"  {nodeid}")
         session.exitstatus = 1
 

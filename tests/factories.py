@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+import factory.random
 from factory.django import DjangoModelFactory
 from faker import Faker
 
@@ -23,16 +24,38 @@ TEST_PASSWORD = "Testwachtwoord-123"
 _FAKER = Faker("nl_NL")
 
 
+# The name parts handed out in the current test (emptied per test by `seed_fake_data`): a name
+# part is never given twice in one test, so a person's name cannot appear on a page by the accident
+# of another person (or pupil) carrying the same name, which made "nothing of the other pupil"
+# assertions fail now and then.
+_GEBRUIKT: set[str] = set()
+
+
+def seed_fake_data(seed: int) -> None:
+    """Seed Faker and factory_boy's randomness (`_FAKER` and `factory.Faker` share Faker's module
+    random) and forget the names handed out, so a test gets the same data every run, on any
+    xdist worker, in any order."""
+    factory.random.reseed_random(seed)
+    _GEBRUIKT.clear()
+
+
 def _naam(soort: str):
-    """A Dutch fake name without an apostrophe ("d' Heripon", "van 't Hof") and of at least 3
-    characters: page tests compare names with the HTML, where Django escapes the apostrophe, and
-    search for them, which needs 3 characters ("VI" is in Faker's list); random ones made them
-    flaky. Escaping of such names is tested on purpose, with fixed names."""
+    """A Dutch fake name part, unique within the test, without an apostrophe ("d' Heripon",
+    "van 't Hof") and of at least 3 characters: page tests compare names with the HTML, where
+    Django escapes the apostrophe, and search for them, which needs 3 characters ("VI" is in
+    Faker's list); random ones made them flaky. Escaping of such names is tested on purpose, with
+    fixed names. When Faker's list runs out (a test making hundreds of people) a letter suffix
+    keeps the name unique."""
 
     def maak(*_args) -> str:
-        while "'" in (naam := getattr(_FAKER, soort)()) or len(naam) < 3:
-            pass
-        return naam
+        for poging in range(200):
+            naam = getattr(_FAKER, soort)()
+            if poging >= 100:
+                naam += chr(ord("a") + poging % 26) * (1 + poging // 26)
+            if "'" not in naam and len(naam) >= 3 and naam not in _GEBRUIKT:
+                _GEBRUIKT.add(naam)
+                return naam
+        raise AssertionError(f"no unique {soort} left")
 
     return factory.LazyFunction(maak)
 

@@ -8,6 +8,7 @@ import re
 import time
 
 import pyotp
+import time_machine
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,19 +25,26 @@ def totp_device(user) -> TOTPDevice:
     return device
 
 
+# Clocks moved forward by totp_code; tests/conftest.py puts them back after each test.
+KLOKKEN_VOORUIT: list[time_machine.travel] = []
+
+
 def totp_code(device: TOTPDevice) -> str:
     """A code the server will accept now, computed the way a phone does (pyotp, independent of
     django-otp). A code is accepted once, so when this time step's code was already used, the
-    next step's (within the allowed drift) is used, or we wait for the next step."""
+    next step's (within the allowed drift) is used; when that one was used too, the phone would
+    show a fresh code within 30 s: this process's clock (the test client's and the live server's
+    alike) moves to that step instead of the test waiting for it."""
     totp = pyotp.TOTP(secret_b32(device))
     while True:
         device.refresh_from_db()
-        now = time.time()
-        step = int(now) // device.step
+        step = int(time.time()) // device.step
         for candidate in (step, step + 1):
             if candidate > device.last_t:
                 return totp.at(candidate * device.step)
-        time.sleep(device.step - now % device.step + 0.2)
+        klok = time_machine.travel((device.last_t + 1) * device.step + 0.1, tick=True)
+        klok.start()
+        KLOKKEN_VOORUIT.append(klok)
 
 
 def login(client, user) -> None:

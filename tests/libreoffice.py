@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 
 def soffice() -> str:
@@ -28,13 +29,16 @@ def soffice() -> str:
 
 
 def naar_pdf(docx: list[Path], *, map: Path, timeout: int = 120) -> list[Path]:
-    """Convert the files in one soffice run (a private profile under `map`); assert it worked and
-    return the PDFs, in the order given."""
+    """Convert the files in one soffice run; assert it worked and return the PDFs (in `map`), in
+    the order given. The profile is this test process's own (under its KINDKANS_VAR_DIR, one per
+    xdist worker): two soffice processes on one profile fail, and a profile made once saves
+    every later conversion LibreOffice's first-start work."""
+    profiel = Path(settings.VAR_DIR) / "lo-profiel"
     resultaat = subprocess.run(
         [
             soffice(),
             "--headless",
-            f"-env:UserInstallation=file://{map / 'lo-profiel'}",
+            f"-env:UserInstallation=file://{profiel}",
             "--convert-to",
             "pdf",
             "--outdir",

@@ -13,6 +13,12 @@ os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("KINDKANS_VAR_DIR", tempfile.mkdtemp(prefix="kindkans-test-"))
+# Under pytest-xdist every worker process gets its own folder (mail, uploads, the SQLite test
+# database, LibreOffice's profile): the workers inherit one KINDKANS_VAR_DIR from the controller.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and not os.environ["KINDKANS_VAR_DIR"].endswith(XDIST_WORKER):
+    os.environ["KINDKANS_VAR_DIR"] = os.path.join(os.environ["KINDKANS_VAR_DIR"], XDIST_WORKER)
+    os.makedirs(os.environ["KINDKANS_VAR_DIR"], exist_ok=True)
 os.environ.pop("EMAIL_HOST", None)
 if os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]

@@ -6,11 +6,12 @@ keeps them working too."""
 from __future__ import annotations
 
 import importlib
-import time
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from tests.accounts.conftest import password_step_only
@@ -29,7 +30,7 @@ def use_code(client, user, code) -> bool:
     return client.get(reverse("start")).status_code == 200
 
 
-def test_the_database_holds_no_backup_code(client, world):
+def test_the_database_holds_no_backup_code(client, world, time_machine):
     _secret, codes = enrol(client, world.coordinator_a)
     stored = list(
         StaticToken.objects.filter(device__user=world.coordinator_a).values_list("token", flat=True)
@@ -39,7 +40,7 @@ def test_the_database_holds_no_backup_code(client, world):
     assert all(len(t) == 16 and int(t, 16) >= 0 for t in stored)
     # Typing the stored value itself is not a code.
     assert not use_code(client, world.coordinator_a, stored[0])
-    time.sleep(1.1)  # the throttle after one wrong code
+    time_machine.move_to(timezone.now() + timedelta(seconds=1.1))  # past the throttle's 1 s
     assert use_code(client, world.coordinator_a, codes[0])
 
 

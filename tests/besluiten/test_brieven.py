@@ -11,15 +11,14 @@ from besluiten.models import Briefsjabloon, Toelaatbaarheidsverklaring
 from tests.besluiten.conftest import docx_tekst, download, twee_adviezen
 from tests.besluiten.test_tlv import tlv_post
 from tests.helpers import login
-from tests.libreoffice import naar_pdf, pdf_tekst, soffice
+from tests.libreoffice import naar_pdf, pdf_tekst
 
 pytestmark = pytest.mark.django_db
 
 
 def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
-    client, world, compleet, kinderarts, django_capture_on_commit_callbacks, tmp_path
+    libreoffice, client, world, compleet, kinderarts, django_capture_on_commit_callbacks, tmp_path
 ):
-    soffice()
     twee_adviezen(client, world, compleet, kinderarts)
     with django_capture_on_commit_callbacks(execute=True):
         assert tlv_post(client, compleet).status_code == 302
@@ -44,8 +43,9 @@ def test_letter_pdf_is_made_after_the_commit_and_shown_on_the_tlv_tab(
     assert tlv.brieven.count() == 2
 
 
-def test_libreoffice_converts_the_docx_letter(client, world, compleet, kinderarts, tmp_path):
-    soffice()
+def test_libreoffice_converts_the_docx_letter(
+    libreoffice, client, world, compleet, kinderarts, tmp_path
+):
     twee_adviezen(client, world, compleet, kinderarts)
     tlv_post(client, compleet)
     tlv = Toelaatbaarheidsverklaring.objects.get(hulpvraag=compleet)

@@ -146,33 +146,43 @@ def test_autosave_every_30_seconds_and_the_security_timeout_loses_nothing_saved(
 def test_text_typed_in_the_last_seconds_is_saved_when_the_countdown_ends(page, live_server, world):
     """The page's clock runs to the end of the session countdown with text typed 10 s before it
     and never autosaved: the page saves it before it leaves for the login page (the server
-    accepts that last save just after the timeout), and after logging in again it is there."""
+    accepts that last save just after the timeout), and after logging in again it is there.
+
+    Deterministic on a loaded machine: the page's clock stands still from before the form page
+    loads, so its countdown ends exactly where the test runs it to (not a loaded second earlier),
+    and the page's timers never run on real time while the save is under way, so the page's
+    give-up after 5 s cannot overtake a slow save."""
     formulier = formulier_van(world.hv_a_voorlopig)
     bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
     page.clock.install()
-    browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
+    browser_login(page, live_server, world.coordinator_a)
+    page.wait_for_url(lambda url: "/inloggen" not in url)
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    page.goto(live_server.url + bewerken)
     page.get_by_role("heading", name="Aanvraag TLV VSO").wait_for()
-    page.clock.pause_at(page.evaluate("Date.now()") + 500)
     assert page.get_by_text("ook vlak voordat u automatisch wordt afgemeld").is_visible()
 
     resterend = int(page.locator("#sessie-waarschuwing").get_attribute("data-resterend"))
+    opslaan_url = live_server.url + page.locator("#formulier").get_attribute("data-autosave-url")
     page.clock.run_for(int((resterend - 12) * 1000))
     veld = page.get_by_label("Waarom is plaatsing in het VSO nodig?")
     veld.fill("Getypt in de laatste seconden voor de automatische afmelding.")
     formulier.refresh_from_db()
     assert formulier.concept is None
-    # On the server the session ends now; the page's countdown reaches zero 12 s later.
+    # On the server the session ends now; the page's countdown reaches zero 12 s later, and the
+    # page saves before it asks the server whether the session is over.
     _sessie_laten_verlopen(page, seconden_geleden=2)
-    page.clock.run_for(13_000)
-    # The last save and the status check are real requests that may still be under way when
-    # run_for returns; from here the page's timers run on real time so nothing waits on a clock
-    # that no longer moves.
-    page.clock.resume()
+    with page.expect_response(
+        lambda r: r.url == opslaan_url and r.request.method == "POST"
+    ) as opgeslagen:
+        page.clock.run_for(13_000)
+    assert opgeslagen.value.ok
     page.wait_for_url("**/inloggen/**")
     formulier.refresh_from_db()
     assert formulier.concept["motivatie"] == (
         "Getypt in de laatste seconden voor de automatische afmelding."
     )
+    page.clock.resume()
     browser_login(page, live_server, world.coordinator_a, next_url=bewerken)
     page.get_by_text("is teruggezet (automatisch opgeslagen)").wait_for()
     assert page.get_by_label("Waarom is plaatsing in het VSO nodig?").input_value() == (

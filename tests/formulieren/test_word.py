@@ -19,7 +19,7 @@ from hulpvragen.models import HulpvraagType
 from tests.factories import SchoolgegevensFactory, make_hulpvraag, school_voor_type
 from tests.formulieren.conftest import LASTIGE_TEKST, formulier_van, volledige_post
 from tests.helpers import login
-from tests.libreoffice import naar_pdf, pdf_paginas, pdf_tekst, pdf_vulling, soffice
+from tests.libreoffice import naar_pdf, pdf_paginas, pdf_tekst, pdf_vulling
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +153,9 @@ def test_export_of_a_fully_filled_form_takes_under_a_second(client, world):
     assert sorted(cpu)[2] < 1.0
 
 
-def test_libreoffice_converts_the_export_to_pdf_showing_the_answers(client, world, tmp_path):
-    soffice()
+def test_libreoffice_converts_the_export_to_pdf_showing_the_answers(
+    libreoffice, client, world, tmp_path
+):
     formulier, data = _ingevuld(client, world, HulpvraagType.PRO)
     _sign(formulier, world)
     pad = tmp_path / "formulier.docx"
@@ -178,11 +179,10 @@ def _in_volgorde(gezocht: list[str], woorden: list[str]) -> bool:
     return all(any(woord == w for w in rest) for woord in gezocht)
 
 
-def test_all_five_forms_open_in_libreoffice_with_every_answer(client, world, tmp_path):
+def test_all_five_forms_open_in_libreoffice_with_every_answer(libreoffice, client, world, tmp_path):
     """Each of the five forms, filled and (where needed) signed, comes out
     as a document LibreOffice opens; its PDF text shows every typed answer, the pupil, the
     signature and the parents' section, with & < > é ë ï intact."""
-    soffice()
     verwacht = {}
     for type_ in HulpvraagType:
         formulier, data = _ingevuld(client, world, type_)
@@ -228,12 +228,13 @@ def _lange_antwoorden(client, world, type_):
     return formulier
 
 
-def test_word_rows_never_split_and_no_near_empty_page_in_libreoffice(client, world, tmp_path):
+def test_word_rows_never_split_and_no_near_empty_page_in_libreoffice(
+    libreoffice, client, world, tmp_path
+):
     """Print layout of all five forms, with the test answers and with every long answer at its
     maximum length: every table row carries w:cantSplit; in the PDF each question label is
     whole on one page together with the start of its answer; the parents' part (contact check,
     zienswijze, "Voor gezien") is one page, the last; no page but the last is near-empty."""
-    soffice()
     documenten = {}
     for type_ in HulpvraagType:
         for variant in ("kort", "lang"):

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -28,10 +27,10 @@ from django.utils import timezone
 from kindkans.celery import app as celery_app
 from kindkans.tasks import enqueue_on_commit
 from organisaties.models import Nieuwsbericht
+from tests.diensten import REDIS_URL, redis_or_skip, wait_until_worker_ready
 from tests.kindkans.celery_probe import probe_mark_processed
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 class Teruggedraaid(Exception):
@@ -75,18 +74,6 @@ def test_without_redis_nothing_runs_on_rollback():
 # --- A real worker on Redis ---------------------------------------------------------------------
 
 
-def _redis_or_skip() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        reason = f"Redis is niet bereikbaar op {REDIS_URL} ({exc}); zet TEST_REDIS_URL"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {reason}")
-        pytest.skip(reason)
-    return client
-
-
 def _database_url_for_worker() -> str:
     """The URL of the database this test run really uses (the test database), for the worker."""
     s = connection.settings_dict
@@ -124,7 +111,7 @@ def _app_sends_to(broker_url: str, queue: str):
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     """One `celery -A kindkans worker` process on a queue of its own, sharing the test database."""
-    client = _redis_or_skip()
+    client = redis_or_skip()
     queue = f"kindkans-test-{uuid.uuid4().hex[:12]}"
     with django_db_blocker.unblock():
         database_url = _database_url_for_worker()
@@ -168,6 +155,7 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
     try:
+        wait_until_worker_ready(process, log)
         yield {"process": process, "queue": queue, "redis": client, "log": log}
     finally:
         process.terminate()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,14 +17,14 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 
 from kindkans.celery import app as celery_app
+from tests.diensten import REDIS_URL, redis_or_skip, wait_until_worker_ready
 from tests.kindkans.test_tasks import _database_url_for_worker
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RELAY_KLAAR = re.compile(r"Task meldingen\.notificaties_doorsturen\[[^\]]+\] succeeded")
 
 
 def _vrije_poort() -> int:
@@ -76,18 +77,6 @@ def smtp():
         controller.stop()
 
 
-def redis_or_skip() -> redis.Redis:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        reason = f"Redis is niet bereikbaar op {REDIS_URL} ({exc}); zet TEST_REDIS_URL"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI: {reason}")
-        pytest.skip(reason)
-    return client
-
-
 @contextmanager
 def app_sends_to(broker_url: str, queue: str):
     """Point this process's Celery app at a broker for one test (the web side of the change)."""
@@ -109,7 +98,9 @@ def app_sends_to(broker_url: str, queue: str):
 
 class Worker:
     def __init__(self, *, smtp: Postbus, queue: str, log: Path, beat: bool) -> None:
-        self.queue, self.log, self.beat, self.smtp = queue, log, beat, smtp
+        self.queue, self.beat, self.smtp = queue, beat, smtp
+        # One log per worker process (a test may start two): its own "ready" line and counts.
+        self.log = log.with_name(f"{log.stem}-{uuid.uuid4().hex[:8]}{log.suffix}")
         self.process: subprocess.Popen | None = None
         self.database_url = _database_url_for_worker()
 
@@ -157,6 +148,7 @@ class Worker:
             self.process = subprocess.Popen(
                 args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
+        wait_until_worker_ready(self.process, self.log)
         return self
 
     def stop(self, *, kill: bool = False) -> None:
@@ -171,6 +163,17 @@ class Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+    def relay_runs(self) -> int:
+        """How many times this worker's beat relay has finished."""
+        return len(RELAY_KLAAR.findall(self.log.read_text()))
+
+    def wait_for_relay_runs(self, aantal: int) -> None:
+        """Wait until the beat relay has run `aantal` more times: each run would have sent a
+        duplicate, had there been one. Counting runs rather than sleeping a fixed time keeps
+        this evidence the same on a loaded machine."""
+        start = self.relay_runs()
+        self.wait_for(lambda: self.relay_runs() >= start + aantal)
 
     def wait_for(self, predicate, *, timeout: float = 30.0):
         deadline = time.monotonic() + timeout

@@ -342,7 +342,7 @@ def test_broker_down_at_commit_does_not_hang_and_mail_arrives_later(world, smtp,
     # Redis is back: the beat relay finds the row and sends it, once.
     worker = workers(beat=True)
     worker.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
-    time.sleep(2.5)  # several more beat ticks
+    worker.wait_for_relay_runs(2)
     assert len(smtp.berichten) == 1
 
 
@@ -444,7 +444,7 @@ def test_worker_killed_mid_send_is_delivered_and_recorded_once(world, smtp, work
     # A new worker with beat: the relay finds the row the dead worker never finished.
     tweede = workers(beat=True)
     verzonden = tweede.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
-    time.sleep(2.5)
+    tweede.wait_for_relay_runs(2)
     assert len(smtp.berichten) == 1
     assert verzonden.pogingen == 1
 
@@ -474,7 +474,7 @@ def test_worker_killed_after_the_server_took_the_mail_sends_it_twice_with_one_me
     smtp.na_ontvangst_vasthouden = False
     tweede = workers(beat=True)
     tweede.wait_for(lambda: _verzonden(notificatie.pk), timeout=40)
-    time.sleep(2.5)
+    tweede.wait_for_relay_runs(2)
     assert len(smtp.berichten) == 2
     eerste_kopie, tweede_kopie = smtp.berichten
     assert eerste_kopie["Message-ID"] == tweede_kopie["Message-ID"]
