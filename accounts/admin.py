@@ -18,15 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Beveiligingsgebeurtenis, InlogTeller, Rol, User
 from accounts.rechten import Recht
-from accounts.selectors import inlogteller_geblokkeerd
+from accounts.selectors import inlogteller_blocked
 from accounts.services import (
+    blokkering_lift_allowed,
     blokkering_opheffen_actie,
-    mag_blokkering_opheffen,
-    mag_tweede_factor_resetten,
     tweede_factor_reset_actie,
+    tweede_factor_reset_allowed,
 )
 from accounts.services_gebruikers import (
-    gebruiker_check_gegevens,
+    gebruiker_check,
     gebruiker_create,
     gebruiker_update,
 )
@@ -122,7 +122,7 @@ class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
     actions = [tweede_factor_reset_actie]
 
     def has_tweede_factor_reset_permission(self, request) -> bool:
-        return mag_tweede_factor_resetten(request.user)
+        return tweede_factor_reset_allowed(request.user)
 
     fieldsets = (
         (None, {"fields": ("organisatie", "username")}),
@@ -182,9 +182,7 @@ class UserAdmin(DienstAdmin, OrganisatieScopedAdmin, DjangoUserAdmin):
         raise PermissionDenied
 
     def dienst_check(self, request, obj, gegevens):
-        gebruiker_check_gegevens(
-            door=request.user, gebruiker=obj, scholen=gegevens.get("scholen") or ()
-        )
+        gebruiker_check(door=request.user, gebruiker=obj, scholen=gegevens.get("scholen") or ())
 
     def dienst_save(self, request, obj, form, change):
         scholen = form.cleaned_data.get("scholen") or ()
@@ -239,7 +237,7 @@ class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
     actions = [blokkering_opheffen_actie]
 
     def has_blokkering_opheffen_permission(self, request) -> bool:
-        return mag_blokkering_opheffen(request.user)
+        return blokkering_lift_allowed(request.user)
 
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
@@ -255,4 +253,4 @@ class InlogTellerAdmin(AlleenLezenAdmin, OrganisatieScopedAdmin, admin.ModelAdmi
 
     @admin.display(boolean=True, description=_("geblokkeerd"))
     def geblokkeerd(self, teller: InlogTeller) -> bool:
-        return inlogteller_geblokkeerd(teller)
+        return inlogteller_blocked(teller)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.inlogregels import wachtwoord_geweigerd
 from accounts.models import Gebeurtenis, Rol, User
-from accounts.selectors import organisaties_zoek
-from accounts.services import beveiliging_log, inlogpoging_geslaagd, inlogpoging_reserveer
+from accounts.selectors import organisaties_search
+from accounts.services import beveiliging_log, inlogpoging_reserve, inlogpoging_succeed
 from kindkans.proxy import client_ip
 from organisaties.models import Organisatie, School
 
@@ -35,7 +35,7 @@ class OrganisatieField(forms.CharField):
         tekst = super().clean(value)
         if not tekst:
             return None
-        gevonden = organisaties_zoek(tekst=tekst)
+        gevonden = organisaties_search(tekst=tekst)
         if len(gevonden) == 1:
             return gevonden[0]
         if not gevonden:
@@ -93,7 +93,7 @@ class LoginForm(forms.Form):
         organisatie = cleaned.get("organisatie")
         username = cleaned["username"]
         ip = client_ip(self.request)
-        if not inlogpoging_reserveer(organisatie=organisatie, gebruikersnaam=username, ip=ip):
+        if not inlogpoging_reserve(organisatie=organisatie, gebruikersnaam=username, ip=ip):
             beveiliging_log(
                 gebeurtenis=Gebeurtenis.GEBLOKKEERD,
                 gebruikersnaam=username,
@@ -121,7 +121,7 @@ class LoginForm(forms.Form):
                 toelichting="wachtwoord",
             )
             raise ValidationError(ONJUIST, code="invalid_login")
-        inlogpoging_geslaagd(organisatie=organisatie, gebruikersnaam=username, ip=ip)
+        inlogpoging_succeed(organisatie=organisatie, gebruikersnaam=username, ip=ip)
         # Rules of other apps (accounts.inlogregels), e.g. a school that logs in only through
         # its own provider: the password was right, so the reason may be told.
         reden = wachtwoord_geweigerd(user)

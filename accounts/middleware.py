@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bewaren import inzending_bewaren
-from accounts.selectors import totp_device_van
+from accounts.selectors import totp_device_for
 from accounts.sessies import Verlopen, sessie_actief, sessie_net_verlopen, sessie_verlopen
 
 MELDINGEN = {
@@ -107,6 +107,6 @@ class TweeFactorMiddleware:
 
 def tweede_stap_url(user, next_url: str = "") -> str:
     """The code step, or enrolment when the user has no confirmed app yet."""
-    naam = "code" if totp_device_van(gebruiker=user) is not None else "koppelen"
+    naam = "code" if totp_device_for(gebruiker=user) is not None else "koppelen"
     url = reverse(naam)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url

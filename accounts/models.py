@@ -29,7 +29,7 @@ class Rol(models.TextChoices):
     PLATFORM = "platform", _("Platformbeheerder")
     # An invited outsider (not an SWV or school user): reads only the hulpvragen granted to them
     # on the Toegang tab, until the grant's end date
-    # (hulpvragen.services_toegang.toegang_uitnodigen).
+    # (hulpvragen.services_toegang.toegang_invite).
     GENODIGDE = "genodigde", _("Genodigde (tijdelijke leestoegang)")
 
 

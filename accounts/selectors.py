@@ -14,11 +14,11 @@ from accounts.models import InlogTeller, Reservecodes, User
 from organisaties.models import Organisatie
 
 
-def organisaties_voor_login() -> QuerySet[Organisatie]:
+def organisaties_for_login() -> QuerySet[Organisatie]:
     return Organisatie.objects.filter(actief=True).only("code", "naam").order_by("naam")
 
 
-def organisaties_zoek(*, tekst: str) -> list[Organisatie]:
+def organisaties_search(*, tekst: str) -> list[Organisatie]:
     """Organisations matching what was typed in the type-ahead field, best first.
 
     An exact code or name ("VO2505", "VO2505 Apeldoorn", any case) is the one answer; otherwise
@@ -29,29 +29,29 @@ def organisaties_zoek(*, tekst: str) -> list[Organisatie]:
     tekst = " ".join(tekst.split())
     if not tekst:
         return []
-    actief = organisaties_voor_login()
+    actief = organisaties_for_login()
     exact = list(actief.filter(Q(code__iexact=tekst) | Q(naam__iexact=tekst)))
     if exact:
         return exact
     return list(actief.filter(Q(code__icontains=tekst) | Q(naam__icontains=tekst))[:20])
 
 
-def totp_device_van(*, gebruiker: User, confirmed: bool = True) -> TOTPDevice | None:
+def totp_device_for(*, gebruiker: User, confirmed: bool = True) -> TOTPDevice | None:
     return (
         TOTPDevice.objects.devices_for_user(gebruiker, confirmed=confirmed).order_by("-id").first()
     )
 
 
-def reservecodes_device_van(*, gebruiker: User) -> Reservecodes | None:
+def reservecodes_device_for(*, gebruiker: User) -> Reservecodes | None:
     return Reservecodes.objects.devices_for_user(gebruiker, confirmed=True).first()
 
 
-def reservecodes_over(*, gebruiker: User) -> int:
-    device = reservecodes_device_van(gebruiker=gebruiker)
+def reservecodes_remaining_for(*, gebruiker: User) -> int:
+    device = reservecodes_device_for(gebruiker=gebruiker)
     return device.token_set.count() if device else 0
 
 
-def gebruikers_voor_herstel(*, organisatie: Organisatie | None, invoer: str) -> QuerySet[User]:
+def gebruikers_for_herstel(*, organisatie: Organisatie | None, invoer: str) -> QuerySet[User]:
     """Active accounts a reset request in the one field "gebruikersnaam of e-mailadres" is about.
 
     Input with an @ is an e-mail address (every account with it, within the organisation when one
@@ -70,9 +70,9 @@ def gebruikers_voor_herstel(*, organisatie: Organisatie | None, invoer: str) -> 
     return actief.filter(organisatie=organisatie, username=invoer)
 
 
-def inlogteller_geblokkeerd(teller: InlogTeller) -> bool:
+def inlogteller_blocked(teller: InlogTeller) -> bool:
     """Whether this counter refuses the next password attempt: the lockout rule, used by
-    accounts.services.inlogpoging_reserveer and shown in admin."""
+    accounts.services.inlogpoging_reserve and shown in admin."""
     venster = dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     return (
         teller.mislukt >= settings.LOGIN_LOCKOUT_ATTEMPTS
@@ -105,7 +105,7 @@ def gebruikers_for(
     return qs
 
 
-def gebruikersnaam_suggestie(*, organisatie_id: int, voornaam: str, achternaam: str) -> str:
+def gebruikersnaam_suggest(*, organisatie_id: int, voornaam: str, achternaam: str) -> str:
     """The manual's advice: a name followed by the organisation code, e.g. "Piet Jansen VO2505",
     so someone with accounts at two SWVs can tell them apart. Made unique within the organisation
     with a number when needed ("Piet Jansen 2 VO2505")."""

@@ -35,10 +35,10 @@ from accounts.models import (
 )
 from accounts.rechten import Recht, is_platformbeheerder, mag, mag_in_organisatie
 from accounts.selectors import (
-    gebruikers_voor_herstel,
-    inlogteller_geblokkeerd,
-    reservecodes_device_van,
-    totp_device_van,
+    gebruikers_for_herstel,
+    inlogteller_blocked,
+    reservecodes_device_for,
+    totp_device_for,
 )
 from accounts.sessiecache import gebruiker_vergeten
 from kindkans.proxy import client_ip
@@ -89,7 +89,7 @@ def _teller_sleutel(organisatie: Organisatie | None, gebruikersnaam: str, ip: st
     }
 
 
-def inlogpoging_reserveer(
+def inlogpoging_reserve(
     *, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None
 ) -> bool:
     """Count this attempt as failed *before* the password hash is computed; False when the
@@ -106,7 +106,7 @@ def inlogpoging_reserveer(
         )
         if now - teller.laatste > window:
             teller.mislukt = 0
-        if inlogteller_geblokkeerd(teller):  # the one rule, also shown in admin
+        if inlogteller_blocked(teller):  # the one rule, also shown in admin
             return False
         teller.mislukt += 1
         teller.laatste = now
@@ -114,18 +114,18 @@ def inlogpoging_reserveer(
     return True
 
 
-def mag_blokkering_opheffen(door: User) -> bool:
+def blokkering_lift_allowed(door: User) -> bool:
     """The loket (who gets the "ik kan niet inloggen" mails) and the beheerder of the SWV."""
     return mag(door, Recht.BLOKKERING_OPHEFFEN)
 
 
-def blokkering_opheffen(*, teller: InlogTeller, door: User, ip: str | None) -> None:
+def blokkering_lift(*, teller: InlogTeller, door: User, ip: str | None) -> None:
     """Lift a password lockout before it ends by itself (a user phoned the loket): the counter
     goes, the event is in the security log. Only counters of the user's own organisation."""
     eigen = is_platformbeheerder(door) or (
         door.organisatie is not None and teller.organisatie_code == door.organisatie.code
     )
-    if not (mag_blokkering_opheffen(door) and eigen):
+    if not (blokkering_lift_allowed(door) and eigen):
         raise PermissionDenied(_("U mag deze blokkering niet opheffen."))
     with transaction.atomic():
         InlogTeller.objects.filter(pk=teller.pk).delete()
@@ -143,7 +143,7 @@ def blokkering_opheffen(*, teller: InlogTeller, door: User, ip: str | None) -> N
 def blokkering_opheffen_actie(modeladmin, request, queryset) -> None:
     """Admin action of the lockout counters (accounts.admin.InlogTellerAdmin)."""
     for teller in queryset:
-        blokkering_opheffen(teller=teller, door=request.user, ip=client_ip(request))
+        blokkering_lift(teller=teller, door=request.user, ip=client_ip(request))
     modeladmin.message_user(
         request,
         _("Blokkering opgeheven voor %(n)d inlogteller(s); de gebruiker kan meteen inloggen.")
@@ -152,7 +152,7 @@ def blokkering_opheffen_actie(modeladmin, request, queryset) -> None:
     )
 
 
-def inlogpoging_geslaagd(*, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None):
+def inlogpoging_succeed(*, organisatie: Organisatie | None, gebruikersnaam: str, ip: str | None):
     InlogTeller.objects.filter(**_teller_sleutel(organisatie, gebruikersnaam, ip)).delete()
     # Counters whose lockout period is over mean nothing any more; keep the table small.
     verlopen = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
@@ -163,19 +163,19 @@ def inlogpoging_geslaagd(*, organisatie: Organisatie | None, gebruikersnaam: str
 _HERSTEL_SLEUTEL = "wachtwoord vergeten"
 
 
-def herstelaanvraag_toegestaan(*, ip: str | None) -> bool:
+def herstelaanvraag_allowed(*, ip: str | None) -> bool:
     """Password-reset requests per IP address share the lockout limits (a few per quarter of an
     hour), so the form cannot be used to flood someone's inbox."""
-    return inlogpoging_reserveer(organisatie=None, gebruikersnaam=_HERSTEL_SLEUTEL, ip=ip)
+    return inlogpoging_reserve(organisatie=None, gebruikersnaam=_HERSTEL_SLEUTEL, ip=ip)
 
 
 # --- TOTP enrolment, verification, backup codes ---------------------------------------------------
 
 
-def totp_device_voor_koppelen(*, gebruiker: User) -> TOTPDevice:
+def totp_device_prepare(*, gebruiker: User) -> TOTPDevice:
     """The unconfirmed device shown on the enrolment page; the same one on a reload, so a code
     from an app that already scanned it keeps working."""
-    device = totp_device_van(gebruiker=gebruiker, confirmed=False)
+    device = totp_device_for(gebruiker=gebruiker, confirmed=False)
     if device is None:
         device = TOTPDevice.objects.create(
             user=gebruiker, name=_("Authenticator-app"), confirmed=False
@@ -183,7 +183,7 @@ def totp_device_voor_koppelen(*, gebruiker: User) -> TOTPDevice:
     return device
 
 
-def totp_device_bevestig(*, device: TOTPDevice, code: str, ip: str | None) -> list[str] | None:
+def totp_device_confirm(*, device: TOTPDevice, code: str, ip: str | None) -> list[str] | None:
     """Confirm enrolment with a current code from the app. Returns the new backup codes (to be
     shown once), or None when the code is wrong or verification is throttled."""
     with transaction.atomic():
@@ -202,7 +202,7 @@ def totp_device_bevestig(*, device: TOTPDevice, code: str, ip: str | None) -> li
 def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) -> list[str]:
     """Ten new one-time backup codes; the previous ones stop working."""
     with transaction.atomic():
-        device = reservecodes_device_van(gebruiker=gebruiker)
+        device = reservecodes_device_for(gebruiker=gebruiker)
         if device is None:
             device = Reservecodes.objects.create(
                 user=gebruiker, name=_("Reservecodes"), confirmed=True
@@ -224,7 +224,7 @@ def reservecodes_create(*, gebruiker: User, ip: str | None, log: bool = True) ->
     return sorted(codes)
 
 
-def reservecodes_vernieuwen(*, gebruiker: User, ip: str | None) -> list[str]:
+def reservecodes_renew(*, gebruiker: User, ip: str | None) -> list[str]:
     """New backup codes asked for on "Mijn account" (after the password again): the codes, the
     security log, and a mail to the user that new codes were issued, so someone who took over a
     session cannot quietly give themselves a way back in. The mail carries no code and no pupil
@@ -235,7 +235,7 @@ def reservecodes_vernieuwen(*, gebruiker: User, ip: str | None) -> list[str]:
     return codes
 
 
-def telefoon_gekoppeld_melden(*, gebruiker: User) -> None:
+def telefoonkoppeling_notify(*, gebruiker: User) -> None:
     """After "Nieuwe telefoon koppelen" (a new app and new backup codes): the same mail, saying
     that a new app was linked too. Queued after the commit."""
     enqueue_on_commit(
@@ -284,10 +284,10 @@ def tweede_factor_verify(*, gebruiker: User, code: str, ip: str | None) -> CodeU
     """
     code = _normaliseer(code)
     if code.isdigit() and len(code) == 6:
-        device: Device | None = totp_device_van(gebruiker=gebruiker)
+        device: Device | None = totp_device_for(gebruiker=gebruiker)
         soort = "code"
     else:
-        device = reservecodes_device_van(gebruiker=gebruiker)
+        device = reservecodes_device_for(gebruiker=gebruiker)
         soort = "reservecode"
     if device is None or not code:
         beveiliging_log(
@@ -322,7 +322,7 @@ def tweede_factor_verify(*, gebruiker: User, code: str, ip: str | None) -> CodeU
 # --- Ending sessions, 2FA reset -------------------------------------------------------------------
 
 
-def sessies_beeindig(*, gebruiker: User) -> None:
+def sessies_end(*, gebruiker: User) -> None:
     """Every session of this user that started before now ends at its next request
     (accounts.middleware compares the session's login time with this moment)."""
     gebruiker.sessies_geldig_vanaf = timezone.now()
@@ -331,7 +331,7 @@ def sessies_beeindig(*, gebruiker: User) -> None:
     gebruiker_vergeten(gebruiker.pk)
 
 
-def mag_tweede_factor_resetten(door: User) -> bool:
+def tweede_factor_reset_allowed(door: User) -> bool:
     """Whether `door` may reset second factors at all (of users of the own organisation)."""
     return mag(door, Recht.TWEEDE_FACTOR_RESETTEN)
 
@@ -348,7 +348,7 @@ def tweede_factor_reset(*, gebruiker: User, door: User, ip: str | None) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=gebruiker).delete()
         StaticDevice.objects.filter(user=gebruiker).delete()
-        sessies_beeindig(gebruiker=gebruiker)
+        sessies_end(gebruiker=gebruiker)
         beveiliging_log(
             gebeurtenis=Gebeurtenis.TWEEDE_FACTOR_GERESET, gebruiker=gebruiker, door=door, ip=ip
         )
@@ -396,7 +396,7 @@ def wachtwoord_herstel_verzenden(*, organisatie_id: int | None, invoer: str, ip:
     could choose to point the link at their own site). The request is logged even when it
     matched nothing, with what was typed, so abuse is visible."""
     organisatie = Organisatie.objects.filter(pk=organisatie_id).first() if organisatie_id else None
-    gebruikers = list(gebruikers_voor_herstel(organisatie=organisatie, invoer=invoer))
+    gebruikers = list(gebruikers_for_herstel(organisatie=organisatie, invoer=invoer))
     for gebruiker in gebruikers:
         pad = reverse(
             "wachtwoord_herstellen",
@@ -421,12 +421,12 @@ def wachtwoord_herstel_verzenden(*, organisatie_id: int | None, invoer: str, ip:
     return len(gebruikers)
 
 
-def wachtwoord_hersteld(*, gebruiker: User, ip: str | None) -> None:
+def wachtwoordherstel_complete(*, gebruiker: User, ip: str | None) -> None:
     """After a reset: every session ends (the new password alone never logs in; the code step
     follows at the next login)."""
-    sessies_beeindig(gebruiker=gebruiker)
+    sessies_end(gebruiker=gebruiker)
     beveiliging_log(gebeurtenis=Gebeurtenis.WACHTWOORD_HERSTELD, gebruiker=gebruiker, ip=ip)
 
 
-def wachtwoord_gewijzigd(*, gebruiker: User, ip: str | None) -> None:
+def wachtwoordwijziging_record(*, gebruiker: User, ip: str | None) -> None:
     beveiliging_log(gebeurtenis=Gebeurtenis.WACHTWOORD_GEWIJZIGD, gebruiker=gebruiker, ip=ip)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Rol, User
 from accounts.rechten import Recht, is_platformbeheerder, mag_in_organisatie
-from accounts.selectors import gebruikersnaam_suggestie
-from accounts.services import sessies_beeindig
+from accounts.selectors import gebruikersnaam_suggest
+from accounts.services import sessies_end
 
 _MEDEWERKER_ROLLEN = {Rol.SWV_LOKET, Rol.BEHEERDER, Rol.PLATFORM}
 
@@ -42,7 +42,7 @@ def _check_koppelingen(gebruiker: User, scholen: list) -> None:
         raise ValidationError({"bestuur": _("Kies een bestuur van de eigen organisatie.")})
 
 
-def gebruiker_check_gegevens(*, door: User, gebruiker: User, scholen=()) -> None:
+def gebruiker_check(*, door: User, gebruiker: User, scholen=()) -> None:
     """The checks of every user write, also run by the admin form's clean before saving:
     the role may be chosen by `door`, and the username is unique within its organisation
     regardless of case."""
@@ -79,13 +79,13 @@ def gebruiker_create(*, door: User, gegevens: dict, scholen=()) -> User:
     if gebruiker.rol == Rol.PLATFORM and not is_platformbeheerder(door):
         raise ValidationError(_("Deze rol kan hier niet worden gekozen."))
     if not gebruiker.username:
-        gebruiker.username = gebruikersnaam_suggestie(
+        gebruiker.username = gebruikersnaam_suggest(
             organisatie_id=gebruiker.organisatie_id,
             voornaam=gebruiker.first_name,
             achternaam=gebruiker.last_name,
         )
     scholen = _koppelingen_schoon(gebruiker, scholen)
-    gebruiker_check_gegevens(door=door, gebruiker=gebruiker, scholen=scholen)
+    gebruiker_check(door=door, gebruiker=gebruiker, scholen=scholen)
     gebruiker.set_unusable_password()
     gebruiker.full_clean(exclude=["password"])
     gebruiker.save()
@@ -111,12 +111,12 @@ def gebruiker_update(*, door: User, gebruiker: User, scholen=()) -> User:
     if gebruiker.pk == door.pk and not gebruiker.is_active:
         raise ValidationError(_("U kunt uw eigen account niet deactiveren."))
     scholen = _koppelingen_schoon(gebruiker, scholen)
-    gebruiker_check_gegevens(door=door, gebruiker=gebruiker, scholen=scholen)
+    gebruiker_check(door=door, gebruiker=gebruiker, scholen=scholen)
     gebruiker.full_clean(exclude=["password"])
     gebruiker.save()
     gebruiker.scholen.set(scholen)
     if oud["is_active"] and not gebruiker.is_active:
-        sessies_beeindig(gebruiker=gebruiker)
+        sessies_end(gebruiker=gebruiker)
     return gebruiker
 
 
@@ -130,5 +130,5 @@ def gebruiker_set_actief(*, door: User, gebruiker: User, actief: bool) -> User:
     gebruiker.save(update_fields=["is_active"])
     if not actief:
         # The login's own service: sessions that are still open end at their next request.
-        sessies_beeindig(gebruiker=gebruiker)
+        sessies_end(gebruiker=gebruiker)
     return gebruiker

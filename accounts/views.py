@@ -34,23 +34,23 @@ from accounts.forms import (
 from accounts.http import safe_next
 from accounts.models import Gebeurtenis
 from accounts.selectors import (
-    organisaties_voor_login,
-    reservecodes_over,
-    totp_device_van,
+    organisaties_for_login,
+    reservecodes_remaining_for,
+    totp_device_for,
 )
 from accounts.services import (
     CodeUitslag,
     beveiliging_log,
-    herstelaanvraag_toegestaan,
-    inlogpoging_geslaagd,
-    inlogpoging_reserveer,
-    reservecodes_vernieuwen,
-    telefoon_gekoppeld_melden,
-    totp_device_bevestig,
-    totp_device_voor_koppelen,
+    herstelaanvraag_allowed,
+    inlogpoging_reserve,
+    inlogpoging_succeed,
+    reservecodes_renew,
+    telefoonkoppeling_notify,
+    totp_device_confirm,
+    totp_device_prepare,
     tweede_factor_verify,
-    wachtwoord_gewijzigd,
-    wachtwoord_hersteld,
+    wachtwoordherstel_complete,
+    wachtwoordwijziging_record,
 )
 from accounts.sessies import (
     sessie_actief,
@@ -107,7 +107,7 @@ def inloggen(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         gebruiker = form.user_cache
         sessie_start(request, gebruiker)
-        if totp_device_van(gebruiker=gebruiker) is None:
+        if totp_device_for(gebruiker=gebruiker) is None:
             return redirect(_met_next("koppelen", next_url))
         code = form.cleaned_data["code"]
         if code:
@@ -119,7 +119,7 @@ def inloggen(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/login.html",
-        {"form": form, "next": next_url, "organisaties": organisaties_voor_login()},
+        {"form": form, "next": next_url, "organisaties": organisaties_for_login()},
     )
 
 
@@ -134,7 +134,7 @@ def code(request: HttpRequest) -> HttpResponse:
         return redirect(_met_next("login", next_url))
     if request.user.is_verified():
         return redirect(next_url)
-    if totp_device_van(gebruiker=request.user) is None:
+    if totp_device_for(gebruiker=request.user) is None:
         return redirect(_met_next("koppelen", next_url))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -176,12 +176,12 @@ def koppelen(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
     if not request.user.is_authenticated:
         return redirect(_met_next("login", next_url))
-    if totp_device_van(gebruiker=request.user) is not None:
+    if totp_device_for(gebruiker=request.user) is not None:
         return redirect(next_url if request.user.is_verified() else _met_next("code", next_url))
-    device = totp_device_voor_koppelen(gebruiker=request.user)
+    device = totp_device_prepare(gebruiker=request.user)
     form = KoppelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = totp_device_bevestig(
+        codes = totp_device_confirm(
             device=device, code=form.cleaned_data["code"], ip=client_ip(request)
         )
         if codes is not None:
@@ -212,13 +212,13 @@ def wachtwoord_opnieuw_klopt(request: HttpRequest, form: HuidigWachtwoordForm) -
         "gebruikersnaam": user.username,
         "ip": client_ip(request),
     }
-    if not inlogpoging_reserveer(**sleutel):
+    if not inlogpoging_reserve(**sleutel):
         form.add_error(None, _("Te veel mislukte pogingen. Probeer het later opnieuw."))
         return False
     if not user.check_password(form.cleaned_data["wachtwoord"]):
         form.add_error("wachtwoord", _("Dit wachtwoord klopt niet."))
         return False
-    inlogpoging_geslaagd(**sleutel)
+    inlogpoging_succeed(**sleutel)
     return True
 
 
@@ -244,17 +244,17 @@ def telefoon_koppelen(request: HttpRequest) -> HttpResponse:
             return redirect("telefoon_koppelen")
         return render(request, "accounts/telefoon.html", {"wachtwoord_form": form})
 
-    device = totp_device_voor_koppelen(gebruiker=user)
+    device = totp_device_prepare(gebruiker=user)
     form = KoppelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = totp_device_bevestig(
+        codes = totp_device_confirm(
             device=device, code=form.cleaned_data["code"], ip=client_ip(request)
         )
         if codes is not None:
             request.session.pop(_TELEFOON_KOPPELEN_TOT, None)
             device.refresh_from_db()
             sessie_verified(request, device)  # this session now rests on the new app
-            telefoon_gekoppeld_melden(gebruiker=user)
+            telefoonkoppeling_notify(gebruiker=user)
             return render(
                 request,
                 "accounts/reservecodes_nieuw.html",
@@ -269,7 +269,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"reservecodes_over": reservecodes_over(gebruiker=request.user)},
+        {"reservecodes_over": reservecodes_remaining_for(gebruiker=request.user)},
     )
 
 
@@ -281,7 +281,7 @@ def reservecodes(request: HttpRequest) -> HttpResponse:
     they are shown this once, the security log records it and the user gets a mail."""
     form = HuidigWachtwoordForm(request.POST or None)
     if request.method == "POST" and wachtwoord_opnieuw_klopt(request, form):
-        codes = reservecodes_vernieuwen(gebruiker=request.user, ip=client_ip(request))
+        codes = reservecodes_renew(gebruiker=request.user, ip=client_ip(request))
         return render(
             request,
             "accounts/reservecodes_nieuw.html",
@@ -290,7 +290,7 @@ def reservecodes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/reservecodes.html",
-        {"reservecodes_over": reservecodes_over(gebruiker=request.user), "form": form},
+        {"reservecodes_over": reservecodes_remaining_for(gebruiker=request.user), "form": form},
     )
 
 
@@ -303,7 +303,7 @@ class WachtwoordWijzigenView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        wachtwoord_gewijzigd(gebruiker=self.request.user, ip=client_ip(self.request))
+        wachtwoordwijziging_record(gebruiker=self.request.user, ip=client_ip(self.request))
         messages.success(self.request, _("Uw wachtwoord is gewijzigd."))
         return response
 
@@ -321,7 +321,7 @@ def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
         organisatie = form.cleaned_data["organisatie"]
         invoer = form.cleaned_data["invoer"]
         ip = client_ip(request)
-        if not herstelaanvraag_toegestaan(ip=ip):
+        if not herstelaanvraag_allowed(ip=ip):
             # Same answer as always; no mail, so the form cannot be used to flood inboxes.
             return redirect("wachtwoord_vergeten_verstuurd")
 
@@ -337,7 +337,7 @@ def wachtwoord_vergeten(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/wachtwoord_vergeten.html",
-        {"form": form, "organisaties": organisaties_voor_login()},
+        {"form": form, "organisaties": organisaties_for_login()},
     )
 
 
@@ -356,7 +356,7 @@ class WachtwoordHerstellenView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        wachtwoord_hersteld(gebruiker=form.user, ip=client_ip(self.request))
+        wachtwoordherstel_complete(gebruiker=form.user, ip=client_ip(self.request))
         messages.success(
             self.request,
             _("Uw wachtwoord is ingesteld. Meld u aan met het nieuwe wachtwoord en uw code."),

@@ -36,11 +36,11 @@ from api.problemen import (
 from audit.models import InzageActie
 from audit.services import inzage_record
 from bijlagen.selectors import (
-    bijlage_get_in,
+    bijlage_get_for,
     bijlage_upload_allowed,
     bijlagen_list_for,
-    bijlagen_vereisten,
-    documentsoort_standaard,
+    bijlagen_vereisten_for,
+    documentsoort_default_for,
     vragen_gesteld,
 )
 from bijlagen.services import (
@@ -52,8 +52,8 @@ from bijlagen.services import (
 )
 from dossiers.dossier_forms import BasisgegevensForm, HulpvraagForm, SchoolgegevensForm, scholen_for
 from dossiers.models import IqTest, Schoolgegevens, Toets
-from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, toetsen_for
-from dossiers.services import lvs_gegevens_opslaan
+from dossiers.selectors import iq_tests_for, lvs_edit_allowed, toetsen_for
+from dossiers.services import lvs_gegevens_save
 from dossiers.services_aanleveren import leerling_create
 from dossiers.services_wizard import hulpvraag_add
 from dossiers.views_toevoegen import _duplicaten, schoolgegevens_voor_nieuwe_hulpvraag
@@ -627,10 +627,10 @@ class BijlagenView(ApiView):
                         for a in afgewezen
                     ],
                 )
-            soort = d.get("documentsoort") or documentsoort_standaard(
+            soort = d.get("documentsoort") or documentsoort_default_for(
                 user=request.user,
                 hulpvraag=hulpvraag,
-                verplicht=list(bijlagen_vereisten(hulpvraag=hulpvraag).soorten),
+                verplicht=list(bijlagen_vereisten_for(hulpvraag=hulpvraag).soorten),
             )
             try:
                 bijlagen = bijlagen_add(
@@ -653,7 +653,7 @@ class BijlagenView(ApiView):
             return bijlagen[0]
 
         def antwoord(pk_eerste: int) -> Response:
-            eerste = bijlage_get_in(hulpvraag=hulpvraag, pk=pk_eerste)
+            eerste = bijlage_get_for(hulpvraag=hulpvraag, pk=pk_eerste)
             rijen = bijlagen_list_for(hulpvraag=hulpvraag).filter(upload=eerste.upload)
             return Response(
                 self.get_serializer(rijen, many=True).data, status=status.HTTP_201_CREATED
@@ -671,7 +671,7 @@ class BijlageView(ApiView):
     )
     def get(self, request, pk: int, bijlage_pk: int):
         hulpvraag = hulpvraag_get_for(request.user, pk)
-        bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=bijlage_pk)
+        bijlage = bijlage_get_for(hulpvraag=hulpvraag, pk=bijlage_pk)
         if not bijlage.downloadbaar:
             raise Conflict(
                 _(
@@ -695,7 +695,7 @@ def _lvs(leerling) -> dict:
 
 class LvsView(ApiView):
     """The pupil's LVS data (toetsen, IQ tests): what the LVS tab shows and the PrO advice
-    uses. Written through dossiers.services.lvs_gegevens_opslaan, the tab's own service, with
+    uses. Written through dossiers.services.lvs_gegevens_save, the tab's own service, with
     the models' validators (the tab's messages)."""
 
     serializer_class = s.LvsSerializer
@@ -722,7 +722,7 @@ class LvsView(ApiView):
     )
     def post(self, request, pk: int):
         leerling = leerling_get_for(request.user, pk)
-        if not lvs_mag_bewerken(user=request.user):
+        if not lvs_edit_allowed(user=request.user):
             raise exceptions.PermissionDenied(_("Deze koppeling mag geen LVS-gegevens invoeren."))
         invoer = s.LvsSerializer(data=request.data)
         invoer.is_valid(raise_exception=True)
@@ -732,7 +732,7 @@ class LvsView(ApiView):
             rijen = [Toets(**t) for t in d.get("toetsen", [])] + [
                 IqTest(**t) for t in d.get("iq_tests", [])
             ]
-            lvs_gegevens_opslaan(leerling=leerling, door=request.user, opslaan=rijen)
+            lvs_gegevens_save(leerling=leerling, door=request.user, opslaan=rijen)
             _audit(
                 request,
                 "lvs",

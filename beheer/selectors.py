@@ -27,7 +27,7 @@ def is_swv_beheer(user: User) -> bool:
     return mag_in_eigen_organisatie(user, Recht.BEHEERSCHERMEN)
 
 
-def schoolgegevens_van_vertrekkende(
+def schoolgegevens_for_vertrekkende(
     *, school: School, vertrekkend_email: str, vertrekkend: User | None = None
 ) -> QuerySet[Schoolgegevens]:
     """The Schoolgegevens of `school` behind an open hulpvraag (not in a final status) whose
@@ -72,11 +72,11 @@ class Voorbeeld:
     per_status: list[tuple[str, str, int]] = field(default_factory=list)
 
 
-def personeelswijziging_voorbeeld(
+def personeelswijziging_preview(
     *, user: User, school: School, vertrekkend_email: str, vertrekkend: User | None = None
 ) -> Voorbeeld:
     ids = list(
-        schoolgegevens_van_vertrekkende(
+        schoolgegevens_for_vertrekkende(
             school=school, vertrekkend=vertrekkend, vertrekkend_email=vertrekkend_email
         ).values_list("pk", flat=True)
     )
@@ -266,7 +266,7 @@ def schoolhistorie_for(*, school: School) -> list[HistorieRegel]:
     return regels
 
 
-def school_open_hulpvragen(*, user: User, school: School) -> tuple[list[Hulpvraag], int]:
+def school_open_hulpvragen_for(*, user: User, school: School) -> tuple[list[Hulpvraag], int]:
     """The open hulpvragen of a school: those the user may see (listed, through the access
     module) and how many others there are."""
     alle = hulpvragen_open(Hulpvraag.objects.filter(schoolgegevens__school=school))
@@ -310,7 +310,7 @@ class Verlopen:
     types: list[str]
 
 
-def dossiers_verlopen(
+def dossiers_verlopen_for(
     *, organisatie_id: int, vandaag: date, leerling_ids: list[int] | None = None
 ) -> list[Verlopen]:
     """Dossiers whose every hulpvraag is closed (in a final status of the engine that awaits no

@@ -17,8 +17,8 @@ from beheer.models import (
     PersoneelswijzigingRegel,
     PersoneelswijzigingStatus,
 )
-from beheer.selectors import is_swv_beheer, schoolgegevens_van_vertrekkende
-from beheer.services_scholen import audit_schoolgegevens
+from beheer.selectors import is_swv_beheer, schoolgegevens_for_vertrekkende
+from beheer.services_scholen import schoolgegevens_audit
 from dossiers.models import Schoolgegevens
 from organisaties.models import School
 
@@ -137,7 +137,7 @@ def personeelswijziging_apply(
 
     rijen = list(
         Schoolgegevens.objects.select_for_update().filter(
-            pk__in=schoolgegevens_van_vertrekkende(
+            pk__in=schoolgegevens_for_vertrekkende(
                 school=school, vertrekkend=vertrekkend, vertrekkend_email=vertrekkend_email
             ).values("pk")
         )
@@ -155,7 +155,7 @@ def personeelswijziging_apply(
     Schoolgegevens.objects.filter(pk__in=[sg.pk for sg in rijen]).update(
         aanvrager=opvolger, contactpersoon=pw.opvolger_naam, email=pw.opvolger_email
     )
-    audit_schoolgegevens(
+    schoolgegevens_audit(
         door,
         "personeelswijziging",
         [sg.pk for sg in rijen],
@@ -164,7 +164,7 @@ def personeelswijziging_apply(
     return pw
 
 
-def personeelswijziging_kan_ongedaan(
+def personeelswijziging_undo_allowed(
     pw: Personeelswijziging, *, vandaag: date | None = None
 ) -> bool:
     vandaag = vandaag or timezone.localdate()
@@ -180,7 +180,7 @@ def personeelswijziging_undo(*, personeelswijziging: Personeelswijziging, door: 
     pw = Personeelswijziging.objects.select_for_update().get(
         pk=personeelswijziging.pk, organisatie_id=door.organisatie_id
     )
-    if not personeelswijziging_kan_ongedaan(pw):
+    if not personeelswijziging_undo_allowed(pw):
         raise ValidationError(
             _("Ongedaan maken kan alleen bij een toegepaste wijziging, tot en met de startdatum.")
         )
@@ -205,7 +205,7 @@ def personeelswijziging_undo(*, personeelswijziging: Personeelswijziging, door: 
         )
         teruggezet += [r.pk for r in regels if r.schoolgegevens_id in nog_van_opvolger]
     PersoneelswijzigingRegel.objects.filter(pk__in=teruggezet).update(teruggezet=True)
-    audit_schoolgegevens(
+    schoolgegevens_audit(
         door,
         "personeelswijziging",
         pw.regels.filter(pk__in=teruggezet).values_list("schoolgegevens_id", flat=True),

@@ -23,7 +23,7 @@ from beheer.models import (
     Bewaartermijn,
     Verwijdering,
 )
-from beheer.selectors import dossiers_verlopen
+from beheer.selectors import dossiers_verlopen_for
 from bijlagen.models import Bijlage, BijlageConcept
 from bijlagen.services import _opgeslagen_verwijderen
 from dossiers.models import Leerling, Schoolgegevens
@@ -56,7 +56,7 @@ def bewaarsignalering_refresh(*, organisatie_id: int, vandaag: date | None = Non
     """The daily job: replace the organisation's list of dossiers whose term has passed (a
     dossier that was reopened since drops off). Returns how many are due."""
     vandaag = vandaag or timezone.localdate()
-    verlopen = dossiers_verlopen(organisatie_id=organisatie_id, vandaag=vandaag)
+    verlopen = dossiers_verlopen_for(organisatie_id=organisatie_id, vandaag=vandaag)
     Bewaarsignalering.objects.filter(organisatie_id=organisatie_id).delete()
     Bewaarsignalering.objects.bulk_create(
         Bewaarsignalering(
@@ -196,7 +196,7 @@ def _anonimiseer_batch(leerling_ids: list[int]) -> tuple[int, list[str]]:
     return len(hv_ids), sleutels
 
 
-def bewaaropdracht_plannen(
+def bewaaropdracht_schedule(
     *, door: User, leerling_ids: list[int], soort: str = BewaarSoort.VERWIJDEREN
 ) -> Verwijdering:
     """The beheerder's confirmation: record the job and queue it after the commit (a Celery task;
@@ -228,7 +228,7 @@ def bewaaropdracht_uitvoeren(*, verwijdering_id: int, vandaag: date | None = Non
     vandaag = vandaag or timezone.localdate()
     nog_verlopen = [
         v.leerling_id
-        for v in dossiers_verlopen(
+        for v in dossiers_verlopen_for(
             organisatie_id=record.organisatie_id, vandaag=vandaag, leerling_ids=record.aangevraagd
         )
     ]
@@ -275,7 +275,7 @@ def bewaaropdracht_uitvoeren(*, verwijdering_id: int, vandaag: date | None = Non
     return record
 
 
-def dossiers_verwijderen(
+def dossiers_delete(
     *,
     door: User,
     leerling_ids: list[int],

@@ -38,7 +38,7 @@ def _check_school_beheer(door: User, *scholen: School) -> None:
             raise ValidationError(_("Alleen het loket of de beheerder wijzigt scholen."))
 
 
-def school_check_gegevens(*, door: User, school: School) -> None:
+def school_check(*, door: User, school: School) -> None:
     """The checks of every school write, also run by the admin form's clean: `door` may manage
     the school's organisation and its bestuur belongs to the same organisation."""
     _check_school_beheer(door, school)
@@ -68,7 +68,7 @@ def school_create(*, door: User, gegevens: dict) -> School:
         gegevens.pop("organisatie", None)
         gegevens["organisatie_id"] = door.organisatie_id
     school = School(**gegevens)
-    school_check_gegevens(door=door, school=school)
+    school_check(door=door, school=school)
     school.full_clean()
     school.save()
     _log_school(door, school, SchoolwijzigingSoort.NIEUW, {}, _schoolgegevens_dict(school))
@@ -128,7 +128,7 @@ def school_merge(*, door: User, bron: School, doel: School) -> Schoolwijziging:
     bron = School.objects.select_for_update().get(pk=bron.pk)
     sg_ids = list(Schoolgegevens.objects.filter(school=bron).values_list("pk", flat=True))
     _verhuis_schoolgegevens(bron, doel, sg_ids)
-    audit_schoolgegevens(
+    schoolgegevens_audit(
         door, "schoolwijziging", sg_ids, f"school {bron.pk} samengevoegd met {doel.pk}"
     )
     koppeling = User.scholen.through
@@ -171,7 +171,7 @@ def school_close(*, door: User, school: School, doel: School | None = None) -> S
     sg_ids = list(Schoolgegevens.objects.filter(pk__in=open_ids).values_list("pk", flat=True))
     if doel is not None:
         _verhuis_schoolgegevens(locked, doel, sg_ids)
-        audit_schoolgegevens(
+        schoolgegevens_audit(
             door, "schoolwijziging", sg_ids, f"school {locked.pk} opgeheven, naar {doel.pk}"
         )
     locked.actief = False
@@ -187,7 +187,7 @@ def school_close(*, door: User, school: School, doel: School | None = None) -> S
     )
 
 
-def bestuur_check_gegevens(*, door: User, bestuur: Bestuur) -> None:
+def bestuur_check(*, door: User, bestuur: Bestuur) -> None:
     if not mag_in_organisatie(door, Recht.SCHOLEN_BEHEREN, bestuur.organisatie_id):
         raise ValidationError(_("Alleen het loket of de beheerder wijzigt besturen."))
 
@@ -204,7 +204,7 @@ def bestuur_save(*, door: User, bestuur: Bestuur) -> Bestuur:
             != door.organisatie_id
         ):
             raise ValidationError(_("Alleen het loket of de beheerder wijzigt besturen."))
-    bestuur_check_gegevens(door=door, bestuur=bestuur)
+    bestuur_check(door=door, bestuur=bestuur)
     bestuur.full_clean()
     bestuur.save()
     return bestuur
@@ -213,7 +213,7 @@ def bestuur_save(*, door: User, bestuur: Bestuur) -> Bestuur:
 @transaction.atomic
 def bestuur_delete(*, door: User, bestuur: Bestuur) -> None:
     """Only a bestuur without schools or accounts can go (the database protects the others)."""
-    bestuur_check_gegevens(door=door, bestuur=bestuur)
+    bestuur_check(door=door, bestuur=bestuur)
     if bestuur.scholen.exists() or User.objects.filter(bestuur=bestuur).exists():
         raise ValidationError(
             _("Dit bestuur heeft nog scholen of gebruikers en kan niet worden verwijderd.")
@@ -235,7 +235,7 @@ def organisatie_create(*, door: User | None, organisatie: Organisatie) -> Organi
     return organisatie
 
 
-def organisatie_check_wijzigen(*, door: User, organisatie: Organisatie) -> None:
+def organisatie_check_update(*, door: User, organisatie: Organisatie) -> None:
     if not mag_in_organisatie(door, Recht.ORGANISATIE_WIJZIGEN, organisatie.pk):
         raise ValidationError(_("U mag de gegevens van deze organisatie niet wijzigen."))
 
@@ -244,7 +244,7 @@ def organisatie_check_wijzigen(*, door: User, organisatie: Organisatie) -> None:
 def organisatie_update(*, door: User, organisatie: Organisatie) -> Organisatie:
     """Save the changed fields of an organisation (the admin offers an SWV user only its contact
     e-mail and information; code, name, sector and actief are the platform admin's)."""
-    organisatie_check_wijzigen(door=door, organisatie=organisatie)
+    organisatie_check_update(door=door, organisatie=organisatie)
     if not is_platformbeheerder(door):
         oud = Organisatie.objects.get(pk=organisatie.pk)
         for veld in ("code", "naam", "sector", "actief"):
@@ -261,7 +261,7 @@ def organisatie_defaults_load(*, organisatie: Organisatie) -> None:
     formulierdefinities_load_defaults(organisatie=organisatie)
 
 
-def audit_schoolgegevens(door: User, onderdeel: str, sg_ids, details: str) -> None:
+def schoolgegevens_audit(door: User, onderdeel: str, sg_ids, details: str) -> None:
     """One audit row per hulpvraag behind these Schoolgegevens (the one audit log)."""
     audit_gewijzigd(
         user=door,

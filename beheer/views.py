@@ -22,15 +22,15 @@ from beheer.forms import (
 )
 from beheer.models import PersoneelswijzigingStatus
 from beheer.selectors import (
-    personeelswijziging_voorbeeld,
+    personeelswijziging_preview,
     personeelswijzigingen_for,
 )
 from beheer.services import (
     personeelswijziging_apply,
-    personeelswijziging_kan_ongedaan,
     personeelswijziging_reject,
     personeelswijziging_request,
     personeelswijziging_undo,
+    personeelswijziging_undo_allowed,
 )
 from hulpvragen.access import hulpvragen_visible_to
 
@@ -75,7 +75,7 @@ def personeelswijziging_nieuw(request):
                     % {"n": pw.regels.count()},
                 )
                 return redirect("beheer:personeelswijziging", pk=pw.pk)
-        voorbeeld = personeelswijziging_voorbeeld(
+        voorbeeld = personeelswijziging_preview(
             user=request.user,
             school=d["school"],
             vertrekkend=d["vertrekkend"],
@@ -131,7 +131,7 @@ def personeelswijziging_detail(request, pk: int):
                 else:
                     messages.success(request, _("De aanvraag is goedgekeurd en toegepast."))
                     return redirect("beheer:personeelswijziging", pk=pw.pk)
-            voorbeeld = personeelswijziging_voorbeeld(
+            voorbeeld = personeelswijziging_preview(
                 user=request.user,
                 school=pw.school,
                 vertrekkend=pw.vertrekkend,
@@ -158,7 +158,7 @@ def personeelswijziging_detail(request, pk: int):
             "pw": pw,
             "regels": regels,
             "zichtbaar": zichtbaar,
-            "kan_ongedaan": personeelswijziging_kan_ongedaan(pw),
+            "kan_ongedaan": personeelswijziging_undo_allowed(pw),
             "goedkeuren": goedkeuren,
             "afwijzen": afwijzen,
             "voorbeeld": voorbeeld,

@@ -16,7 +16,7 @@ from beheer.forms import (
 from beheer.models import Bewaarsignalering, Verwijdering
 from beheer.selectors import bewaartermijnen_for
 from beheer.services_bewaren import (
-    bewaaropdracht_plannen,
+    bewaaropdracht_schedule,
     bewaarsignalering_refresh,
     bewaartermijnen_set,
 )
@@ -53,7 +53,7 @@ def bewaartermijnen(request):
     if request.POST.get("actie") == "verwijderen":
         verwijderen = VerwijderenForm(request.POST)
         if verwijderen.is_valid():
-            record = bewaaropdracht_plannen(
+            record = bewaaropdracht_schedule(
                 door=request.user,
                 leerling_ids=verwijderen.cleaned_data["leerling_ids"],
                 soort=verwijderen.cleaned_data["soort"],

@@ -17,7 +17,7 @@ from beheer.rapporten import (
     kengetallen_xlsx,
 )
 from beheer.xlsx import XLSX_CONTENT_TYPE
-from loket.services import loket_instellingen_voor
+from loket.services import loket_instellingen_for
 
 kengetallen_vereist = recht_vereist(Recht.KENGETALLEN_BEKIJKEN)
 
@@ -74,7 +74,7 @@ def kengetallen(request):
             "is_loket": is_loket,
             "grafieken": grafieken,
             "querystring": querystring,
-            "beslistermijn_weken": loket_instellingen_voor(
+            "beslistermijn_weken": loket_instellingen_for(
                 organisatie_id=request.user.organisatie_id
             ).beslistermijn_weken,
         },

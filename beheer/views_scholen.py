@@ -16,7 +16,7 @@ from beheer.forms import (
 )
 from beheer.selectors import (
     scholen_for,
-    school_open_hulpvragen,
+    school_open_hulpvragen_for,
     schoolhistorie_for,
 )
 from beheer.services_scholen import school_close, school_create, school_merge, school_update
@@ -82,7 +82,7 @@ def school_detail(request, pk: int):
 def school_samenvoegen(request, pk: int):
     school = _get_school(request, pk)
     form = SchoolKeuzeForm(request.POST or None, user=request.user, school=school)
-    zichtbaar, overig = school_open_hulpvragen(user=request.user, school=school)
+    zichtbaar, overig = school_open_hulpvragen_for(user=request.user, school=school)
     bevestigen = request.method == "POST" and form.is_valid()
     if bevestigen and request.POST.get("actie") == "bevestigen":
         try:
@@ -122,7 +122,7 @@ def school_samenvoegen(request, pk: int):
 def school_sluiten(request, pk: int):
     school = _get_school(request, pk)
     form = SchoolKeuzeForm(request.POST or None, user=request.user, school=school, verplicht=False)
-    zichtbaar, overig = school_open_hulpvragen(user=request.user, school=school)
+    zichtbaar, overig = school_open_hulpvragen_for(user=request.user, school=school)
     bevestigen = request.method == "POST" and form.is_valid()
     if bevestigen and request.POST.get("actie") == "bevestigen":
         try:

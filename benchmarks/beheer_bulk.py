@@ -38,7 +38,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import Rol, User  # noqa: E402
 from beheer.kengetallen import kengetallen_for  # noqa: E402
 from beheer.services import personeelswijziging_apply, personeelswijziging_undo  # noqa: E402
-from beheer.services_bewaren import bewaarsignalering_refresh, dossiers_verwijderen  # noqa: E402
+from beheer.services_bewaren import bewaarsignalering_refresh, dossiers_delete  # noqa: E402
 from beheer.services_scholen import organisatie_create, school_merge  # noqa: E402
 from dossiers.models import Leerling, Schoolgegevens  # noqa: E402
 from hulpvragen.models import Hulpvraag, Statuswijziging  # noqa: E402
@@ -155,7 +155,7 @@ def main() -> None:
     )
     print(f"  {due} dossiers due")
     ids = list(org.leerlingen.values_list("pk", flat=True))
-    meet("dossiers_verwijderen", lambda: dossiers_verwijderen(door=beheerder, leerling_ids=ids))
+    meet("dossiers_delete", lambda: dossiers_delete(door=beheerder, leerling_ids=ids))
     meet("school_merge", lambda: school_merge(door=loket, bron=school, doel=andere))
 
 

@@ -107,7 +107,7 @@ def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> li
     ]
 
 
-def besluit_van(hulpvraag: Hulpvraag):
+def besluit_for(hulpvraag: Hulpvraag):
     """The decision record of this (access-checked) hulpvraag, with its letters, or None."""
     for model in (Toelaatbaarheidsverklaring, Afwijzing, FinancieelArrangement):
         record = model.objects.filter(hulpvraag=hulpvraag).prefetch_related(_brieven()).first()
@@ -126,7 +126,7 @@ def adviezen_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Deskundigenadv
     return qs.none()
 
 
-def eigen_advies_get(*, user: User, hulpvraag: Hulpvraag) -> Deskundigenadvies:
+def eigen_advies_get_for(*, user: User, hulpvraag: Hulpvraag) -> Deskundigenadvies:
     """The deskundige's own assignment on this (access-checked) hulpvraag, else 404."""
     advies = (
         Deskundigenadvies.objects.filter(hulpvraag=hulpvraag, deskundige=user)
@@ -138,11 +138,11 @@ def eigen_advies_get(*, user: User, hulpvraag: Hulpvraag) -> Deskundigenadvies:
     return advies
 
 
-def deskundigen_van(*, organisatie_id: int) -> QuerySet[User]:
+def deskundigen_for(*, organisatie_id: int) -> QuerySet[User]:
     return User.objects.filter(
         organisatie_id=organisatie_id, rol=Rol.DESKUNDIGE, is_active=True
     ).order_by("last_name", "first_name", "username")
 
 
-def besluit_toegestaan(user: User) -> bool:
+def besluit_allowed(user: User) -> bool:
     return mag(user, Recht.BESLISSEN)

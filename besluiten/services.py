@@ -30,9 +30,9 @@ from besluiten.models import (
     TlvSoort,
     Toelaatbaarheidsverklaring,
 )
-from besluiten.services_advies import adviezen_problemen
-from besluiten.services_brieven import brief_opstellen
-from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
+from besluiten.services_advies import adviezen_problemen_for
+from besluiten.services_brieven import brief_compose
+from bijlagen.services import bijlage_bestand_delete, bijlage_document_add
 from hulpvragen.models import Hulpvraag, HulpvraagType, Status
 from hulpvragen.services import (
     OvergangNietToegestaan,
@@ -120,7 +120,7 @@ def _vastleggen(
                 toelichting=toelichting,
                 gezien_status=gezien_status,
             )
-            brief = brief_opstellen(
+            brief = brief_compose(
                 hulpvraag=locked,
                 soort=brief_soort,
                 door=door,
@@ -140,7 +140,7 @@ def _vastleggen(
                 "besluiten.tasks.brief_pdf_maken", record._meta.label_lower, record.pk
             )
     except BaseException:
-        bijlage_bestand_verwijderen(sleutels=opgeslagen)
+        bijlage_bestand_delete(sleutels=opgeslagen)
         raise
     hulpvraag.status = locked.status
     return record
@@ -160,7 +160,7 @@ def _adviezen_van(hulpvraag: Hulpvraag) -> list[Deskundigenadvies]:
     return list(Deskundigenadvies.objects.filter(hulpvraag=hulpvraag))
 
 
-def tlv_vastleggen(
+def tlv_record(
     *,
     hulpvraag: Hulpvraag,
     door: User,
@@ -195,7 +195,7 @@ def tlv_vastleggen(
         if soort == TlvSoort.VSO:
             if bekostigingscategorie not in Bekostigingscategorie.values:
                 fouten.append(_("Kies de bekostigingscategorie (laag, midden of hoog)."))
-            fouten += adviezen_problemen(_adviezen_van(locked))
+            fouten += adviezen_problemen_for(_adviezen_van(locked))
         if einddatum < minimale_einddatum(ingangsdatum):
             fouten.append(
                 _(
@@ -237,7 +237,7 @@ def tlv_vastleggen(
     )
 
 
-def afwijzing_vastleggen(
+def afwijzing_record(
     *,
     hulpvraag: Hulpvraag,
     door: User,
@@ -266,7 +266,7 @@ def afwijzing_vastleggen(
         if not motivering:
             fouten.append(_("Vul de motivering in; die komt in de afwijzingsbrief."))
         if locked.type == HulpvraagType.TLV_VSO:
-            fouten += adviezen_problemen(_adviezen_van(locked))
+            fouten += adviezen_problemen_for(_adviezen_van(locked))
         if fouten:
             raise BesluitOnvolledig(
                 _("De afwijzing kan nog niet worden vastgelegd. Dit ontbreekt nog:"),
@@ -292,7 +292,7 @@ def afwijzing_vastleggen(
     )
 
 
-def fa_vastleggen(
+def fa_record(
     *,
     hulpvraag: Hulpvraag,
     door: User,

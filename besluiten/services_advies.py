@@ -25,7 +25,7 @@ from hulpvragen.services import (
 from hulpvragen.services_toegang import toegang_grant, toegang_revoke
 
 
-def adviezen_problemen(adviezen: list[Deskundigenadvies]) -> list[str]:
+def adviezen_problemen_for(adviezen: list[Deskundigenadvies]) -> list[str]:
     """What a TLV VSO decision still waits for: two advices, at least one of an orthopedagoog or
     psycholoog (DESIGN.md §6)."""
     uitgebracht = [a for a in adviezen if a.uitgebracht]
@@ -44,7 +44,7 @@ def adviezen_problemen(adviezen: list[Deskundigenadvies]) -> list[str]:
     return problemen
 
 
-def adviezen_waarschuwingen(adviezen: list[Deskundigenadvies]) -> list[str]:
+def adviezen_waarschuwingen_for(adviezen: list[Deskundigenadvies]) -> list[str]:
     """Where the two advices disagree: shown to the loket, does not block the decision."""
     uitgebracht = [a for a in adviezen if a.uitgebracht]
     if len(uitgebracht) < 2:
@@ -87,7 +87,7 @@ def adviezen_waarschuwingen(adviezen: list[Deskundigenadvies]) -> list[str]:
 
 
 @transaction.atomic
-def deskundige_toewijzen(
+def deskundige_assign(
     *,
     hulpvraag: Hulpvraag,
     door: User,
@@ -152,7 +152,7 @@ def deskundige_toewijzen(
     )
 
 
-def discipline_voorstel(user: User) -> str:
+def discipline_suggest(user: User) -> str:
     """The discipline a user's "functie of discipline" names, for the loket's form."""
     functie = (user.functie or "").lower()
     for waarde, label in Discipline.choices:
@@ -162,7 +162,7 @@ def discipline_voorstel(user: User) -> str:
 
 
 @transaction.atomic
-def advies_uitbrengen(
+def advies_submit(
     *,
     advies: Deskundigenadvies,
     door: User,

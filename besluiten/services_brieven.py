@@ -19,13 +19,13 @@ from besluiten.models import (
     Toelaatbaarheidsverklaring,
 )
 from bijlagen.models import Bijlage
-from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
+from bijlagen.services import bijlage_bestand_delete, bijlage_document_add
 from dossiers.models import Adres
 from formulieren.word import docx_to_pdf
 from hulpvragen.models import Hulpvraag
 
 
-def brief_opstellen(
+def brief_compose(
     *, hulpvraag: Hulpvraag, soort: str, door: User, besluitdatum: date, waarden: dict[str, str]
 ) -> brieven.Brief:
     leerling = hulpvraag.leerling
@@ -96,14 +96,12 @@ def brief_pdf_maken(*, model: str, pk: int) -> Bijlage | None:
             opgeslagen.append(bijlage.sleutel)
             record.brieven.add(bijlage)
     except BaseException:
-        bijlage_bestand_verwijderen(sleutels=opgeslagen)
+        bijlage_bestand_delete(sleutels=opgeslagen)
         raise
     return bijlage
 
 
-def briefsjabloon_opslaan(
-    *, organisatie_id: int, soort: str, tekst: str, door: User
-) -> Briefsjabloon:
+def briefsjabloon_save(*, organisatie_id: int, soort: str, tekst: str, door: User) -> Briefsjabloon:
     problemen = brieven.sjabloon_problemen(tekst=tekst, soort=soort)
     if not tekst.strip():
         problemen.insert(0, _("De tekst is leeg."))
@@ -117,6 +115,6 @@ def briefsjabloon_opslaan(
     return sjabloon
 
 
-def briefsjabloon_herstellen(*, organisatie_id: int, soort: str) -> None:
+def briefsjabloon_reset(*, organisatie_id: int, soort: str) -> None:
     """Back to the text shipped with Kindkans."""
     Briefsjabloon.objects.filter(organisatie_id=organisatie_id, soort=soort).delete()

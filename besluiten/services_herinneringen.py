@@ -22,7 +22,7 @@ from besluiten.models import (
 from besluiten.selectors import tlv_verloopt_q
 from hulpvragen.models import Hulpvraag
 from hulpvragen.selectors import open_q
-from meldingen.services import notificatie_aan_aanvrager
+from meldingen.services import aanvrager_notify
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,7 @@ def _herinneringen_versturen(
                 logger.warning("%s %s: school opgeheven, geen herinnering", wat, record.pk)
                 continue
             onderwerp, tekst = bericht(record)
-            notificatie = notificatie_aan_aanvrager(
-                hulpvraag=hulpvraag, onderwerp=onderwerp, tekst=tekst
-            )
+            notificatie = aanvrager_notify(hulpvraag=hulpvraag, onderwerp=onderwerp, tekst=tekst)
             if notificatie is None:
                 # Not marked as reminded, so "School gemaild" stays "nog niet" (true) and the
                 # next run tries again once the address is filled in.
@@ -70,7 +68,7 @@ def _herinneringen_versturen(
     return verstuurd
 
 
-def fa_herinneringen_versturen(*, vandaag: date | None = None) -> int:
+def fa_herinneringen_send(*, vandaag: date | None = None) -> int:
     """Beat (daily): for each Financieel Arrangement whose evaluatiedatum is within
     FA_EVALUATIE_HERINNERING_WEKEN and whose hulpvraag still waits for the evaluation (open:
     "FA afgegeven" is final but configured for that follow-up), one reminder to the aanvrager
@@ -101,7 +99,7 @@ def fa_herinneringen_versturen(*, vandaag: date | None = None) -> int:
     )
 
 
-def tlv_herinneringen_versturen(*, vandaag: date | None = None) -> int:
+def tlv_herinneringen_send(*, vandaag: date | None = None) -> int:
     """Beat (daily): for each TLV whose einddatum is within TLV_VERLENGING_SIGNAAL_WEKEN (and not
     past) while no renewal is under way (besluiten.selectors.tlv_verloopt_q: no newer TLV of the
     pupil, no open TLV VSO/PrO hulpvraag made after it), one message to the aanvrager of the

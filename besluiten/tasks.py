@@ -16,10 +16,10 @@ def brief_pdf_maken(model: str, pk: int) -> bool:
 @shared_task(name="besluiten.fa_evaluatie_herinneren")
 def fa_evaluatie_herinneren() -> int:
     """Beat, daily: remind aanvragers of an FA evaluation that is due soon (idempotent)."""
-    return services_herinneringen.fa_herinneringen_versturen()
+    return services_herinneringen.fa_herinneringen_send()
 
 
 @shared_task(name="besluiten.tlv_verlenging_herinneren")
 def tlv_verlenging_herinneren() -> int:
     """Beat, daily: tell aanvragers a TLV ends soon and no renewal is under way (idempotent)."""
-    return services_herinneringen.tlv_herinneringen_versturen()
+    return services_herinneringen.tlv_herinneringen_send()

@@ -21,21 +21,21 @@ from besluiten.forms import AdviesForm, AfwijzingForm, FaForm, SjabloonForm, Tlv
 from besluiten.models import Afwijzing, Briefsjabloon, BriefSoort, Deskundigenadvies, TlvSoort
 from besluiten.selectors import (
     adviezen_for,
-    besluit_toegestaan,
-    besluit_van,
-    deskundigen_van,
-    eigen_advies_get,
+    besluit_allowed,
+    besluit_for,
+    deskundigen_for,
+    eigen_advies_get_for,
     tlvs_for,
 )
-from besluiten.services import afwijzing_vastleggen, fa_vastleggen, tlv_vastleggen
+from besluiten.services import afwijzing_record, fa_record, tlv_record
 from besluiten.services_advies import (
-    advies_uitbrengen,
-    adviezen_problemen,
-    adviezen_waarschuwingen,
-    deskundige_toewijzen,
-    discipline_voorstel,
+    advies_submit,
+    adviezen_problemen_for,
+    adviezen_waarschuwingen_for,
+    deskundige_assign,
+    discipline_suggest,
 )
-from besluiten.services_brieven import briefsjabloon_herstellen, briefsjabloon_opslaan
+from besluiten.services_brieven import briefsjabloon_reset, briefsjabloon_save
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import HulpvraagType
 from hulpvragen.services import StatusWijzigingGeweigerd
@@ -62,7 +62,7 @@ def tlv_tab(request, hulpvraag):
             "adviezen": adviezen,
             "afwijzing": afwijzing,
             "is_loket": mag(request.user, Recht.BESLISSEN),
-            "waarschuwingen": adviezen_waarschuwingen(adviezen)
+            "waarschuwingen": adviezen_waarschuwingen_for(adviezen)
             if mag(request.user, Recht.BESLISSEN)
             else [],
         },
@@ -71,7 +71,7 @@ def tlv_tab(request, hulpvraag):
 
 def _besluit_hulpvraag(request, pk):
     hulpvraag = hulpvraag_get_for(request.user, pk)
-    if not besluit_toegestaan(request.user):
+    if not besluit_allowed(request.user):
         raise Http404
     return hulpvraag
 
@@ -82,7 +82,7 @@ def besluit(request, pk: int):
     advice, then "TLV vastleggen" or "Afwijzing vastleggen"; for an FA "Arrangement
     vastleggen". Each form records the decision, changes the status and makes the letter."""
     hulpvraag = _besluit_hulpvraag(request, pk)
-    deskundigen = deskundigen_van(organisatie_id=hulpvraag.organisatie_id)
+    deskundigen = deskundigen_for(organisatie_id=hulpvraag.organisatie_id)
     forms = {}
     geweigerd = None
     actie = request.POST.get("actie") if request.method == "POST" else None
@@ -93,7 +93,7 @@ def besluit(request, pk: int):
         forms[f"toewijzen{volgorde}"] = form
         if form.is_valid():
             try:
-                deskundige_toewijzen(
+                deskundige_assign(
                     hulpvraag=hulpvraag,
                     door=request.user,
                     deskundige=form.cleaned_data["deskundige"],
@@ -121,7 +121,7 @@ def besluit(request, pk: int):
                 # the stale-status refusal the engine would give it).
                 with eenmalig(request) as inzending:
                     if actie == "tlv":
-                        record = tlv_vastleggen(
+                        record = tlv_record(
                             hulpvraag=hulpvraag,
                             door=request.user,
                             soort=TlvSoort.VSO,
@@ -130,12 +130,12 @@ def besluit(request, pk: int):
                         )
                         melding = _("De TLV is vastgelegd en de toekenningsbrief is gemaakt.")
                     elif actie == "afwijzing":
-                        record = afwijzing_vastleggen(
+                        record = afwijzing_record(
                             hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
                         )
                         melding = _("De afwijzing is vastgelegd en de afwijzingsbrief is gemaakt.")
                     else:
-                        record = fa_vastleggen(
+                        record = fa_record(
                             hulpvraag=hulpvraag, door=request.user, gezien_status=gezien, **data
                         )
                         melding = _(
@@ -168,7 +168,7 @@ def besluit(request, pk: int):
             hulpvraag_id=hulpvraag.pk,
         )
 
-    record = besluit_van(hulpvraag)
+    record = besluit_for(hulpvraag)
     adviezen = list(adviezen_for(user=request.user, hulpvraag=hulpvraag))
     per_volgorde = {a.volgorde: a for a in adviezen}
     gezien = {"gezien_status": hulpvraag.status_id}
@@ -213,14 +213,14 @@ def besluit(request, pk: int):
             "adviezen": per_volgorde,
             "advies1": per_volgorde.get(1),
             "advies2": per_volgorde.get(2),
-            "problemen": adviezen_problemen(adviezen)
+            "problemen": adviezen_problemen_for(adviezen)
             if hulpvraag.type == HulpvraagType.TLV_VSO
             else [],
-            "waarschuwingen": adviezen_waarschuwingen(adviezen),
+            "waarschuwingen": adviezen_waarschuwingen_for(adviezen),
             "forms": forms,
             "geweigerd": geweigerd,
             "open": not hulpvraag.status.eindstatus and record is None,
-            "voorstellen": {u.pk: discipline_voorstel(u) for u in deskundigen},
+            "voorstellen": {u.pk: discipline_suggest(u) for u in deskundigen},
         },
     )
 
@@ -229,13 +229,13 @@ def besluit(request, pk: int):
 def advies(request, pk: int):
     """The assigned deskundige records their advice (and may correct it until the decision)."""
     hulpvraag = hulpvraag_get_for(request.user, pk)
-    eigen: Deskundigenadvies = eigen_advies_get(user=request.user, hulpvraag=hulpvraag)
+    eigen: Deskundigenadvies = eigen_advies_get_for(user=request.user, hulpvraag=hulpvraag)
     geweigerd = None
     if request.method == "POST":
         form = AdviesForm(request.POST)
         if form.is_valid():
             try:
-                advies_uitbrengen(advies=eigen, door=request.user, **form.cleaned_data)
+                advies_submit(advies=eigen, door=request.user, **form.cleaned_data)
             except StatusWijzigingGeweigerd as refusal:
                 geweigerd = refusal
             else:
@@ -295,14 +295,14 @@ def sjabloon(request, soort: str):
     organisatie_id = request.user.organisatie_id
     geweigerd = None
     if request.method == "POST" and "herstellen" in request.POST:
-        briefsjabloon_herstellen(organisatie_id=organisatie_id, soort=soort)
+        briefsjabloon_reset(organisatie_id=organisatie_id, soort=soort)
         messages.success(request, _("De standaardtekst wordt weer gebruikt."))
         return redirect("besluiten:sjabloon", soort=soort)
     if request.method == "POST":
         form = SjabloonForm(request.POST)
         if form.is_valid():
             try:
-                briefsjabloon_opslaan(
+                briefsjabloon_save(
                     organisatie_id=organisatie_id,
                     soort=soort,
                     tekst=form.cleaned_data["tekst"],

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.rechten import Recht
 from bijlagen.models import Bijlage, Bijlagevereiste, Documentsoort
-from bijlagen.selectors import verplichte_documentsoorten
+from bijlagen.selectors import documentsoorten_verplicht_for
 from hulpvragen.access_admin import PupilDataAdmin
 from organisaties.admin_scope import (
     OrganisatieScopedAdmin,
@@ -52,7 +52,7 @@ class BijlagevereisteAdmin(OrganisatieScopedAdmin, admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if "type" in initial and request.user.organisatie_id:
-            initial["documentsoorten"] = verplichte_documentsoorten(
+            initial["documentsoorten"] = documentsoorten_verplicht_for(
                 organisatie_id=request.user.organisatie_id, type=initial["type"]
             )
         return initial

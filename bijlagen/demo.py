@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
 from bijlagen.models import Bijlage, Documentsoort
-from bijlagen.selectors import aanwezige_documentsoorten, bijlagen_vereisten
+from bijlagen.selectors import bijlagen_vereisten_for, documentsoorten_aanwezig_for
 from bijlagen.services import bestand_check, bijlagen_add
 from hulpvragen.models import Hulpvraag
 
@@ -33,8 +33,8 @@ def verplichte_bijlagen_toevoegen(
     conditions on the saved form apply), as the aanvrager's upload before indienen. Call it
     after the form is filled (the BAG's and PrO's conditions read its answers)."""
     door = door or hulpvraag.aangemaakt_door
-    vereisten = bijlagen_vereisten(hulpvraag=hulpvraag)
-    aanwezig = aanwezige_documentsoorten(hulpvraag=hulpvraag)
+    vereisten = bijlagen_vereisten_for(hulpvraag=hulpvraag)
+    aanwezig = documentsoorten_aanwezig_for(hulpvraag=hulpvraag)
     toegevoegd = []
     for soort in vereisten.soorten:
         if soort in aanwezig:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from bijlagen.models import Documentsoort
-from bijlagen.selectors import aanwezige_documentsoorten, bijlagen_vereisten
+from bijlagen.selectors import bijlagen_vereisten_for, documentsoorten_aanwezig_for
 from hulpvragen.guards import GuardContext, register_guard
 
 # How the check names a missing kind, in the manual's words ("Stap voor stap", step 7 of TLV VSO
@@ -54,16 +54,16 @@ def _bijlagen_url(hulpvraag) -> str:
 )
 def bijlagen_aanwezig(ctx: GuardContext) -> list[str]:
     """The manual's "Stap voor stap": the documents to add before indienen. Which kinds a type
-    requires is data (bijlagen.selectors.bijlagen_vereisten: the organisation's list with the
+    requires is data (bijlagen.selectors.bijlagen_vereisten_for: the organisation's list with the
     manual's conditions on the form's answers); each missing kind is named. Withdrawn and
     quarantined bijlagen do not count. With no kind required any bijlage will do, unless the
     manual waives them all (a BAG that only reserves a date) or a condition made the only
     required kind optional (a BAG about the level only)."""
     hv = ctx.hulpvraag
-    vereisten = bijlagen_vereisten(hulpvraag=hv)
+    vereisten = bijlagen_vereisten_for(hulpvraag=hv)
     if vereisten.geen:
         return []
-    aanwezig = aanwezige_documentsoorten(hulpvraag=hv)
+    aanwezig = documentsoorten_aanwezig_for(hulpvraag=hv)
     if not vereisten.soorten:
         if aanwezig or vereisten.vervallen:
             return []

@@ -30,7 +30,7 @@ class Documentsoort(models.TextChoices):
 
     OUDERFORMULIER = "ouderformulier", _("Aanvraagformulier ondertekend door ouders / toestemming")
     # Made by Kindkans when a parent signs online (ouders app); counts as OUDERFORMULIER for the
-    # required documents (bijlagen.selectors.aanwezige_documentsoorten), paper stays possible.
+    # required documents (bijlagen.selectors.documentsoorten_aanwezig_for), paper stays possible.
     OUDERFORMULIER_ONLINE = (
         "ouderformulier_online",
         _("Aanvraagformulier, door ouders voor gezien getekend"),

@@ -15,7 +15,7 @@ from accounts.models import Rol, User
 from accounts.rechten import mag_bijlage_toevoegen, mag_bijlage_verwijderen
 from bijlagen.models import Bijlage, BijlageConcept, Bijlagevereiste, Documentsoort, ScanStatus
 from formulieren.definities import vragen
-from formulieren.selectors import formulier_opgeslagen
+from formulieren.selectors import formulier_opgeslagen_for
 from hulpvragen.models import Hulpvraag
 
 
@@ -31,7 +31,7 @@ def bijlagen_count_for(*, hulpvraag: Hulpvraag) -> int:
     return Bijlage.objects.filter(hulpvraag=hulpvraag, ingetrokken_op__isnull=True).count()
 
 
-def bijlage_get_in(*, hulpvraag: Hulpvraag, pk: int | str) -> Bijlage:
+def bijlage_get_for(*, hulpvraag: Hulpvraag, pk: int | str) -> Bijlage:
     """A bijlage of this (already access-checked) hulpvraag, else 404."""
     try:
         bijlage = bijlagen_list_for(hulpvraag=hulpvraag).get(pk=int(pk))
@@ -75,7 +75,7 @@ def _standaard_vereisten() -> dict[str, list[str]]:
     return {k: v for k, v in _vereisten_bestand().items() if not k.startswith("_")}
 
 
-def verplichte_documentsoorten(*, organisatie_id: int, type: str) -> list[str]:
+def documentsoorten_verplicht_for(*, organisatie_id: int, type: str) -> list[str]:
     """The kinds this organisation requires for this hulpvraag type, in a stable order: its own
     Bijlagevereiste row, else the defaults of bijlagen/vereisten.json. Before the manual's
     conditions (bijlagen_vereisten applies those to one hulpvraag)."""
@@ -109,12 +109,12 @@ def _keuze_label(inhoud: dict, vraag: str, optie: str) -> str:
     return optie
 
 
-def bijlagen_vereisten(*, hulpvraag: Hulpvraag) -> Vereisten:
+def bijlagen_vereisten_for(*, hulpvraag: Hulpvraag) -> Vereisten:
     """The required kinds for this hulpvraag: the organisation's list for its type
     (verplichte_documentsoorten) with the manual's conditions of vereisten.json ("_voorwaarden")
     applied to the answers saved on its form. A condition on a form the hulpvraag does not have,
     or on a question not answered yet, does not apply."""
-    soorten = verplichte_documentsoorten(
+    soorten = documentsoorten_verplicht_for(
         organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
     )
     voorwaarden = _vereisten_bestand().get("_voorwaarden", {}).get(hulpvraag.type, [])
@@ -124,7 +124,7 @@ def bijlagen_vereisten(*, hulpvraag: Hulpvraag) -> Vereisten:
     for voorwaarde in voorwaarden:
         sleutel = voorwaarde["formulier"]
         if sleutel not in formulieren:
-            formulieren[sleutel] = formulier_opgeslagen(hulpvraag=hulpvraag, sleutel=sleutel)
+            formulieren[sleutel] = formulier_opgeslagen_for(hulpvraag=hulpvraag, sleutel=sleutel)
         if formulieren[sleutel] is None:
             continue
         antwoorden, inhoud = formulieren[sleutel]
@@ -156,7 +156,7 @@ def bijlagen_vereisten(*, hulpvraag: Hulpvraag) -> Vereisten:
 TELT_ALS: dict[str, str] = {Documentsoort.OUDERFORMULIER_ONLINE: Documentsoort.OUDERFORMULIER}
 
 
-def aanwezige_documentsoorten(*, hulpvraag: Hulpvraag) -> set[str]:
+def documentsoorten_aanwezig_for(*, hulpvraag: Hulpvraag) -> set[str]:
     """Kinds present among the bijlagen that count: not withdrawn, not in quarantine."""
     soorten = set(
         Bijlage.objects.filter(hulpvraag=hulpvraag, ingetrokken_op__isnull=True)
@@ -166,7 +166,7 @@ def aanwezige_documentsoorten(*, hulpvraag: Hulpvraag) -> set[str]:
     return soorten | {TELT_ALS[s] for s in soorten if s in TELT_ALS}
 
 
-def documentsoort_standaard(
+def documentsoort_default_for(
     *, user: User, hulpvraag: Hulpvraag, verplicht: list[str] | None = None
 ) -> str:
     """The kind the upload form proposes: the answer in "vragen gesteld"; for the loket the
@@ -176,9 +176,9 @@ def documentsoort_standaard(
         return Documentsoort.VRAGEN if vragen_gesteld(hulpvraag) else Documentsoort.BRIEF
     if vragen_gesteld(hulpvraag):
         return Documentsoort.BEANTWOORDING_VRAGEN
-    aanwezig = aanwezige_documentsoorten(hulpvraag=hulpvraag)
+    aanwezig = documentsoorten_aanwezig_for(hulpvraag=hulpvraag)
     if verplicht is None:
-        verplicht = verplichte_documentsoorten(
+        verplicht = documentsoorten_verplicht_for(
             organisatie_id=hulpvraag.organisatie_id, type=hulpvraag.type
         )
     for soort in verplicht:
@@ -187,7 +187,7 @@ def documentsoort_standaard(
     return Documentsoort.OVERIG
 
 
-def documentsoort_raden_toegestaan(*, user: User, hulpvraag: Hulpvraag) -> bool:
+def documentsoort_raden_allowed(*, user: User, hulpvraag: Hulpvraag) -> bool:
     """Whether a file's name may choose its kind (bijlagen.names.documentsoort_raden): only for
     the school's side outside "vragen gesteld". The loket's documents are its questions or a
     letter, and in "vragen gesteld" the school's files are the answer, whatever they are named."""

@@ -174,13 +174,13 @@ def bijlage_concepten_store(
     return concepten
 
 
-def bijlage_concepten_soort_bewaren(*, concepten: list[BijlageConcept]) -> None:
+def bijlage_concepten_soort_store(*, concepten: list[BijlageConcept]) -> None:
     """Keep the kinds just chosen for staged files when the upload is refused again."""
     for concept in concepten:
         concept.save(update_fields=["documentsoort"])
 
 
-def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
+def bestanden_store(*, bestanden: list[Gecontroleerd]) -> list[dict]:
     """Store checked files for something that has no hulpvraag yet (the new-dossier wizard's
     concept). Returns per file the metadata a BijlageConcept holds; the caller keeps it and later
     passes it to bijlagen_add as unsaved BijlageConcept(**metadata) items. Nothing fires. The
@@ -209,7 +209,7 @@ def bestanden_bewaren(*, bestanden: list[Gecontroleerd]) -> list[dict]:
     return bewaard
 
 
-def bestanden_verwijderen(*, sleutels: list[str]) -> None:
+def bestanden_delete(*, sleutels: list[str]) -> None:
     """Remove stored files that never became (or no longer are) a bijlage."""
     _opgeslagen_verwijderen(list(sleutels))
 
@@ -324,7 +324,7 @@ def bijlage_document_add(
     hulpvraag: checked like an upload, stored, one row. Unlike an upload it fires no event: the
     engine's "bijlage toegevoegd" means the school supplied something (after FA afgegeven, the
     evaluation). Call it inside the caller's transaction; when that transaction fails the caller
-    removes the file (`bijlage_bestand_verwijderen`), because storage is not transactional."""
+    removes the file (`bijlage_bestand_delete`), because storage is not transactional."""
     item = bestand_check(bestand=ContentFile(inhoud, name=naam))
     sleutel = _opslaan(item.bestand)
     bijlage = Bijlage.objects.create(
@@ -348,7 +348,7 @@ def bijlage_document_add(
     return bijlage
 
 
-def bijlage_bestand_verwijderen(*, sleutels: list[str]) -> None:
+def bijlage_bestand_delete(*, sleutels: list[str]) -> None:
     """Remove stored files whose rows were rolled back."""
     _opgeslagen_verwijderen(sleutels)
 

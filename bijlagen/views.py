@@ -23,14 +23,14 @@ from bijlagen.models import Documentsoort
 from bijlagen.names import DOCUMENTSOORT_TREFWOORDEN, extensie_van
 from bijlagen.selectors import (
     bijlage_concepten_for,
-    bijlage_get_in,
+    bijlage_get_for,
     bijlage_remove_allowed,
     bijlage_soort_change_allowed,
     bijlage_upload_allowed,
     bijlagen_list_for,
-    bijlagen_vereisten,
-    documentsoort_raden_toegestaan,
-    documentsoort_standaard,
+    bijlagen_vereisten_for,
+    documentsoort_default_for,
+    documentsoort_raden_allowed,
     vragen_gesteld,
 )
 from bijlagen.services import (
@@ -38,7 +38,7 @@ from bijlagen.services import (
     Afgewezen,
     OpslagMislukt,
     bestanden_check,
-    bijlage_concepten_soort_bewaren,
+    bijlage_concepten_soort_store,
     bijlage_concepten_store,
     bijlage_download_record,
     bijlage_open_for_download,
@@ -58,13 +58,13 @@ def _toegevoegd(n: int) -> str:
 def bijlagen_lijst(request, hulpvraag_pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
     mag_uploaden = bijlage_upload_allowed(user=request.user, hulpvraag=hulpvraag)
-    verplicht = list(bijlagen_vereisten(hulpvraag=hulpvraag).soorten)
+    verplicht = list(bijlagen_vereisten_for(hulpvraag=hulpvraag).soorten)
     standaard_soort = (
-        documentsoort_standaard(user=request.user, hulpvraag=hulpvraag, verplicht=verplicht)
+        documentsoort_default_for(user=request.user, hulpvraag=hulpvraag, verplicht=verplicht)
         if mag_uploaden
         else None
     )
-    raden = mag_uploaden and documentsoort_raden_toegestaan(user=request.user, hulpvraag=hulpvraag)
+    raden = mag_uploaden and documentsoort_raden_allowed(user=request.user, hulpvraag=hulpvraag)
     afgewezen: list[Afgewezen] = []
     bewaard_ids: list[str] | None = None
     if request.method == "POST":
@@ -91,7 +91,7 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
             if afgewezen:
                 # Nothing becomes a bijlage; the good files wait, with their kinds, so they need
                 # not be chosen again.
-                bijlage_concepten_soort_bewaren(concepten=concepten)
+                bijlage_concepten_soort_store(concepten=concepten)
                 nieuw = bijlage_concepten_store(
                     hulpvraag=hulpvraag, gebruiker=request.user, bestanden=goed
                 )
@@ -162,7 +162,7 @@ def bijlagen_lijst(request, hulpvraag_pk: int):
 @login_required
 def bijlage_download(request, hulpvraag_pk: int, pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
-    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    bijlage = bijlage_get_for(hulpvraag=hulpvraag, pk=pk)
     if not bijlage.downloadbaar:
         # Waiting for the virus scan, or in quarantine: the file never leaves (fail closed).
         return render(
@@ -228,7 +228,7 @@ def bijlage_download_antwoord(request, bijlage, *, door, ouder_uitnodiging=None)
 @require_POST
 def bijlage_verwijderen(request, hulpvraag_pk: int, pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
-    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    bijlage = bijlage_get_for(hulpvraag=hulpvraag, pk=pk)
     if not bijlage_remove_allowed(user=request.user, bijlage=bijlage):
         raise PermissionDenied
     bijlage_remove(bijlage=bijlage, door=request.user)
@@ -240,7 +240,7 @@ def bijlage_verwijderen(request, hulpvraag_pk: int, pk: int):
 @require_POST
 def bijlage_soort(request, hulpvraag_pk: int, pk: int):
     hulpvraag = hulpvraag_get_for(request.user, hulpvraag_pk)
-    bijlage = bijlage_get_in(hulpvraag=hulpvraag, pk=pk)
+    bijlage = bijlage_get_for(hulpvraag=hulpvraag, pk=pk)
     if not bijlage_soort_change_allowed(user=request.user, hulpvraag=hulpvraag, bijlage=bijlage):
         raise PermissionDenied
     form = DocumentsoortForm(request.POST)

@@ -112,7 +112,7 @@ class LvsFormulier:
         )
 
     def wijzigingen(self) -> dict:
-        """Keyword arguments for dossiers.services.lvs_gegevens_opslaan."""
+        """Keyword arguments for dossiers.services.lvs_gegevens_save."""
         opslaan = [*self.iq.save(commit=False), *self.toetsen.save(commit=False)]
         verwijderen = [*self.iq.deleted_objects, *self.toetsen.deleted_objects]
         sep = self.sep.instance if self.sep.has_changed() else None

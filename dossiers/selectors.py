@@ -25,16 +25,16 @@ from dossiers.models import (
 )
 
 
-def adres_huidig(*, leerling: Leerling, op=None) -> Adres | None:
+def adres_current_for(*, leerling: Leerling, op=None) -> Adres | None:
     """The address in force today (or on `op`): the newest valid one whose ingangsdatum has
     come. What the forms, the Word export and the decision letters use."""
     return Adres.objects.filter(leerling=leerling).op_datum(op).first()
 
 
-def adressen_historie(*, leerling: Leerling, op=None) -> list[dict]:
+def adressen_historie_for(*, leerling: Leerling, op=None) -> list[dict]:
     """Every address of the pupil for the Basisgegevens tab, newest first, each with what it is
     now: actueel, vanaf (dated in the future), eerder, gecorrigeerd or verwijderd."""
-    huidig = adres_huidig(leerling=leerling, op=op)
+    huidig = adres_current_for(leerling=leerling, op=op)
     vandaag = op or timezone.localdate()
     rijen = []
     for adres in (
@@ -74,7 +74,7 @@ def toetsen_for(*, leerling: Leerling) -> QuerySet[Toets]:
     return Toets.objects.filter(leerling=leerling).order_by("-toetsdatum", volgorde, "-id")
 
 
-def lvs_mag_bewerken(*, user: User) -> bool:
+def lvs_edit_allowed(*, user: User) -> bool:
     """The school and the SWV loket enter LVS data; everyone else who sees it reads it."""
     return mag(user, Recht.LVS_BEWERKEN)
 
@@ -266,7 +266,7 @@ def dossierconcepten_for(*, user: User) -> QuerySet[DossierConcept]:
     return DossierConcept.objects.filter(aangemaakt_door=user, organisatie_id=user.organisatie_id)
 
 
-def sociaal_emotioneel_samenvatting(*, leerling: Leerling) -> str:
+def sociaal_emotioneel_samenvatting_for(*, leerling: Leerling) -> str:
     """The LVS tab's sociaal-emotionele answers as one line for a form (the PrO form shows them
     prefilled instead of asking again): "Ja" and "Nee" answers with their toelichting, or that
     nothing was filled in. One query. No access check: pass a pupil obtained through

@@ -1,5 +1,5 @@
 """Writes of dossier data. Callers pass a leerling they got through the access module and have
-checked that the user may edit (dossiers.selectors.lvs_mag_bewerken)."""
+checked that the user may edit (dossiers.selectors.lvs_edit_allowed)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from dossiers.models import (
 
 
 @transaction.atomic
-def lvs_gegevens_opslaan(
+def lvs_gegevens_save(
     *,
     leerling: Leerling,
     door: User,

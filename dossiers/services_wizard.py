@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.models import InzageActie
 from audit.services import inzage_record
 from bijlagen.models import BijlageConcept
-from bijlagen.services import bestanden_bewaren, bestanden_verwijderen, bijlagen_add
+from bijlagen.services import bestanden_delete, bestanden_store, bijlagen_add
 from dossiers.models import DossierConcept, Schoolgegevens
 from dossiers.services_aanleveren import leerling_met_schoolgegevens
 from hulpvragen.models import Hulpvraag
@@ -39,7 +39,7 @@ def dossierconcept_delete(*, concept: DossierConcept) -> None:
     sleutels = [b["sleutel"] for b in concept.gegevens.get("bijlagen", [])]
     with transaction.atomic():
         concept.delete()
-        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=sleutels))
+        transaction.on_commit(lambda: bestanden_delete(sleutels=sleutels))
 
 
 def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> list[dict]:
@@ -48,7 +48,7 @@ def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> 
     hulpvraag's bijlagen on the last "Opslaan" (dossier_create). No hulpvraag, no event yet."""
     if not bestanden:
         return []
-    bewaard = bestanden_bewaren(bestanden=bestanden)
+    bewaard = bestanden_store(bestanden=bestanden)
     try:
         with transaction.atomic():
             vers = DossierConcept.objects.select_for_update().get(pk=concept.pk)
@@ -58,7 +58,7 @@ def dossierconcept_bijlagen_add(*, concept: DossierConcept, bestanden: list) -> 
             }
             vers.save(update_fields=["gegevens", "gewijzigd_op"])
     except BaseException:
-        bestanden_verwijderen(sleutels=[b["sleutel"] for b in bewaard])
+        bestanden_delete(sleutels=[b["sleutel"] for b in bewaard])
         raise
     concept.gegevens = vers.gegevens
     return bewaard
@@ -74,7 +74,7 @@ def dossierconcept_bijlage_remove(*, concept: DossierConcept, sleutel: str) -> N
             return
         vers.gegevens = {**vers.gegevens, "bijlagen": over}
         vers.save(update_fields=["gegevens", "gewijzigd_op"])
-        transaction.on_commit(lambda: bestanden_verwijderen(sleutels=[sleutel]))
+        transaction.on_commit(lambda: bestanden_delete(sleutels=[sleutel]))
     concept.gegevens = vers.gegevens
 
 

@@ -20,7 +20,7 @@ from dossiers.dossier_forms import (
     ToegangForm,
     UitnodigingForm,
 )
-from dossiers.selectors import adressen_historie
+from dossiers.selectors import adressen_historie_for
 from dossiers.services import (
     AdresAlVervallen,
     adres_add,
@@ -28,9 +28,9 @@ from dossiers.services import (
     adres_remove,
     schoolgegevens_update,
 )
-from hulpvragen.selectors import notities_for, toegangen_zichtbaar_voor
+from hulpvragen.selectors import notities_for, toegangen_visible_to
 from hulpvragen.services import notitie_create
-from hulpvragen.services_toegang import toegang_grant, toegang_revoke, toegang_uitnodigen
+from hulpvragen.services_toegang import toegang_grant, toegang_invite, toegang_revoke
 from hulpvragen.tabs import render_tab, tab_url
 
 
@@ -88,7 +88,7 @@ def basisgegevens_tab(request, hulpvraag):
             fout_bij = adres.pk
     elif request.method == "POST":
         raise Http404
-    rijen = adressen_historie(leerling=leerling)
+    rijen = adressen_historie_for(leerling=leerling)
     for rij in rijen:
         adres = rij["adres"]
         if mag_wijzigen and not adres.vervallen:
@@ -204,7 +204,7 @@ def toegang_tab(request, hulpvraag):
     form = ToegangForm(post, user=user) if beheer else None
     uitnodigen = mag(user, Recht.UITNODIGEN)
     uitnodiging = UitnodigingForm(post) if uitnodigen else None
-    zichtbaar = toegangen_zichtbaar_voor(user=user, hulpvraag=hulpvraag)
+    zichtbaar = toegangen_visible_to(user=user, hulpvraag=hulpvraag)
     if request.method == "POST":
         if "intrekken" in request.POST:
             toegang = zichtbaar.filter(pk=request.POST.get("intrekken") or 0).first()
@@ -221,7 +221,7 @@ def toegang_tab(request, hulpvraag):
             form = ToegangForm(user=user) if beheer else None
             if uitnodiging.is_valid():
                 try:
-                    toegang = toegang_uitnodigen(
+                    toegang = toegang_invite(
                         hulpvraag=hulpvraag, door=user, **uitnodiging.cleaned_data
                     )
                 except ValidationError as exc:

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dossiers.forms import LvsFormulier
-from dossiers.selectors import iq_tests_for, lvs_mag_bewerken, lvs_overzicht_for, toetsen_for
-from dossiers.services import lvs_gegevens_opslaan
+from dossiers.selectors import iq_tests_for, lvs_edit_allowed, lvs_overzicht_for, toetsen_for
+from dossiers.services import lvs_gegevens_save
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.models import Hulpvraag
 from hulpvragen.tabs import render_tab
@@ -26,7 +26,7 @@ def lvs_tab_view(request, hulpvraag: Hulpvraag):
     the sociaal-emotionele questions and, after saving, the berekend advies. Takes a hulpvraag
     the caller got through hulpvragen.access (the shape of a tab view in a tab registry)."""
     leerling = hulpvraag.leerling
-    mag_bewerken = lvs_mag_bewerken(user=request.user)
+    mag_bewerken = lvs_edit_allowed(user=request.user)
     if request.method == "POST" and not mag_bewerken:
         raise PermissionDenied
     iq_tests, toetsen = iq_tests_for(leerling=leerling), toetsen_for(leerling=leerling)
@@ -48,9 +48,7 @@ def lvs_tab_view(request, hulpvraag: Hulpvraag):
         )
         if request.method == "POST":
             if formulier.is_valid():
-                lvs_gegevens_opslaan(
-                    leerling=leerling, door=request.user, **formulier.wijzigingen()
-                )
+                lvs_gegevens_save(leerling=leerling, door=request.user, **formulier.wijzigingen())
                 messages.success(request, _("De LVS-gegevens zijn opgeslagen."))
                 return redirect(lvs_url(hulpvraag.pk) + "#berekend-advies")
             messages.error(

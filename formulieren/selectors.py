@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag, mag_formulier_bewerken
 from dossiers.lvs import GEEN_PRAKTIJKONDERWIJS
-from dossiers.selectors import pro_advies_for, sociaal_emotioneel_samenvatting
+from dossiers.selectors import pro_advies_for, sociaal_emotioneel_samenvatting_for
 from formulieren.definities import is_verplicht, vragen
 from formulieren.models import Formulier, Ondertekening
 from formulieren.weergave import formulier_weergave
@@ -48,7 +48,7 @@ def formulieren_for_hulpvraag(*, hulpvraag: Hulpvraag) -> QuerySet[Formulier]:
     return hulpvraag.formulieren.select_related("definitie").order_by("definitie__naam")
 
 
-def formulier_may_edit(*, user: User, formulier: Formulier) -> bool:
+def formulier_edit_allowed(*, user: User, formulier: Formulier) -> bool:
     """Schools fill in their forms (the access module already limited them to their own
     schools); nobody edits a form of a closed hulpvraag (accounts.rechten decides)."""
     return mag_formulier_bewerken(user, formulier)
@@ -99,7 +99,7 @@ def formulier_prefill(*, hulpvraag: Hulpvraag) -> dict[str, Any]:
     return Vooringevuld(
         waarden,
         later={
-            "lvs.sociaal_emotioneel": lambda: sociaal_emotioneel_samenvatting(leerling=leerling)
+            "lvs.sociaal_emotioneel": lambda: sociaal_emotioneel_samenvatting_for(leerling=leerling)
         },
     )
 
@@ -171,12 +171,12 @@ def formulier_hash(
     )
 
 
-def formulier_ondertekening(*, formulier: Formulier) -> Ondertekening | None:
+def formulier_ondertekening_for(*, formulier: Formulier) -> Ondertekening | None:
     """The newest signature, valid or voided (the page shows a voided one visibly)."""
     return formulier.ondertekeningen.select_related("ondertekenaar").first()
 
 
-def ondertekening_is_geldig(
+def ondertekening_valid(
     *, formulier: Formulier, ondertekening: Ondertekening | None, prefill: Mapping[str, Any]
 ) -> bool:
     if ondertekening is None or ondertekening.ongeldig_op is not None:
@@ -185,7 +185,7 @@ def ondertekening_is_geldig(
     return huidig == ondertekening.hash
 
 
-def formulieren_te_ondertekenen(*, user: User) -> list[Formulier]:
+def formulieren_te_ondertekenen_for(*, user: User) -> list[Formulier]:
     """Saved forms that name this bevoegd-gezag user under "Ondertekening door" and have no
     valid signature (schools of the user's bestuur only: the access module decides)."""
     if not mag(user, Recht.ONDERTEKENEN):
@@ -261,8 +261,8 @@ def formulier_ondertekening_ontbreekt(*, hulpvraag: Hulpvraag) -> str | None:
                 ) % {"advies": context["pro_advies_tekst"]}
             return reden
         prefill = prefill or formulier_prefill(hulpvraag=hulpvraag)
-        ondertekening = formulier_ondertekening(formulier=formulier)
-        if not ondertekening_is_geldig(
+        ondertekening = formulier_ondertekening_for(formulier=formulier)
+        if not ondertekening_valid(
             formulier=formulier, ondertekening=ondertekening, prefill=prefill
         ):
             if ondertekening is not None:
@@ -276,7 +276,7 @@ def formulier_ondertekening_ontbreekt(*, hulpvraag: Hulpvraag) -> str | None:
     return None
 
 
-def formulier_opgeslagen(*, hulpvraag: Hulpvraag, sleutel: str) -> tuple[dict, dict] | None:
+def formulier_opgeslagen_for(*, hulpvraag: Hulpvraag, sleutel: str) -> tuple[dict, dict] | None:
     """The answers saved with "Opslaan" (not the draft) of this hulpvraag's form `sleutel`, with
     its definition's content; None when the hulpvraag has no such form. One query. Callers pass
     a hulpvraag they obtained through the access module."""
@@ -291,7 +291,7 @@ def formulier_opgeslagen(*, hulpvraag: Hulpvraag, sleutel: str) -> tuple[dict, d
     return dict(formulier.antwoorden or {}), formulier.definitie.inhoud
 
 
-def formulier_weergave_voor(
+def formulier_weergave_for(
     formulier: Formulier, *, antwoorden=None, form=None, ondertekenaars=None, context=None
 ):
     """The one rendering (formulieren.weergave) of this form with today's dossier facts and its
@@ -300,7 +300,7 @@ def formulier_weergave_voor(
 
     hulpvraag = formulier.hulpvraag
     prefill = formulier_prefill(hulpvraag=hulpvraag)
-    ondertekening = formulier_ondertekening(formulier=formulier)
+    ondertekening = formulier_ondertekening_for(formulier=formulier)
     return formulier_weergave(
         formulier=formulier,
         antwoorden=formulier.antwoorden if antwoorden is None else antwoorden,
@@ -308,7 +308,7 @@ def formulier_weergave_voor(
         context=formulier_context(hulpvraag=hulpvraag) if context is None else context,
         ondertekenaars=ondertekenaars or ondertekenaars_for(hulpvraag=hulpvraag),
         ondertekening=ondertekening,
-        ondertekening_geldig=ondertekening_is_geldig(
+        ondertekening_geldig=ondertekening_valid(
             formulier=formulier, ondertekening=ondertekening, prefill=prefill
         ),
         form=form,

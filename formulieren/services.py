@@ -139,7 +139,7 @@ def formulierdefinitie_activate(*, definitie: FormulierDefinitie) -> FormulierDe
     return definitie
 
 
-def hulpvraag_aangemaakt_ontvangen(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
+def hulpvraag_aangemaakt_receive(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
     """The engine's `hulpvraag_aangemaakt` (connected in formulieren.apps): a new hulpvraag gets
     its type's form in the transaction that creates it."""
     formulier_attach(hulpvraag=hulpvraag)
@@ -162,7 +162,7 @@ _SLEUTEL = re.compile(r"^[a-z0-9_]{1,60}$")
 MAX_CONCEPT_TEKENS = 200_000
 
 
-def concept_opschonen(ruw: Any) -> dict[str, Any]:
+def concept_clean(ruw: Any) -> dict[str, Any]:
     """A draft as the browser sent it, checked for shape only (keys, text or list of text,
     size). Its content is validated when the school presses Opslaan."""
     if not isinstance(ruw, dict) or len(ruw) > 300:

@@ -25,18 +25,18 @@ from formulieren.models import Formulier
 from formulieren.selectors import (
     formulier_aangewezen_ondertekenaar_id,
     formulier_context,
+    formulier_edit_allowed,
     formulier_get_for,
-    formulier_may_edit,
     formulier_ontbrekende_antwoorden,
-    formulier_weergave_voor,
+    formulier_weergave_for,
     formulieren_for_hulpvraag,
-    formulieren_te_ondertekenen,
+    formulieren_te_ondertekenen_for,
     ondertekenaars_for,
 )
 from formulieren.services import (
     OndertekenFout,
     VerouderdFormulier,
-    concept_opschonen,
+    concept_clean,
     formulier_concept_save,
     formulier_save,
     formulier_sign,
@@ -46,7 +46,7 @@ from formulieren.word import formulier_docx
 from hulpvragen.access import hulpvraag_get_for
 from hulpvragen.tabs import render_tab, tab_url
 
-_weergave = formulier_weergave_voor
+_weergave = formulier_weergave_for
 
 # Blocks other apps add under the form on the Formulier tab (the parents' invitations, ouders
 # app): dotted paths to callables (request, hulpvraag, formulier, weergave) → HTML or "".
@@ -105,7 +105,7 @@ def formulier_tab_view(request, hulpvraag):
             ontbrekend=formulier_ontbrekende_antwoorden(formulier=gekozen, context=feiten)
             if gekozen.opgeslagen_op
             else [],
-            mag_bewerken=formulier_may_edit(user=request.user, formulier=gekozen),
+            mag_bewerken=formulier_edit_allowed(user=request.user, formulier=gekozen),
             mag_ondertekenen=_mag_ondertekenen(request.user, gekozen),
             concept_op=datum_nl(gekozen.concept_opgeslagen_op) if gekozen.concept else "",
         )
@@ -135,7 +135,7 @@ def _concept_uit_post(form: FormulierForm, post) -> dict:
 @login_required
 def formulier_bewerken(request, pk: int):
     formulier = formulier_get_for(user=request.user, pk=pk)
-    if not formulier_may_edit(user=request.user, formulier=formulier):
+    if not formulier_edit_allowed(user=request.user, formulier=formulier):
         raise PermissionDenied
     hulpvraag = formulier.hulpvraag
     ondertekenaars = ondertekenaars_for(hulpvraag=hulpvraag)
@@ -281,7 +281,7 @@ def formulier_concept(request, pk: int):
                 "antwoorden": json.loads(request.POST["antwoorden"]),
             }
         revisie = int(body["revisie"])
-        concept = concept_opschonen(body["antwoorden"])
+        concept = concept_clean(body["antwoorden"])
     except (ValueError, KeyError, TypeError, ValidationError):
         return JsonResponse({"melding": _("Ongeldig verzoek.")}, status=400)
     status, nieuwe, op = formulier_concept_save(
@@ -368,7 +368,7 @@ def formulier_word(request, pk: int):
 
 @login_required
 def te_ondertekenen(request):
-    formulieren = list(formulieren_te_ondertekenen(user=request.user))
+    formulieren = list(formulieren_te_ondertekenen_for(user=request.user))
     # A list of pupils' forms: one record for the page, as the hulpvragen list does.
     inzage_record(
         gebruiker=request.user,

@@ -126,7 +126,7 @@ def hulpvraag_types_for_school(*, school: School) -> list[str]:
     return [t for t in HulpvraagType.values if t in actief]
 
 
-def lijstvoorkeur_get(*, user: User) -> LijstVoorkeur:
+def lijstvoorkeur_get_for(*, user: User) -> LijstVoorkeur:
     """The user's saved list settings, or unsaved defaults (no write on a plain page view)."""
     return LijstVoorkeur.objects.filter(gebruiker=user).first() or LijstVoorkeur(gebruiker=user)
 
@@ -142,7 +142,7 @@ def notities_for(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Notitie]:
     return Notitie.objects.filter(hulpvraag=hulpvraag, auteur=user)
 
 
-def toegangen_zichtbaar_voor(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Toegang]:
+def toegangen_visible_to(*, user: User, hulpvraag: Hulpvraag) -> QuerySet[Toegang]:
     """The grants of this hulpvraag listed on its Toegang tab. The loket does not see the
     invitations a school made for its own internal overlegronde (issue 9, item 7)."""
     qs = Toegang.objects.filter(hulpvraag=hulpvraag)

@@ -144,7 +144,7 @@ def _uitnodiging_mail(*, gebruiker: User, toegang: Toegang, nieuw: bool) -> None
 
 
 @transaction.atomic
-def toegang_uitnodigen(
+def toegang_invite(
     *,
     hulpvraag: Hulpvraag,
     door: User,

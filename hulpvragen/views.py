@@ -18,7 +18,7 @@ from hulpvragen import lijst
 from hulpvragen.access import hulpvraag_get_for, hulpvragen_visible_to, toegang_geldig
 from hulpvragen.lijstgegevens import lijstgegevens
 from hulpvragen.models import Toegang
-from hulpvragen.selectors import lijstvoorkeur_get
+from hulpvragen.selectors import lijstvoorkeur_get_for
 from hulpvragen.services import lijstvoorkeur_save
 from hulpvragen.tabs import TABS, render_tab
 
@@ -35,7 +35,7 @@ def hulpvraag_lijst(request):
     until "Wissen"; sorting and the chosen columns are remembered too."""
     user = request.user
     _lijst_rollen_only(user)
-    voorkeur = lijstvoorkeur_get(user=user)
+    voorkeur = lijstvoorkeur_get_for(user=user)
     changes: dict = {}
 
     gegevens = lijstgegevens(user.organisatie_id)
@@ -158,7 +158,7 @@ def hulpvraag_lijst_wissen(request):
 @require_POST
 def hulpvraag_lijst_volledig_scherm(request):
     _lijst_rollen_only(request.user)
-    voorkeur = lijstvoorkeur_get(user=request.user)
+    voorkeur = lijstvoorkeur_get_for(user=request.user)
     lijstvoorkeur_save(user=request.user, volledig_scherm=not voorkeur.volledig_scherm)
     return redirect("hulpvragen:lijst")
 
@@ -167,7 +167,7 @@ def hulpvraag_lijst_volledig_scherm(request):
 def hulpvraag_lijst_kolommen(request):
     """The column chooser: which columns, in which order; saved per user."""
     _lijst_rollen_only(request.user)
-    voorkeur = lijstvoorkeur_get(user=request.user)
+    voorkeur = lijstvoorkeur_get_for(user=request.user)
     gekozen = lijst.kolommen_geldig(voorkeur.kolommen)
     fout = ""
     if request.method == "POST":

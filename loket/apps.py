@@ -7,13 +7,13 @@ class LoketConfig(AppConfig):
 
     def ready(self) -> None:
         from hulpvragen.signals import reservering_gewijzigd, status_gewijzigd
-        from loket.services import reservering_gewijzigd_ontvangen, status_gewijzigd_ontvangen
+        from loket.services import reservering_gewijzigd_receive, status_gewijzigd_receive
 
         # The decision clock follows every status change, in the change's own transaction, and
         # a BAG date reservation completed to a request.
-        status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="loket_termijn")
+        status_gewijzigd.connect(status_gewijzigd_receive, dispatch_uid="loket_termijn")
         reservering_gewijzigd.connect(
-            reservering_gewijzigd_ontvangen, dispatch_uid="loket_termijn_reservering"
+            reservering_gewijzigd_receive, dispatch_uid="loket_termijn_reservering"
         )
 
         from accounts.models import Rol

@@ -49,7 +49,7 @@ class LoketInstellingen(models.Model):
 
 class Termijn(OrganisatieGebonden):
     """The decision clock of one hulpvraag (loket.klok), stored so the werkvoorraad can filter and
-    sort on it in SQL. Written only by loket.services.termijn_bijwerken, in the transaction of the
+    sort on it in SQL. Written only by loket.services.termijn_update, in the transaction of the
     status change (hulpvragen.signals.status_gewijzigd)."""
 
     hulpvraag = models.OneToOneField(

@@ -33,11 +33,11 @@ from loket.models import (
     LoketInstellingen,
     Termijn,
 )
-from meldingen.services import notificatie_aan_aanvrager
+from meldingen.services import aanvrager_notify
 from organisaties.models import Organisatie
 
 
-def loket_instellingen_voor(*, organisatie_id: int) -> LoketInstellingen:
+def loket_instellingen_for(*, organisatie_id: int) -> LoketInstellingen:
     """The organisation's settings; an unsaved row with the defaults when it has none."""
     return LoketInstellingen.objects.filter(organisatie_id=organisatie_id).first() or (
         LoketInstellingen(organisatie_id=organisatie_id)
@@ -52,7 +52,7 @@ def loket_instellingen_update(
     UPDATE: deadline = ingediend + closed pauses + term)."""
     if not mag_in_organisatie(door, Recht.LOKETINSTELLINGEN_BEHEREN, organisatie.pk):
         raise PermissionDenied
-    instellingen = loket_instellingen_voor(organisatie_id=organisatie.pk)
+    instellingen = loket_instellingen_for(organisatie_id=organisatie.pk)
     instellingen.beslistermijn_weken = beslistermijn_weken
     instellingen.full_clean()
     instellingen.save()
@@ -91,14 +91,14 @@ def status_fasen(*, proces_ids: Iterable[int]) -> dict[int, Fase]:
     }
 
 
-def termijn_bijwerken(*, hulpvraag: Hulpvraag) -> Termijn:
+def termijn_update(*, hulpvraag: Hulpvraag) -> Termijn:
     """Recompute the hulpvraag's clock from its whole history and store it. Called for every status
     change, inside its transaction (loket.apps connects it to hulpvragen.signals)."""
     fasen = status_fasen(proces_ids=[hulpvraag.proces_id])
     historie = Statuswijziging.objects.filter(hulpvraag_id=hulpvraag.pk).order_by("op", "id")
     klok = klok_bereken(
         ((op, fasen[naar_id]) for op, naar_id in historie.values_list("op", "naar_id")),
-        termijn=loket_instellingen_voor(organisatie_id=hulpvraag.organisatie_id).beslistermijn,
+        termijn=loket_instellingen_for(organisatie_id=hulpvraag.organisatie_id).beslistermijn,
         alleen_reservering=hulpvraag.alleen_datum_gereserveerd,
         start_niet_voor=hulpvraag.aanvraag_compleet_op,
     )
@@ -117,7 +117,7 @@ def termijn_bijwerken(*, hulpvraag: Hulpvraag) -> Termijn:
     return termijn
 
 
-def termijnen_herberekenen(*, organisatie: Organisatie | None = None) -> int:
+def termijnen_recompute(*, organisatie: Organisatie | None = None) -> int:
     """Recompute every stored clock (after an upgrade, or when in doubt); returns how many."""
     hulpvragen = Hulpvraag.objects.only(
         "pk", "proces_id", "organisatie_id", "alleen_datum_gereserveerd", "aanvraag_compleet_op"
@@ -127,21 +127,21 @@ def termijnen_herberekenen(*, organisatie: Organisatie | None = None) -> int:
     n = 0
     for hulpvraag in hulpvragen.iterator(chunk_size=500):
         with transaction.atomic():
-            termijn_bijwerken(hulpvraag=hulpvraag)
+            termijn_update(hulpvraag=hulpvraag)
         n += 1
     return n
 
 
-def status_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, wijziging, **kwargs) -> None:
-    termijn_bijwerken(hulpvraag=hulpvraag)
+def status_gewijzigd_receive(sender, *, hulpvraag: Hulpvraag, wijziging, **kwargs) -> None:
+    termijn_update(hulpvraag=hulpvraag)
 
 
-def reservering_gewijzigd_ontvangen(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
+def reservering_gewijzigd_receive(sender, *, hulpvraag: Hulpvraag, **kwargs) -> None:
     # A date reservation completed (or made): the clock starts (or stops running).
-    termijn_bijwerken(hulpvraag=hulpvraag)
+    termijn_update(hulpvraag=hulpvraag)
 
 
-def coordinatoren_voor(*, organisatie_id: int):
+def coordinatoren_for(*, organisatie_id: int):
     """Who may be a hulpvraag's coördinator: an active loket account of the organisation (the
     loket handles the hulpvraag; a deskundige or the beheerder does not)."""
     return User.objects.filter(
@@ -150,7 +150,7 @@ def coordinatoren_voor(*, organisatie_id: int):
 
 
 @transaction.atomic
-def hulpvraag_toewijzen(
+def hulpvraag_assign(
     *,
     hulpvraag: Hulpvraag,
     door: User,
@@ -163,7 +163,7 @@ def hulpvraag_toewijzen(
         raise PermissionDenied
     labels = list(labels)
     if coordinator is not None and not (
-        coordinatoren_voor(organisatie_id=hulpvraag.organisatie_id)
+        coordinatoren_for(organisatie_id=hulpvraag.organisatie_id)
         .filter(pk=coordinator.pk)
         .exists()
     ):
@@ -176,7 +176,7 @@ def hulpvraag_toewijzen(
     return hulpvraag
 
 
-def bij_school_keuzes(*, hulpvraag: Hulpvraag, user: User) -> list[Status]:
+def bij_school_keuzes_for(*, hulpvraag: Hulpvraag, user: User) -> list[Status]:
     """The statuses that send the hulpvraag back to the school (incompleet, vragen gesteld) that
     this user may choose now."""
     fasen = status_fasen(proces_ids=[hulpvraag.proces_id])
@@ -187,7 +187,7 @@ def bij_school_keuzes(*, hulpvraag: Hulpvraag, user: User) -> list[Status]:
     ]
 
 
-def vragen_stellen(
+def vragen_send(
     *,
     hulpvraag: Hulpvraag,
     door: User,
@@ -202,7 +202,7 @@ def vragen_stellen(
     document, and/or typed questions turned into a Word document). The bijlagen are added
     before the status changes (so their upload event does not count as the school's answer), all
     in one transaction; refused changes leave nothing behind, files included."""
-    if naar.pk not in {s.pk for s in bij_school_keuzes(hulpvraag=hulpvraag, user=door)}:
+    if naar.pk not in {s.pk for s in bij_school_keuzes_for(hulpvraag=hulpvraag, user=door)}:
         raise ValidationError(_("Deze status stuurt de hulpvraag niet terug naar de school."))
     if not (toelichting or "").strip():
         raise ValidationError(_("Schrijf in de toelichting wat de school moet aanvullen."))
@@ -241,7 +241,7 @@ def vragen_stellen(
 
 
 @transaction.atomic
-def aanpak_plaatsen(*, hulpvraag: Hulpvraag, door: User, beschikking: str, aanpak: str) -> Aanpak:
+def aanpak_post(*, hulpvraag: Hulpvraag, door: User, beschikking: str, aanpak: str) -> Aanpak:
     """The SWV posts the arrangement decision and the agreed approach on the Aanpak tab; the
     aanvrager gets an e-mail through the outbox, in this transaction (no pupil data and none of
     the text: only that there is a new aanpak, the hulpvraag type and the link)."""
@@ -257,7 +257,7 @@ def aanpak_plaatsen(*, hulpvraag: Hulpvraag, door: User, beschikking: str, aanpa
         geplaatst_door=door,
         door_naam=str(door),
     )
-    notificatie_aan_aanvrager(
+    aanvrager_notify(
         hulpvraag=hulpvraag,
         onderwerp=_("nieuwe aanpak"),
         tekst=_(

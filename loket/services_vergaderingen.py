@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from accounts.models import Rol, User
 from accounts.rechten import Recht, mag
 from besluiten.models import TlvSoort
-from besluiten.services import tlv_vastleggen
+from besluiten.services import tlv_record
 from bijlagen.checks import Geweigerd
 from bijlagen.services import bestand_check, bijlagen_add
 from hulpvragen.access import toegang_geldig
 from hulpvragen.models import Hulpvraag, Status, Toegang
 from hulpvragen.selectors import available_transitions
 from hulpvragen.services import hulpvraag_change_status
-from hulpvragen.services_toegang import toegang_uitnodigen
+from hulpvragen.services_toegang import toegang_invite
 from loket.klok import Fase
 from loket.models import (
     Agendapunt,
@@ -31,7 +31,7 @@ from loket.models import (
 )
 from loket.services import status_fasen
 from meldingen.models import Notificatie
-from meldingen.services import notificatie_aan_aanvrager
+from meldingen.services import aanvrager_notify
 
 
 def _doel(*, hulpvraag: Hulpvraag, door: User, fase: Fase, naam_bevat: str = "") -> Status:
@@ -85,7 +85,7 @@ def vergadering_create(
     )
 
 
-def agendeer_toelichting(vergadering: Vergadering) -> str:
+def agendering_toelichting_for(vergadering: Vergadering) -> str:
     return _("Geagendeerd voor het %(soort)s op %(datum)s om %(tijd)s, plaats: %(plaats)s.") % {
         "soort": vergadering.get_soort_display(),
         "datum": f"{vergadering.datum:%d-%m-%Y}",
@@ -95,7 +95,7 @@ def agendeer_toelichting(vergadering: Vergadering) -> str:
 
 
 @transaction.atomic
-def vergadering_verplaatsen(
+def vergadering_move(
     *, vergadering: Vergadering, door: User, datum, tijd, plaats: str
 ) -> list[Notificatie]:
     """The loket moves a BAG-overleg or PrO-loketvergadering. Each school with a hulpvraag still
@@ -125,7 +125,7 @@ def vergadering_verplaatsen(
     }
     berichten = []
     for punt in vergadering.agendapunten.filter(uitkomst=Uitkomst.OPEN).select_related("hulpvraag"):
-        bericht = notificatie_aan_aanvrager(
+        bericht = aanvrager_notify(
             hulpvraag=punt.hulpvraag, onderwerp=_("Het BAG-overleg is verplaatst"), tekst=tekst
         )
         if bericht is not None:
@@ -134,9 +134,7 @@ def vergadering_verplaatsen(
 
 
 @transaction.atomic
-def agendapunt_toevoegen(
-    *, vergadering: Vergadering, hulpvraag: Hulpvraag, door: User
-) -> Agendapunt:
+def agendapunt_add(*, vergadering: Vergadering, hulpvraag: Hulpvraag, door: User) -> Agendapunt:
     """Put a hulpvraag (got through the access module) on a meeting's agenda. For a BAG-overleg
     this sets *BAG geagendeerd* with date, time and place in the toelichting, so the school's
     e-mail and Statushistorie say when; a PrO hulpvraag keeps its status until the outcome."""
@@ -155,7 +153,10 @@ def agendapunt_toevoegen(
     if vergadering.soort == VergaderingSoort.BAG:
         naar = _doel(hulpvraag=hulpvraag, door=door, fase=Fase.IN_BEHANDELING)
         hulpvraag_change_status(
-            hulpvraag=hulpvraag, naar=naar, door=door, toelichting=agendeer_toelichting(vergadering)
+            hulpvraag=hulpvraag,
+            naar=naar,
+            door=door,
+            toelichting=agendering_toelichting_for(vergadering),
         )
     else:
         fase = Termijn.objects.filter(hulpvraag=hulpvraag).values_list("fase", flat=True).first()
@@ -168,7 +169,7 @@ def agendapunt_toevoegen(
     )
 
 
-def bag_advies_uitbrengen(
+def bag_advies_submit(
     *, agendapunt: Agendapunt, door: User, toelichting: str, advies
 ) -> Agendapunt:
     """After the BAG-overleg: *BAG advies uitgebracht* with the advice as bijlage (added before
@@ -208,7 +209,7 @@ def _afhandelen(agendapunt: Agendapunt, uitkomst: str, toelichting: str, door: U
 
 
 @transaction.atomic
-def pro_uitkomst_vastleggen(
+def pro_uitkomst_record(
     *,
     agendapunt: Agendapunt,
     door: User,
@@ -218,7 +219,7 @@ def pro_uitkomst_vastleggen(
     einddatum=None,
 ) -> Agendapunt:
     """The loketvergadering's outcome for one PrO hulpvraag: akkoord → the TLV PrO is recorded and
-    its toekenningsbrief made (besluiten.services.tlv_vastleggen, which takes the hulpvraag to
+    its toekenningsbrief made (besluiten.services.tlv_record, which takes the hulpvraag to
     *PrO afgegeven*), afwijzing → *PrO afwijzing* (toelichting), aangehouden → *PrO vragen gesteld*
     (toelichting). One transaction with the agenda item; recorded once."""
     if agendapunt.vergadering.soort != VergaderingSoort.PRO or not mag(
@@ -230,7 +231,7 @@ def pro_uitkomst_vastleggen(
     hulpvraag = agendapunt.hulpvraag
     match uitkomst:
         case Uitkomst.AKKOORD:
-            tlv_vastleggen(
+            tlv_record(
                 hulpvraag=hulpvraag,
                 door=door,
                 soort=TlvSoort.PRO,
@@ -255,7 +256,7 @@ def pro_uitkomst_vastleggen(
     return agendapunt
 
 
-def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
+def agendapunten_for(*, hulpvraag: Hulpvraag, user: User):
     """The meetings of one hulpvraag this user may see: the SWV's meetings for loket and
     deskundige; a school only its own internal rounds (the loket never sees those). An invited
     outsider (genodigde) sees the rounds of whoever invited them while the grant is valid: the
@@ -282,7 +283,7 @@ def agendapunten_voor(*, hulpvraag: Hulpvraag, user: User):
     return qs.none()
 
 
-def overlegronde_genodigde_uitnodigen(
+def overlegronde_genodigde_invite(
     *, agendapunt: Agendapunt, door: User, email: str, voornaam: str, achternaam: str, geldig_tot
 ) -> Toegang:
     """A school invites an outsider to its internal overlegronde: time-limited read access to
@@ -293,7 +294,7 @@ def overlegronde_genodigde_uitnodigen(
         raise PermissionDenied
     if not door.scholen.filter(pk=vergadering.school_id).exists():
         raise PermissionDenied
-    return toegang_uitnodigen(
+    return toegang_invite(
         hulpvraag=agendapunt.hulpvraag,
         door=door,
         email=email,

@@ -40,23 +40,23 @@ from loket.klok import Fase
 from loket.models import Agendapunt, Uitkomst, Vergadering, VergaderingSoort
 from loket.selectors import TLV_WEERGAVEN, WEERGAVEN, werkvoorraad, werkvoorraad_aantallen
 from loket.services import (
-    aanpak_plaatsen,
-    bij_school_keuzes,
-    coordinatoren_voor,
-    hulpvraag_toewijzen,
+    aanpak_post,
+    bij_school_keuzes_for,
+    coordinatoren_for,
+    hulpvraag_assign,
+    loket_instellingen_for,
     loket_instellingen_update,
-    loket_instellingen_voor,
-    vragen_stellen,
+    vragen_send,
 )
 from loket.services_vergaderingen import (
-    agendapunt_toevoegen,
-    agendapunten_voor,
-    bag_advies_uitbrengen,
+    agendapunt_add,
+    agendapunten_for,
+    bag_advies_submit,
     interne_overlegronde_create,
-    overlegronde_genodigde_uitnodigen,
-    pro_uitkomst_vastleggen,
+    overlegronde_genodigde_invite,
+    pro_uitkomst_record,
     vergadering_create,
-    vergadering_verplaatsen,
+    vergadering_move,
 )
 
 PER_PAGINA = 50
@@ -112,7 +112,7 @@ def werkvoorraad_view(request):
                 for slug, label in WEERGAVEN
             ],
             # Evaluated once for every row's quick form (no query per row).
-            "coordinatoren": list(coordinatoren_voor(organisatie_id=request.user.organisatie_id)),
+            "coordinatoren": list(coordinatoren_for(organisatie_id=request.user.organisatie_id)),
             "labels": list(Label.objects.filter(organisatie_id=request.user.organisatie_id)),
             "terug": request.get_full_path(),
         },
@@ -127,7 +127,7 @@ def toewijzen(request, pk: int):
     organisatie_id = request.user.organisatie_id
     form = ToewijzenForm(
         request.POST,
-        coordinatoren=coordinatoren_voor(organisatie_id=organisatie_id),
+        coordinatoren=coordinatoren_for(organisatie_id=organisatie_id),
         labels=Label.objects.filter(organisatie_id=organisatie_id),
     )
     terug = request.POST.get("terug", "")
@@ -137,7 +137,7 @@ def toewijzen(request, pk: int):
         messages.error(request, _("De toewijzing is niet opgeslagen: kies uit de lijst."))
         return redirect(terug)
     try:
-        hulpvraag_toewijzen(
+        hulpvraag_assign(
             hulpvraag=hulpvraag,
             door=request.user,
             coordinator=form.cleaned_data["coordinator"],
@@ -157,7 +157,7 @@ def instellingen(request):
     user = request.user
     if not mag_in_eigen_organisatie(user, Recht.LOKETINSTELLINGEN_BEHEREN):
         raise Http404
-    huidige = loket_instellingen_voor(organisatie_id=user.organisatie_id)
+    huidige = loket_instellingen_for(organisatie_id=user.organisatie_id)
     form = LoketInstellingenForm(request.POST or None, instance=huidige)
     if request.method == "POST" and form.is_valid():
         loket_instellingen_update(
@@ -175,7 +175,7 @@ def vragen(request, pk: int):
     """Incompleet / vragen gesteld with the toelichting and the questions document."""
     alleen_loket(request.user, Recht.VRAGEN_STELLEN)
     hulpvraag = hulpvraag_get_for(request.user, pk)
-    keuzes = bij_school_keuzes(hulpvraag=hulpvraag, user=request.user)
+    keuzes = bij_school_keuzes_for(hulpvraag=hulpvraag, user=request.user)
     form = VragenForm(
         request.POST or None,
         request.FILES or None,
@@ -185,7 +185,7 @@ def vragen(request, pk: int):
     if request.method == "POST" and form.is_valid():
         naar = next(s for s in keuzes if s.pk == form.cleaned_data["naar"])
         try:
-            _wijziging, bijlagen = vragen_stellen(
+            _wijziging, bijlagen = vragen_send(
                 hulpvraag=hulpvraag,
                 door=request.user,
                 naar=naar,
@@ -267,7 +267,7 @@ def vergadering_verplaatsen_view(request, pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        berichten = vergadering_verplaatsen(
+        berichten = vergadering_move(
             vergadering=vergadering, door=request.user, **form.cleaned_data
         )
         messages.success(
@@ -312,7 +312,7 @@ def vergadering(request, pk: int):
     if request.method == "POST" and form.is_valid():
         hulpvraag = hulpvraag_get_for(request.user, form.cleaned_data["hulpvraag"])
         try:
-            agendapunt_toevoegen(vergadering=vergadering, hulpvraag=hulpvraag, door=request.user)
+            agendapunt_add(vergadering=vergadering, hulpvraag=hulpvraag, door=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         except StatusWijzigingGeweigerd as refusal:
@@ -360,14 +360,14 @@ def agendapunt_afhandelen(request, pk: int, punt: int):
     if form.is_valid():
         try:
             if vergadering.soort == VergaderingSoort.BAG:
-                bag_advies_uitbrengen(
+                bag_advies_submit(
                     agendapunt=agendapunt,
                     door=request.user,
                     toelichting=form.cleaned_data["toelichting"],
                     advies=form.cleaned_data["advies"],
                 )
             else:
-                pro_uitkomst_vastleggen(
+                pro_uitkomst_record(
                     agendapunt=agendapunt,
                     door=request.user,
                     uitkomst=form.cleaned_data["uitkomst"],
@@ -403,7 +403,7 @@ def overlegronde_tab(request, hulpvraag):
         form = InternOverlegForm(None if "uitnodigen" in request.POST else request.POST or None)
         if "uitnodigen" in request.POST:
             uitnodigen_voor = (
-                agendapunten_voor(hulpvraag=hulpvraag, user=user)
+                agendapunten_for(hulpvraag=hulpvraag, user=user)
                 .filter(pk=request.POST.get("uitnodigen") or 0)
                 .first()
             )
@@ -412,7 +412,7 @@ def overlegronde_tab(request, hulpvraag):
             uitnodiging = GenodigdeForm(request.POST)
             if uitnodiging.is_valid():
                 try:
-                    toegang = overlegronde_genodigde_uitnodigen(
+                    toegang = overlegronde_genodigde_invite(
                         agendapunt=uitnodigen_voor, door=user, **uitnodiging.cleaned_data
                     )
                 except ValidationError as exc:
@@ -431,7 +431,7 @@ def overlegronde_tab(request, hulpvraag):
     elif request.method == "POST":
         raise Http404
     punten = list(
-        agendapunten_voor(hulpvraag=hulpvraag, user=user).order_by(
+        agendapunten_for(hulpvraag=hulpvraag, user=user).order_by(
             "-vergadering__datum", "-vergadering__tijd"
         )
     )
@@ -464,7 +464,7 @@ def aanpak_tab(request, hulpvraag):
         if form is None:
             raise Http404
         if form.is_valid():
-            aanpak_plaatsen(hulpvraag=hulpvraag, door=user, **form.cleaned_data)
+            aanpak_post(hulpvraag=hulpvraag, door=user, **form.cleaned_data)
             messages.success(request, _("De aanpak is geplaatst; de school krijgt bericht."))
             return redirect(tab_url(hulpvraag.pk, "aanpak"))
     return render_tab(

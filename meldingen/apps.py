@@ -9,7 +9,7 @@ class MeldingenConfig(AppConfig):
 
     def ready(self) -> None:
         from hulpvragen.signals import status_gewijzigd
-        from meldingen.services import status_gewijzigd_ontvangen
+        from meldingen.services import status_gewijzigd_receive
 
         # The outbox rows of a status change, in the change's transaction.
-        status_gewijzigd.connect(status_gewijzigd_ontvangen, dispatch_uid="meldingen_outbox")
+        status_gewijzigd.connect(status_gewijzigd_receive, dispatch_uid="meldingen_outbox")

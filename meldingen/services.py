@@ -228,9 +228,7 @@ def notificaties_retry(*, notificaties: QuerySet[Notificatie]) -> int:
 # --- Writing the outbox -------------------------------------------------------------------------
 
 
-def notificatie_aan_aanvrager(
-    *, hulpvraag: Hulpvraag, onderwerp: str, tekst: str
-) -> Notificatie | None:
+def aanvrager_notify(*, hulpvraag: Hulpvraag, onderwerp: str, tekst: str) -> Notificatie | None:
     """Mail the aanvrager (the e-mail address on Schoolgegevens, so a personeelswijziging
     re-routes it) about this hulpvraag outside a status change: an Aanpak posted, a reminder.
     Written to the outbox in the caller's transaction and delivered after commit, like every
@@ -253,7 +251,7 @@ def notificatie_aan_aanvrager(
     return notificatie
 
 
-def status_gewijzigd_ontvangen(
+def status_gewijzigd_receive(
     sender, *, hulpvraag: Hulpvraag, wijziging: Statuswijziging, **kwargs
 ) -> None:
     """A change by anyone other than the aanvrager mails the aanvrager's contact

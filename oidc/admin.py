@@ -13,10 +13,10 @@ from accounts.rechten import Recht
 from kindkans.proxy import client_ip
 from oidc.models import ExterneIdentiteit, Identiteitsprovider, ProviderVerplichting
 from oidc.services import (
-    koppeling_verwijderen,
-    provider_opslaan,
-    verplichting_opslaan,
-    verplichting_verwijderen,
+    koppeling_delete,
+    provider_save,
+    verplichting_delete,
+    verplichting_save,
 )
 from organisaties.admin_scope import (
     DienstAdmin,
@@ -80,7 +80,7 @@ class IdentiteitsproviderAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelA
     filter_horizontal = ()
 
     def dienst_save(self, request, obj, form, change) -> None:
-        provider_opslaan(
+        provider_save(
             provider=obj,
             door=request.user,
             organisaties=list(form.cleaned_data.get("organisaties") or []),
@@ -110,10 +110,10 @@ class ProviderVerplichtingAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.Model
         return super().get_field_queryset(db, db_field, request)
 
     def dienst_save(self, request, obj, form, change) -> None:
-        verplichting_opslaan(verplichting=obj, door=request.user)
+        verplichting_save(verplichting=obj, door=request.user)
 
     def dienst_delete(self, request, obj) -> None:
-        verplichting_verwijderen(verplichting=obj, door=request.user)
+        verplichting_delete(verplichting=obj, door=request.user)
 
 
 @admin.register(ExterneIdentiteit)
@@ -137,4 +137,4 @@ class ExterneIdentiteitAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdm
         return False
 
     def dienst_delete(self, request, obj) -> None:
-        koppeling_verwijderen(koppeling=obj, door=request.user, ip=client_ip(request))
+        koppeling_delete(koppeling=obj, door=request.user, ip=client_ip(request))

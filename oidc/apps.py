@@ -9,6 +9,6 @@ class OidcConfig(AppConfig):
         # The password step asks this app whether a school requires its provider's login
         # (accounts.inlogregels: accounts itself knows nothing of OpenID Connect).
         from accounts.inlogregels import wachtwoord_regel
-        from oidc.selectors import wachtwoord_login_geweigerd
+        from oidc.selectors import wachtwoord_login_refused
 
-        wachtwoord_regel(wachtwoord_login_geweigerd)
+        wachtwoord_regel(wachtwoord_login_refused)

@@ -15,18 +15,18 @@ def providers_actief() -> QuerySet[Identiteitsprovider]:
     return Identiteitsprovider.objects.filter(actief=True)
 
 
-def er_zijn_providers() -> bool:
+def providers_exist() -> bool:
     return providers_actief().exists()
 
 
-def providers_voor_organisatie(*, organisatie: Organisatie | None) -> list[Identiteitsprovider]:
+def providers_for_organisatie(*, organisatie: Organisatie | None) -> list[Identiteitsprovider]:
     """The providers offered on the login screen once this organisation is chosen."""
     if organisatie is None:
         return []
     return list(providers_actief().filter(organisaties=organisatie).order_by("naam"))
 
 
-def provider_toegestaan(*, provider: Identiteitsprovider, gebruiker: User) -> bool:
+def provider_allowed(*, provider: Identiteitsprovider, gebruiker: User) -> bool:
     """Whether this account may link to and log in through this provider: an active provider
     for the account's organisation and, when the provider is limited to some schools, a school
     user of one of them."""
@@ -41,21 +41,21 @@ def provider_toegestaan(*, provider: Identiteitsprovider, gebruiker: User) -> bo
     return gebruiker.rol == Rol.SCHOOL and bool(scholen & {s.pk for s in gebruiker.scholen.all()})
 
 
-def providers_voor_gebruiker(*, gebruiker: User) -> list[Identiteitsprovider]:
+def providers_for_gebruiker(*, gebruiker: User) -> list[Identiteitsprovider]:
     providers = (
         providers_actief()
         .filter(organisaties=gebruiker.organisatie_id)
         .prefetch_related("organisaties", "scholen")
         .order_by("naam")
     )
-    return [p for p in providers if provider_toegestaan(provider=p, gebruiker=gebruiker)]
+    return [p for p in providers if provider_allowed(provider=p, gebruiker=gebruiker)]
 
 
-def koppelingen_van(*, gebruiker: User) -> QuerySet[ExterneIdentiteit]:
+def koppelingen_for(*, gebruiker: User) -> QuerySet[ExterneIdentiteit]:
     return ExterneIdentiteit.objects.filter(user=gebruiker).select_related("provider")
 
 
-def koppelingen_voor_identiteit(*, issuer: str, sub: str) -> list[ExterneIdentiteit]:
+def koppelingen_for_identiteit(*, issuer: str, sub: str) -> list[ExterneIdentiteit]:
     """The accounts this provider identity may log in to: linked by their owner, active, in an
     active organisation, through a provider that is (still) allowed for the account. One per
     organisation (a database constraint), ordered by organisation."""
@@ -67,10 +67,10 @@ def koppelingen_voor_identiteit(*, issuer: str, sub: str) -> list[ExterneIdentit
         .prefetch_related("provider__organisaties", "provider__scholen", "user__scholen")
         .order_by("organisatie__naam")
     )
-    return [k for k in kandidaten if provider_toegestaan(provider=k.provider, gebruiker=k.user)]
+    return [k for k in kandidaten if provider_allowed(provider=k.provider, gebruiker=k.user)]
 
 
-def verplichte_provider(*, gebruiker: User) -> Identiteitsprovider | None:
+def verplichte_provider_for(*, gebruiker: User) -> Identiteitsprovider | None:
     """The provider one of the user's schools requires, if any (school users only)."""
     if gebruiker.rol != Rol.SCHOOL:
         return None
@@ -84,9 +84,9 @@ def verplichte_provider(*, gebruiker: User) -> Identiteitsprovider | None:
     return verplichting.provider if verplichting else None
 
 
-def wachtwoord_login_geweigerd(gebruiker: User) -> str | None:
+def wachtwoord_login_refused(gebruiker: User) -> str | None:
     """The password-step rule (accounts.inlogregels): a school that requires its provider."""
-    provider = verplichte_provider(gebruiker=gebruiker)
+    provider = verplichte_provider_for(gebruiker=gebruiker)
     if provider is None:
         return None
     return _(

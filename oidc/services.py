@@ -20,7 +20,7 @@ from accounts.services import beveiliging_log
 from accounts.sessies import INGELOGD_OP, sessie_start, sessie_verified
 from oidc.models import ExterneIdentiteit, Identiteitsprovider, ProviderVerplichting
 from oidc.protocol import Identiteit
-from oidc.selectors import koppelingen_voor_identiteit, provider_toegestaan
+from oidc.selectors import koppelingen_for_identiteit, provider_allowed
 from organisaties.models import Organisatie, School
 
 # Session keys. POGINGEN: our side of each attempt under way (per state: which provider, what
@@ -35,12 +35,12 @@ POGING_SECONDEN = 15 * 60
 # --- Configuration (admin) -------------------------------------------------------------------
 
 
-def mag_provider_beheren(door: User, provider: Identiteitsprovider) -> bool:
+def provider_manage_allowed(door: User, provider: Identiteitsprovider) -> bool:
     """The platform admin any provider; a beheerder only the own SWV's."""
     return mag_in_organisatie(door, Recht.IDENTITEITSPROVIDERS_BEHEREN, provider.organisatie_id)
 
 
-def provider_opslaan(
+def provider_save(
     *,
     provider: Identiteitsprovider,
     door: User,
@@ -50,7 +50,7 @@ def provider_opslaan(
 ) -> Identiteitsprovider:
     """Save a provider's settings. A typed client secret is stored encrypted (an empty one keeps
     the stored secret). An SWV's own provider serves only that SWV."""
-    if not mag_provider_beheren(door, provider):
+    if not provider_manage_allowed(door, provider):
         raise PermissionDenied(_("U mag deze identiteitsprovider niet beheren."))
     if provider.organisatie is not None:
         organisaties = [provider.organisatie]
@@ -68,7 +68,7 @@ def provider_opslaan(
     return provider
 
 
-def verplichting_opslaan(*, verplichting: ProviderVerplichting, door: User) -> None:
+def verplichting_save(*, verplichting: ProviderVerplichting, door: User) -> None:
     """A beheerder requires a provider's login for a school of the own SWV (a provider that
     serves that SWV)."""
     school = verplichting.school
@@ -81,7 +81,7 @@ def verplichting_opslaan(*, verplichting: ProviderVerplichting, door: User) -> N
     verplichting.save()
 
 
-def verplichting_verwijderen(*, verplichting: ProviderVerplichting, door: User) -> None:
+def verplichting_delete(*, verplichting: ProviderVerplichting, door: User) -> None:
     if not mag_in_organisatie(
         door, Recht.IDENTITEITSPROVIDERS_BEHEREN, verplichting.school.organisatie_id
     ):
@@ -92,13 +92,13 @@ def verplichting_verwijderen(*, verplichting: ProviderVerplichting, door: User) 
 # --- Linking -------------------------------------------------------------------------------------
 
 
-def koppeling_maken(
+def koppeling_create(
     *, gebruiker: User, provider: Identiteitsprovider, identiteit: Identiteit, ip: str | None
 ) -> ExterneIdentiteit:
     """Link the account to the provider identity (issuer + sub) once; the security log records
     it. Refused when the provider is not for this account, when the account already has an
     identity of this issuer, or when the identity is linked to another account of this SWV."""
-    if not provider_toegestaan(provider=provider, gebruiker=gebruiker):
+    if not provider_allowed(provider=provider, gebruiker=gebruiker):
         raise ValidationError(_("Deze provider is niet voor uw account ingesteld."))
     if ExterneIdentiteit.objects.filter(user=gebruiker, issuer=identiteit.issuer).exists():
         raise ValidationError(_("Uw account is al gekoppeld aan een account van deze provider."))
@@ -130,7 +130,7 @@ def koppeling_maken(
     return koppeling
 
 
-def koppeling_verwijderen(*, koppeling: ExterneIdentiteit, door: User, ip: str | None) -> None:
+def koppeling_delete(*, koppeling: ExterneIdentiteit, door: User, ip: str | None) -> None:
     """Unlink: by the account's owner, or by a beheerder of its SWV (logged with `door`)."""
     eigen = koppeling.user_id == door.pk
     if not (
@@ -153,7 +153,7 @@ def koppeling_verwijderen(*, koppeling: ExterneIdentiteit, door: User, ip: str |
 # --- Attempts under way (session) ----------------------------------------------------------------
 
 
-def poging_bewaren(request: HttpRequest, state: str, gegevens: dict) -> None:
+def poging_store(request: HttpRequest, state: str, gegevens: dict) -> None:
     nu = time.time()
     pogingen = {
         s: p
@@ -164,7 +164,7 @@ def poging_bewaren(request: HttpRequest, state: str, gegevens: dict) -> None:
     request.session[POGINGEN] = pogingen
 
 
-def poging_ophalen(request: HttpRequest, state: str | None) -> dict | None:
+def poging_take(request: HttpRequest, state: str | None) -> dict | None:
     """Our side of the attempt this answer belongs to, removed from the session (an answer is
     used once). None for an unknown, old or reused state."""
     pogingen = dict(request.session.get(POGINGEN, {}))
@@ -190,7 +190,7 @@ def extern_sessie(
     }
 
 
-def extern_inloggen(
+def extern_login(
     request: HttpRequest, *, koppeling: ExterneIdentiteit, extern: dict, ip: str | None
 ) -> bool:
     """Log this session in to the linked account. With an MFA assertion the provider trusts
@@ -199,7 +199,7 @@ def extern_inloggen(
     sessie_start(request, koppeling.user)
     extern = {
         **extern,
-        "aantal": len(koppelingen_voor_identiteit(issuer=extern["issuer"], sub=extern["sub"])),
+        "aantal": len(koppelingen_for_identiteit(issuer=extern["issuer"], sub=extern["sub"])),
     }
     request.session[EXTERN] = extern
     if not extern["mfa"]:
@@ -215,7 +215,7 @@ def extern_inloggen(
     return True
 
 
-def andere_koppelingen(request: HttpRequest) -> list[ExterneIdentiteit]:
+def andere_koppelingen_for(request: HttpRequest) -> list[ExterneIdentiteit]:
     """The other accounts the provider login of this session may switch to (none for a
     session that did not start with a provider login)."""
     extern = request.session.get(EXTERN)
@@ -223,18 +223,18 @@ def andere_koppelingen(request: HttpRequest) -> list[ExterneIdentiteit]:
         return []
     return [
         k
-        for k in koppelingen_voor_identiteit(issuer=extern["issuer"], sub=extern["sub"])
+        for k in koppelingen_for_identiteit(issuer=extern["issuer"], sub=extern["sub"])
         if k.user_id != request.user.pk
     ]
 
 
-def swv_wisselen(request: HttpRequest, *, koppeling: ExterneIdentiteit, ip: str | None) -> None:
+def swv_switch(request: HttpRequest, *, koppeling: ExterneIdentiteit, ip: str | None) -> None:
     """Switch this session to the account of another SWV linked to the same provider identity,
     without a new login. The session is a new one (new key, the other account's rights and
     audit); the login time and the provider identity carry over, and so does the second factor:
     it was proven for the person, and the link of each account was made by that account's owner
     after its own password and code."""
-    if koppeling not in andere_koppelingen(request):
+    if koppeling not in andere_koppelingen_for(request):
         raise PermissionDenied
     vorige = cast(User, request.user)  # authenticated: andere_koppelingen is empty otherwise
     extern = dict(request.session[EXTERN])

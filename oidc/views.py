@@ -21,26 +21,26 @@ from accounts.decorators import openbaar
 from accounts.http import safe_next
 from accounts.middleware import tweede_stap_url
 from accounts.models import Gebeurtenis
-from accounts.selectors import organisaties_zoek
+from accounts.selectors import organisaties_search
 from accounts.services import beveiliging_log
 from kindkans.proxy import client_ip
 from oidc.models import ExterneIdentiteit, Identiteitsprovider
 from oidc.protocol import ProviderFout, antwoord_verwerken, autorisatie_url
 from oidc.selectors import (
-    koppelingen_voor_identiteit,
-    provider_toegestaan,
-    providers_voor_organisatie,
+    koppelingen_for_identiteit,
+    provider_allowed,
+    providers_for_organisatie,
 )
 from oidc.services import (
     EXTERN,
-    andere_koppelingen,
-    extern_inloggen,
+    andere_koppelingen_for,
+    extern_login,
     extern_sessie,
-    koppeling_maken,
-    koppeling_verwijderen,
-    poging_bewaren,
-    poging_ophalen,
-    swv_wisselen,
+    koppeling_create,
+    koppeling_delete,
+    poging_store,
+    poging_take,
+    swv_switch,
 )
 from organisaties.models import Organisatie
 
@@ -71,7 +71,7 @@ def _naar_provider(request: HttpRequest, provider: Identiteitsprovider, gegevens
         )
         messages.error(request, MISLUKT % {"naam": provider.naam})
         return None
-    poging_bewaren(request, state, {"provider": provider.pk, **gegevens})
+    poging_store(request, state, {"provider": provider.pk, **gegevens})
     # Reached by a link (GET), never by a form: browsers check every redirect after a form
     # submission against the submitting page's CSP form-action ('self'), so a form could not
     # lead to the provider. A GET only starts an attempt; nothing changes before the answer.
@@ -91,7 +91,7 @@ def _next(request: HttpRequest) -> str:
 
 def _organisatie(request: HttpRequest) -> Organisatie | None:
     tekst = request.POST.get("organisatie") or request.GET.get("organisatie") or ""
-    gevonden = organisaties_zoek(tekst=tekst)
+    gevonden = organisaties_search(tekst=tekst)
     return gevonden[0] if len(gevonden) == 1 else None
 
 
@@ -105,7 +105,7 @@ def organisatie_kiezen(request: HttpRequest) -> HttpResponse:
     none → back to the login screen."""
     next_url = _next(request)
     organisatie = _organisatie(request)
-    providers = providers_voor_organisatie(organisatie=organisatie)
+    providers = providers_for_organisatie(organisatie=organisatie)
     if not providers:
         if organisatie is None:
             messages.error(request, _("Kies eerst uw organisatie."))
@@ -132,7 +132,7 @@ def start(request: HttpRequest) -> HttpResponse:
     provider = next(
         (
             p
-            for p in providers_voor_organisatie(organisatie=organisatie)
+            for p in providers_for_organisatie(organisatie=organisatie)
             if str(p.pk) == request.GET.get("provider")
         ),
         None,
@@ -151,7 +151,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def terug(request: HttpRequest) -> HttpResponse:
     """The provider's answer (our redirect URI)."""
     ip = client_ip(request)
-    poging = poging_ophalen(request, request.GET.get("state"))
+    poging = poging_take(request, request.GET.get("state"))
     if poging is None:
         # No attempt of this session has this state: forged, replayed or from another browser.
         beveiliging_log(
@@ -188,7 +188,7 @@ def terug(request: HttpRequest) -> HttpResponse:
 
     mfa = provider.mfa_vertrouwd(amr=list(identiteit.amr), acr=identiteit.acr)
     extern = extern_sessie(request, identiteit=identiteit, provider=provider, mfa=mfa)
-    koppelingen = koppelingen_voor_identiteit(issuer=identiteit.issuer, sub=identiteit.sub)
+    koppelingen = koppelingen_for_identiteit(issuer=identiteit.issuer, sub=identiteit.sub)
     if not koppelingen:
         beveiliging_log(
             gebeurtenis=Gebeurtenis.LOGIN_MISLUKT,
@@ -209,7 +209,7 @@ def _inloggen(
     request: HttpRequest, koppeling: ExterneIdentiteit, extern: dict, next_url: str
 ) -> HttpResponse:
     extern = {k: v for k, v in extern.items() if k not in ("keuze", "next")}
-    if extern_inloggen(request, koppeling=koppeling, extern=extern, ip=client_ip(request)):
+    if extern_login(request, koppeling=koppeling, extern=extern, ip=client_ip(request)):
         return redirect(next_url)
     # The provider did not assert multi-factor authentication: Kindkans' own code follows.
     return redirect(tweede_stap_url(koppeling.user, next_url))
@@ -225,7 +225,7 @@ def _koppelen_afronden(request, provider, identiteit, poging) -> HttpResponse:
         # Linking belongs to the session that asked for it, fully logged in.
         raise PermissionDenied
     try:
-        koppeling_maken(
+        koppeling_create(
             gebruiker=gebruiker, provider=provider, identiteit=identiteit, ip=client_ip(request)
         )
     except ValidationError as fout:
@@ -250,7 +250,7 @@ def kiezen(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     koppelingen = [
         k
-        for k in koppelingen_voor_identiteit(issuer=extern["issuer"], sub=extern["sub"])
+        for k in koppelingen_for_identiteit(issuer=extern["issuer"], sub=extern["sub"])
         if k.pk in keuze
     ]
     if request.method == "POST":
@@ -264,13 +264,13 @@ def kiezen(request: HttpRequest) -> HttpResponse:
 @never_cache
 def wisselen(request: HttpRequest) -> HttpResponse:
     """Switch to another SWV this provider login is linked to, without logging in again."""
-    koppelingen = andere_koppelingen(request)
+    koppelingen = andere_koppelingen_for(request)
     if not koppelingen:
         raise Http404
     if request.method == "POST":
         gekozen = next((k for k in koppelingen if str(k.pk) == request.POST.get("koppeling")), None)
         if gekozen is not None:
-            swv_wisselen(request, koppeling=gekozen, ip=client_ip(request))
+            swv_switch(request, koppeling=gekozen, ip=client_ip(request))
             messages.success(
                 request,
                 _("U werkt nu in %(org)s.") % {"org": gekozen.organisatie.naam},
@@ -283,7 +283,7 @@ def wisselen(request: HttpRequest) -> HttpResponse:
 def koppelen(request: HttpRequest, provider_pk: int) -> HttpResponse:
     """Mijn account, "Koppelen met <naam>": the provider login that links this account."""
     provider = get_object_or_404(Identiteitsprovider, pk=provider_pk, actief=True)
-    if not provider_toegestaan(provider=provider, gebruiker=request.user):
+    if not provider_allowed(provider=provider, gebruiker=request.user):
         raise Http404
     antwoord = _naar_provider(
         request,
@@ -299,7 +299,7 @@ def koppelen(request: HttpRequest, provider_pk: int) -> HttpResponse:
 def ontkoppelen(request: HttpRequest, koppeling_pk: int) -> HttpResponse:
     koppeling = get_object_or_404(ExterneIdentiteit, pk=koppeling_pk, user=request.user)
     naam = koppeling.provider.naam
-    koppeling_verwijderen(koppeling=koppeling, door=request.user, ip=client_ip(request))
+    koppeling_delete(koppeling=koppeling, door=request.user, ip=client_ip(request))
     messages.success(
         request,
         _("De koppeling met %(naam)s is verwijderd. U logt weer in met uw wachtwoord en code.")

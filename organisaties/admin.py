@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.rechten import Recht
 from beheer.services_scholen import (
-    bestuur_check_gegevens,
+    bestuur_check,
     bestuur_delete,
     bestuur_save,
-    organisatie_check_wijzigen,
+    organisatie_check_update,
     organisatie_create,
     organisatie_update,
-    school_check_gegevens,
+    school_check,
     school_create,
     school_update,
 )
@@ -43,7 +43,7 @@ class OrganisatieAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
 
     def dienst_check(self, request, obj, gegevens):
         if obj.pk is not None:
-            organisatie_check_wijzigen(door=request.user, organisatie=obj)
+            organisatie_check_update(door=request.user, organisatie=obj)
 
     def dienst_save(self, request, obj, form, change):
         if change:
@@ -64,7 +64,7 @@ class BestuurAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
     rechten_per_actie = alle(Recht.SCHOLEN_BEHEREN)
 
     def dienst_check(self, request, obj, gegevens):
-        bestuur_check_gegevens(door=request.user, bestuur=obj)
+        bestuur_check(door=request.user, bestuur=obj)
 
     def dienst_save(self, request, obj, form, change):
         bestuur_save(door=request.user, bestuur=obj)
@@ -101,7 +101,7 @@ class SchoolAdmin(DienstAdmin, OrganisatieScopedAdmin, admin.ModelAdmin):
         return readonly + ("organisatie",) if obj is not None else readonly
 
     def dienst_check(self, request, obj, gegevens):
-        school_check_gegevens(door=request.user, school=obj)
+        school_check(door=request.user, school=obj)
 
     def dienst_save(self, request, obj, form, change):
         gegevens = {

@@ -6,5 +6,5 @@ from django.utils import timezone
 from organisaties.models import Nieuwsbericht
 
 
-def nieuwsberichten_zichtbaar() -> QuerySet[Nieuwsbericht]:
+def nieuwsberichten_for() -> QuerySet[Nieuwsbericht]:
     return Nieuwsbericht.objects.filter(zichtbaar=True, gepubliceerd_op__lte=timezone.now())

@@ -3,7 +3,7 @@ from __future__ import annotations
 from organisaties.models import Organisatie
 
 
-def organisatie_update_informatie(*, organisatie: Organisatie, informatie: str) -> Organisatie:
+def organisatie_informatie_update(*, organisatie: Organisatie, informatie: str) -> Organisatie:
     """The SWV's own text on the start page (below “Aangemeld”)."""
     organisatie.informatie = informatie.strip()
     organisatie.full_clean()

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.rechten import Recht, mag_in_eigen_organisatie
 from meldingen.services import mail_storing
 from organisaties.forms import InformatieForm
-from organisaties.selectors import nieuwsberichten_zichtbaar
-from organisaties.services import organisatie_update_informatie
+from organisaties.selectors import nieuwsberichten_for
+from organisaties.services import organisatie_informatie_update
 
 
 @login_required
@@ -20,7 +20,7 @@ def start(request):
         "organisaties/start.html",
         {
             "organisatie": request.user.organisatie,
-            "nieuws": nieuwsberichten_zichtbaar()[:10],
+            "nieuws": nieuwsberichten_for()[:10],
             "informatie_wijzigen": mag_in_eigen_organisatie(
                 request.user, Recht.ORGANISATIE_WIJZIGEN
             ),
@@ -40,7 +40,7 @@ def informatie_wijzigen(request):
     organisatie = request.user.organisatie
     form = InformatieForm(request.POST or None, initial={"informatie": organisatie.informatie})
     if request.method == "POST" and form.is_valid():
-        organisatie_update_informatie(
+        organisatie_informatie_update(
             organisatie=organisatie, informatie=form.cleaned_data["informatie"]
         )
         messages.success(request, _("De informatie op de startpagina is opgeslagen."))

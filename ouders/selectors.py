@@ -20,10 +20,10 @@ from formulieren.definities import vragen
 from formulieren.models import Formulier
 from formulieren.selectors import (
     canoniek_sha256,
-    formulier_ondertekening,
+    formulier_ondertekening_for,
     formulier_prefill,
-    formulier_weergave_voor,
-    ondertekening_is_geldig,
+    formulier_weergave_for,
+    ondertekening_valid,
 )
 from formulieren.weergave import Weergave
 from hulpvragen.access import hulpvragen_visible_to
@@ -38,7 +38,7 @@ def link_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def uitnodiging_via_link(token: str) -> Uitnodiging | None:
+def uitnodiging_get_by_link(token: str) -> Uitnodiging | None:
     """The invitation of this link, whatever its state (callers check `bruikbaar`)."""
     if not token or len(token) > 100:
         return None
@@ -80,7 +80,7 @@ def voorstel_get_for(*, user: User, pk: int | str) -> Correctievoorstel:
         raise Http404 from None
 
 
-def ouders_in_formulier(formulier: Formulier) -> list[dict]:
+def ouders_for_formulier(formulier: Formulier) -> list[dict]:
     """The parents/guardians named in the form's section for them: number, name, e-mail (the
     school invites one with an e-mail address)."""
     antwoorden = formulier.antwoorden or {}
@@ -93,7 +93,9 @@ def ouders_in_formulier(formulier: Formulier) -> list[dict]:
     return result
 
 
-def uitnodigen_kan(formulier: Formulier, *, ondertekening_geldig: bool | None = None) -> str | None:
+def uitnodigen_allowed(
+    formulier: Formulier, *, ondertekening_geldig: bool | None = None
+) -> str | None:
     """Why the school cannot invite the parents for this form yet, or None. A caller that has
     the form's Weergave passes its `ondertekening.geldig` (saves two queries)."""
     if "ouders" not in formulier.definitie.inhoud:
@@ -103,22 +105,22 @@ def uitnodigen_kan(formulier: Formulier, *, ondertekening_geldig: bool | None = 
     if formulier.definitie.ondertekening_vereist:
         if ondertekening_geldig is None:
             prefill = formulier_prefill(hulpvraag=formulier.hulpvraag)
-            ondertekening = formulier_ondertekening(formulier=formulier)
-            ondertekening_geldig = ondertekening_is_geldig(
+            ondertekening = formulier_ondertekening_for(formulier=formulier)
+            ondertekening_geldig = ondertekening_valid(
                 formulier=formulier, ondertekening=ondertekening, prefill=prefill
             )
         if not ondertekening_geldig:
             return "Het bevoegd gezag moet het formulier eerst ondertekenen."
-    if not any(o["email"] for o in ouders_in_formulier(formulier)):
+    if not any(o["email"] for o in ouders_for_formulier(formulier)):
         return "Vul eerst in het formulier het e-mailadres van een ouder/verzorger in."
     return None
 
 
-def ouder_weergave(uitnodiging: Uitnodiging) -> Weergave:
+def ouder_weergave_for(uitnodiging: Uitnodiging) -> Weergave:
     """The form as the Word export renders it, without LVS data."""
     formulier = uitnodiging.formulier
     formulier.hulpvraag = uitnodiging.hulpvraag
-    weergave = formulier_weergave_voor(formulier)
+    weergave = formulier_weergave_for(formulier)
     verborgen = {
         v["sleutel"]
         for _s, v in vragen(formulier.definitie.inhoud)
@@ -130,7 +132,7 @@ def ouder_weergave(uitnodiging: Uitnodiging) -> Weergave:
     return weergave
 
 
-def ouder_bijlagen(uitnodiging: Uitnodiging) -> list[Bijlage]:
+def ouder_bijlagen_for(uitnodiging: Uitnodiging) -> list[Bijlage]:
     """The bijlagen the school ticked, still present (not withdrawn)."""
     return list(
         uitnodiging.bijlagen.filter(
@@ -139,7 +141,7 @@ def ouder_bijlagen(uitnodiging: Uitnodiging) -> list[Bijlage]:
     )
 
 
-def ouder_bijlage_get(uitnodiging: Uitnodiging, pk: int | str) -> Bijlage:
+def ouder_bijlage_get_for(uitnodiging: Uitnodiging, pk: int | str) -> Bijlage:
     try:
         return uitnodiging.bijlagen.get(
             pk=int(pk), hulpvraag_id=uitnodiging.hulpvraag_id, ingetrokken_op__isnull=True
@@ -159,9 +161,9 @@ class Getoond:
     hash: str
 
 
-def ouder_getoond(uitnodiging: Uitnodiging) -> Getoond:
-    weergave = ouder_weergave(uitnodiging)
-    bijlagen = ouder_bijlagen(uitnodiging)
+def ouder_getoond_for(uitnodiging: Uitnodiging) -> Getoond:
+    weergave = ouder_weergave_for(uitnodiging)
+    bijlagen = ouder_bijlagen_for(uitnodiging)
     zienswijzen = list(uitnodiging.zienswijzen.all())
     voorstellen = list(uitnodiging.voorstellen.all())
     canoniek = {

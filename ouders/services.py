@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.rechten import mag_ouders_uitnodigen
 from bijlagen.models import Bijlage, Documentsoort
-from bijlagen.services import bijlage_bestand_verwijderen, bijlage_document_add
+from bijlagen.services import bijlage_bestand_delete, bijlage_document_add
 from formulieren.models import Formulier
 from formulieren.services import formulier_save
 from formulieren.weergave import datum_nl
@@ -26,7 +26,7 @@ from formulieren.word import VoorGezienOnline, formulier_docx
 from meldingen.models import Notificatie, NotificatieSoort
 from meldingen.services import notificaties_enqueue
 from ouders.models import Correctievoorstel, Uitnodiging, VoorGezien, VoorstelStatus, Zienswijze
-from ouders.selectors import link_hash, ouder_getoond, ouders_in_formulier, uitnodigen_kan
+from ouders.selectors import link_hash, ouder_getoond_for, ouders_for_formulier, uitnodigen_allowed
 from ouders.sessie import nieuw_sessiegeheim, sessie_hash
 
 # No 0/O, 1/I/L: a code read out over the phone is typed right the first time.
@@ -65,9 +65,9 @@ def uitnodigingen_create(
     with the link in the outbox. Returns each invitation with its code in plain text, which the
     school sees once."""
     _check_school(door, formulier)
-    if reden := uitnodigen_kan(formulier):
+    if reden := uitnodigen_allowed(formulier):
         raise OuderFout(_(reden))
-    per_nummer = {o["nummer"]: o for o in ouders_in_formulier(formulier)}
+    per_nummer = {o["nummer"]: o for o in ouders_for_formulier(formulier)}
     if not ouders or len(set(ouders)) != len(ouders) or len(ouders) > 2:
         raise OuderFout(_("Kies één of twee ouders/verzorgers."))
     for nummer in ouders:
@@ -133,7 +133,7 @@ def _vergrendeld(uitnodiging: Uitnodiging) -> Uitnodiging:
 
 
 @transaction.atomic
-def uitnodiging_nieuwe_code(*, door: User, uitnodiging: Uitnodiging) -> str:
+def uitnodiging_code_renew(*, door: User, uitnodiging: Uitnodiging) -> str:
     """A new code (the parent lost it, or the invitation locked after wrong codes): the old
     code stops working, the count starts again, an open parent session ends."""
     _check_school(door, uitnodiging)
@@ -151,7 +151,7 @@ def uitnodiging_nieuwe_code(*, door: User, uitnodiging: Uitnodiging) -> str:
 
 
 @transaction.atomic
-def uitnodiging_intrekken(*, door: User, uitnodiging: Uitnodiging) -> Uitnodiging:
+def uitnodiging_revoke(*, door: User, uitnodiging: Uitnodiging) -> Uitnodiging:
     """The link and code stop working at once, and an open parent session ends."""
     _check_school(door, uitnodiging)
     u = _vergrendeld(uitnodiging)
@@ -193,7 +193,7 @@ def ouder_code_check(*, uitnodiging: Uitnodiging, code: str) -> tuple[str | None
     return geheim, ""
 
 
-def ouder_afmelden(*, uitnodiging: Uitnodiging) -> None:
+def ouder_logout(*, uitnodiging: Uitnodiging) -> None:
     Uitnodiging.objects.filter(pk=uitnodiging.pk).update(sessie_hash="")
 
 
@@ -205,7 +205,7 @@ def _open_voor_ouder(uitnodiging: Uitnodiging) -> Uitnodiging:
 
 
 @transaction.atomic
-def ouder_voorstel_indienen(
+def ouder_voorstel_submit(
     *, uitnodiging: Uitnodiging, wijzigingen: dict, toelichting: str
 ) -> Correctievoorstel:
     """The parent proposes corrections ({key: {"label", "oud", "nieuw"}}); the school decides."""
@@ -221,7 +221,7 @@ def ouder_voorstel_indienen(
 
 
 @transaction.atomic
-def ouder_zienswijze_geven(*, uitnodiging: Uitnodiging, tekst: str, niet_eens: bool) -> Zienswijze:
+def ouder_zienswijze_submit(*, uitnodiging: Uitnodiging, tekst: str, niet_eens: bool) -> Zienswijze:
     u = _open_voor_ouder(uitnodiging)
     tekst = tekst.strip()
     if not tekst and not niet_eens:
@@ -233,7 +233,7 @@ def ouder_zienswijze_geven(*, uitnodiging: Uitnodiging, tekst: str, niet_eens: b
     )
 
 
-def ouder_voor_gezien(*, uitnodiging: Uitnodiging, naam: str, getoond_hash: str) -> VoorGezien:
+def ouder_voor_gezien_sign(*, uitnodiging: Uitnodiging, naam: str, getoond_hash: str) -> VoorGezien:
     """The parent signs "voor gezien": name typed, the time, and the SHA-256 of exactly what
     the page showed. Refused when the page is out of date (something changed since it was
     shown) or when this invitation already signed. The signed form becomes the bijlage
@@ -247,7 +247,7 @@ def ouder_voor_gezien(*, uitnodiging: Uitnodiging, naam: str, getoond_hash: str)
             u = _open_voor_ouder(uitnodiging)
             if VoorGezien.objects.filter(uitnodiging=u).exists():
                 raise OuderFout(_("U hebt al getekend."))
-            getoond = ouder_getoond(uitnodiging)
+            getoond = ouder_getoond_for(uitnodiging)
             if getoond.hash != getoond_hash:
                 raise OuderFout(
                     _(
@@ -293,12 +293,12 @@ def ouder_voor_gezien(*, uitnodiging: Uitnodiging, naam: str, getoond_hash: str)
     except BaseException:
         # Storage is not transactional: a stored file whose row was rolled back goes.
         if sleutels:
-            bijlage_bestand_verwijderen(sleutels=sleutels)
+            bijlage_bestand_delete(sleutels=sleutels)
         raise
 
 
 @transaction.atomic
-def voorstel_beoordelen(
+def voorstel_review(
     *, door: User, voorstel: Correctievoorstel, overnemen: bool, reden: str = ""
 ) -> Correctievoorstel:
     """The school takes a parent's proposal over (the form's answers change through the form's

@@ -25,17 +25,17 @@ from formulieren.definities import vragen
 from formulieren.forms import vraag_veld
 from ouders.models import Uitnodiging
 from ouders.selectors import (
-    ouder_bijlage_get,
-    ouder_getoond,
-    uitnodiging_via_link,
+    ouder_bijlage_get_for,
+    ouder_getoond_for,
+    uitnodiging_get_by_link,
 )
 from ouders.services import (
     OuderFout,
-    ouder_afmelden,
     ouder_code_check,
-    ouder_voor_gezien,
-    ouder_voorstel_indienen,
-    ouder_zienswijze_geven,
+    ouder_logout,
+    ouder_voor_gezien_sign,
+    ouder_voorstel_submit,
+    ouder_zienswijze_submit,
 )
 from ouders.sessie import (
     sessie_cookie_wissen,
@@ -95,7 +95,7 @@ def ouder_pagina(view):
 
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
-        uitnodiging = uitnodiging_via_link(token)
+        uitnodiging = uitnodiging_get_by_link(token)
         if uitnodiging is None or not uitnodiging.bruikbaar:
             return _werkt_niet(request)
         geheim = _sessie_van(request, uitnodiging)
@@ -116,7 +116,7 @@ def ouder_pagina(view):
 @require_http_methods(["GET", "POST"])
 def link(request, token: str):
     """The page the e-mail's link opens: type the code."""
-    uitnodiging = uitnodiging_via_link(token)
+    uitnodiging = uitnodiging_get_by_link(token)
     if uitnodiging is None or not uitnodiging.bruikbaar:
         return _werkt_niet(request)
     if request.method == "GET" and _sessie_van(request, uitnodiging) is not None:
@@ -146,7 +146,7 @@ def link(request, token: str):
 
 @ouder_pagina
 def aanvraag(request, uitnodiging: Uitnodiging, token: str):
-    getoond = ouder_getoond(uitnodiging)
+    getoond = ouder_getoond_for(uitnodiging)
     _audit(uitnodiging, "aanvraag", "aanvraag gelezen")
     return render(
         request,
@@ -166,7 +166,7 @@ def aanvraag(request, uitnodiging: Uitnodiging, token: str):
 
 @ouder_pagina
 def bijlage(request, uitnodiging: Uitnodiging, token: str, pk: int):
-    gekozen = ouder_bijlage_get(uitnodiging, pk)
+    gekozen = ouder_bijlage_get_for(uitnodiging, pk)
     if not gekozen.downloadbaar:
         _audit(uitnodiging, "bijlage", f"bijlage {gekozen.pk} niet beschikbaar")
         return render(request, "ouders/bijlage_niet_beschikbaar.html", {"token": token}, status=409)
@@ -235,7 +235,7 @@ def gegevens(request, uitnodiging: Uitnodiging, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             with eenmalig(request, gebruiker=None) as inzending:
-                voorstel = ouder_voorstel_indienen(
+                voorstel = ouder_voorstel_submit(
                     uitnodiging=uitnodiging,
                     wijzigingen=form.wijzigingen(),
                     toelichting=form.cleaned_data["toelichting"],
@@ -276,7 +276,7 @@ def zienswijze(request, uitnodiging: Uitnodiging, token: str):
     if request.method == "POST" and form.is_valid():
         try:
             with eenmalig(request, gebruiker=None) as inzending:
-                z = ouder_zienswijze_geven(
+                z = ouder_zienswijze_submit(
                     uitnodiging=uitnodiging,
                     tekst=form.cleaned_data["tekst"],
                     niet_eens=form.cleaned_data["niet_eens"],
@@ -306,7 +306,7 @@ def tekenen(request, uitnodiging: Uitnodiging, token: str):
         naam = request.POST.get("naam", "")
         try:
             with eenmalig(request, gebruiker=None) as inzending:
-                vg = ouder_voor_gezien(
+                vg = ouder_voor_gezien_sign(
                     uitnodiging=uitnodiging,
                     naam=naam,
                     getoond_hash=request.POST.get("getoond", ""),
@@ -325,7 +325,7 @@ def tekenen(request, uitnodiging: Uitnodiging, token: str):
             _audit(uitnodiging, "voor gezien", f"tekenen geweigerd: {fout}")
         else:
             return _terug(token, "getekend")
-    getoond = ouder_getoond(uitnodiging)
+    getoond = ouder_getoond_for(uitnodiging)
     _audit(uitnodiging, "voor gezien", f"tekenpagina getoond, sha256 {getoond.hash}")
     return render(
         request,
@@ -346,7 +346,7 @@ def tekenen(request, uitnodiging: Uitnodiging, token: str):
 @require_POST
 @ouder_pagina
 def afmelden(request, uitnodiging: Uitnodiging, token: str):
-    ouder_afmelden(uitnodiging=uitnodiging)
+    ouder_logout(uitnodiging=uitnodiging)
     _audit(uitnodiging, "afmelden", "afgemeld")
     response = render(request, "ouders/afgemeld.html", {"token": token})
     response.ouder_afgemeld = True

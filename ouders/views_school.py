@@ -23,18 +23,18 @@ from formulieren.selectors import formulier_get_for
 from hulpvragen.tabs import tab_url
 from ouders.selectors import (
     hulpvraag_ouderdeel,
-    ouders_in_formulier,
-    uitnodigen_kan,
+    ouders_for_formulier,
+    uitnodigen_allowed,
     uitnodiging_get_for,
     voorstel_get_for,
 )
 from ouders.services import (
     OuderFout,
     code_leesbaar,
-    uitnodiging_intrekken,
-    uitnodiging_nieuwe_code,
+    uitnodiging_code_renew,
+    uitnodiging_revoke,
     uitnodigingen_create,
-    voorstel_beoordelen,
+    voorstel_review,
 )
 
 
@@ -66,7 +66,7 @@ def formulier_tab_onderdeel(request, hulpvraag, formulier, weergave) -> str:
     context.update(
         formulier=formulier,
         mag_uitnodigen=mag,
-        kan_niet=uitnodigen_kan(formulier, ondertekening_geldig=weergave.ondertekening.geldig)
+        kan_niet=uitnodigen_allowed(formulier, ondertekening_geldig=weergave.ondertekening.geldig)
         if mag
         else None,
     )
@@ -114,9 +114,9 @@ def uitnodigen(request, formulier_pk: int):
     terug = _tab(formulier.pk, hulpvraag.pk)
     bijlagen = [b for b in bijlagen_list_for(hulpvraag=hulpvraag) if b.ingetrokken_op is None]
     form = UitnodigenForm(
-        request.POST or None, ouders=ouders_in_formulier(formulier), bijlagen=bijlagen
+        request.POST or None, ouders=ouders_for_formulier(formulier), bijlagen=bijlagen
     )
-    fout = uitnodigen_kan(formulier)
+    fout = uitnodigen_allowed(formulier)
     if request.method == "POST" and not fout and form.is_valid():
         try:
             with eenmalig(request) as inzending:
@@ -178,7 +178,7 @@ def nieuwe_code(request, pk: int):
     if not mag_ouders_uitnodigen(request.user, uitnodiging.hulpvraag):
         raise PermissionDenied
     try:
-        code = uitnodiging_nieuwe_code(door=request.user, uitnodiging=uitnodiging)
+        code = uitnodiging_code_renew(door=request.user, uitnodiging=uitnodiging)
     except OuderFout as e:
         messages.error(request, str(e))
         return redirect(terug)
@@ -201,7 +201,7 @@ def intrekken(request, pk: int):
     uitnodiging = uitnodiging_get_for(user=request.user, pk=pk)
     if not mag_ouders_uitnodigen(request.user, uitnodiging.hulpvraag):
         raise PermissionDenied
-    uitnodiging_intrekken(door=request.user, uitnodiging=uitnodiging)
+    uitnodiging_revoke(door=request.user, uitnodiging=uitnodiging)
     _audit(request, uitnodiging.hulpvraag, "ouders uitnodigen", f"ingetrokken {uitnodiging.pk}")
     messages.success(
         request, _("De uitnodiging is ingetrokken. De link en de code werken niet meer.")
@@ -220,7 +220,7 @@ def voorstel(request, pk: int):
     overnemen = request.POST.get("keuze") == "overnemen"
     try:
         with eenmalig(request) as inzending:
-            voorstel_beoordelen(
+            voorstel_review(
                 door=request.user,
                 voorstel=v,
                 overnemen=overnemen,

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from accounts.selectors import organisaties_zoek
+from accounts.selectors import organisaties_search
 from oidc.selectors import (
-    er_zijn_providers,
-    koppelingen_van,
-    providers_voor_gebruiker,
-    providers_voor_organisatie,
+    koppelingen_for,
+    providers_exist,
+    providers_for_gebruiker,
+    providers_for_organisatie,
 )
 from oidc.services import EXTERN
 
@@ -36,14 +36,14 @@ def extern_knoppen(form, next_url=""):
     """Inside the login form: "Inloggen met <naam>" per provider of the chosen organisation
     (typed, or given in the link), else one button that asks for the organisation's providers."""
     tekst = form["organisatie"].value() or ""
-    gevonden = organisaties_zoek(tekst=tekst) if tekst else []
+    gevonden = organisaties_search(tekst=tekst) if tekst else []
     organisatie = gevonden[0] if len(gevonden) == 1 else None
-    providers = providers_voor_organisatie(organisatie=organisatie)
+    providers = providers_for_organisatie(organisatie=organisatie)
     return {
         "providers": providers,
         "organisatie": organisatie,
         "next": next_url,
-        "algemeen": not providers and er_zijn_providers(),
+        "algemeen": not providers and providers_exist(),
     }
 
 
@@ -51,8 +51,8 @@ def extern_knoppen(form, next_url=""):
 def extern_koppelingen(context):
     request = context["request"]
     gebruiker = request.user
-    gekoppeld = {k.provider_id: k for k in koppelingen_van(gebruiker=gebruiker)}
-    rijen = [(p, gekoppeld.pop(p.pk, None)) for p in providers_voor_gebruiker(gebruiker=gebruiker)]
+    gekoppeld = {k.provider_id: k for k in koppelingen_for(gebruiker=gebruiker)}
+    rijen = [(p, gekoppeld.pop(p.pk, None)) for p in providers_for_gebruiker(gebruiker=gebruiker)]
     # A link whose provider is no longer offered to this account can still be removed.
     rijen += [(k.provider, k) for k in gekoppeld.values()]
     return {"rijen": rijen, "request": request, "csrf_token": context.get("csrf_token")}

@@ -196,13 +196,13 @@ def test_loket_lifts_a_lockout_in_admin_and_it_is_logged(client, world):
 def test_only_loket_and_beheerder_of_the_swv_may_lift_a_lockout(client, world):
     from django.core.exceptions import PermissionDenied
 
-    from accounts.services import blokkering_opheffen
+    from accounts.services import blokkering_lift
 
     fail(client, world.coordinator_a, IP_A, 3)
     teller = InlogTeller.objects.get()
     for wie in (world.deskundige, world.collega_b, world.outsider):
         with pytest.raises(PermissionDenied):
-            blokkering_opheffen(teller=teller, door=wie, ip=IP_B)
+            blokkering_lift(teller=teller, door=wie, ip=IP_B)
     assert InlogTeller.objects.filter(pk=teller.pk, mislukt=3).exists()
-    blokkering_opheffen(teller=teller, door=world.beheerder, ip=IP_B)
+    blokkering_lift(teller=teller, door=world.beheerder, ip=IP_B)
     assert not InlogTeller.objects.exists()

@@ -387,7 +387,7 @@ POGINGEN: dict[Recht, Poging] = {
     ),
     Recht.ADVISEREN: Poging(
         hulpvraag=lambda world, ctx: ctx["hulpvraag"],
-        # The own assignment only (besluiten.selectors.eigen_advies_get asks the module).
+        # The own assignment only (besluiten.selectors.eigen_advies_get_for asks the module).
         mag=lambda world, user, ctx: (
             mag(user, Recht.ADVISEREN)
             and Deskundigenadvies.objects.filter(
@@ -419,7 +419,7 @@ POGINGEN: dict[Recht, Poging] = {
     ),
     Recht.LVS_BEWERKEN: Poging(
         hulpvraag=lambda world, ctx: ctx["hulpvraag"],
-        # dossiers.selectors.lvs_mag_bewerken asks the module: mag(user, LVS_BEWERKEN).
+        # dossiers.selectors.lvs_edit_allowed asks the module: mag(user, LVS_BEWERKEN).
         mag=lambda world, user, ctx: mag(user, Recht.LVS_BEWERKEN),
         post=lambda client, world, user, ctx: client.post(
             reverse("dossiers:lvs", args=[ctx["hulpvraag"].pk]), ctx["data"]

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
-from accounts.services import sessies_beeindig, tweede_factor_reset
+from accounts.services import sessies_end, tweede_factor_reset
 from accounts.services_gebruikers import gebruiker_set_actief
 from tests.helpers import login
 
@@ -65,7 +65,7 @@ def test_a_new_password_ends_the_session(client, world):
 def test_end_all_sessions_takes_effect_although_it_updates_past_save(client, world):
     login(client, world.loket)
     queries(client)
-    sessies_beeindig(gebruiker=world.loket)
+    sessies_end(gebruiker=world.loket)
     assert _uitgelogd(client)
 
 

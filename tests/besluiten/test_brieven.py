@@ -128,10 +128,10 @@ def test_letter_generation_time(world, compleet):
     import time
 
     from besluiten.brieven import brief_docx
-    from besluiten.services_brieven import brief_opstellen
+    from besluiten.services_brieven import brief_compose
     from formulieren.word import docx_to_pdf, soffice_path
 
-    brief = brief_opstellen(
+    brief = brief_compose(
         hulpvraag=compleet,
         soort="tlv_vso",
         door=world.loket,

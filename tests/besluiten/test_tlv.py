@@ -317,12 +317,12 @@ def test_disagreement_on_toelaatbaarheid_is_a_warning_for_the_loket(
 
 
 def test_tlv_pro_through_the_service(world):
-    from besluiten.services import tlv_vastleggen
+    from besluiten.services import tlv_record
     from hulpvragen.models import HulpvraagType
     from tests.besluiten.conftest import hulpvraag_in
 
     hv = hulpvraag_in(world, "PrO aanvraag indienen", type_=HulpvraagType.PRO)
-    tlv = tlv_vastleggen(hulpvraag=hv, door=world.loket, soort="PRO", ingangsdatum=date(2026, 8, 1))
+    tlv = tlv_record(hulpvraag=hv, door=world.loket, soort="PRO", ingangsdatum=date(2026, 8, 1))
     hv.refresh_from_db()
     assert hv.status.naam == "PrO afgegeven"
     assert tlv.soort == "PRO" and tlv.bekostigingscategorie == ""
@@ -332,14 +332,14 @@ def test_tlv_pro_through_the_service(world):
 def test_renewal_flag_and_constant_queries_on_the_tlv_tab(
     client, world, django_assert_max_num_queries
 ):
-    from besluiten.services import tlv_vastleggen
+    from besluiten.services import tlv_record
     from hulpvragen.models import HulpvraagType
     from tests.besluiten.conftest import hulpvraag_in
     from tests.factories import SchoolgegevensFactory, make_hulpvraag
 
     vandaag = timezone.localdate()
     eerste = hulpvraag_in(world, "PrO aanvraag indienen", type_=HulpvraagType.PRO)
-    tlv_vastleggen(
+    tlv_record(
         hulpvraag=eerste,
         door=world.loket,
         soort="PRO",
@@ -362,7 +362,7 @@ def test_renewal_flag_and_constant_queries_on_the_tlv_tab(
             type=HulpvraagType.PRO,
             status="PrO aanvraag indienen",
         )
-        tlv_vastleggen(
+        tlv_record(
             hulpvraag=hv, door=world.loket, soort="PRO", ingangsdatum=vandaag + timedelta(days=10)
         )
     with django_assert_max_num_queries(len(een.captured_queries)):

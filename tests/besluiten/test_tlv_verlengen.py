@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Rol
 from besluiten.models import Toelaatbaarheidsverklaring
-from besluiten.services import tlv_vastleggen
+from besluiten.services import tlv_record
 from besluiten.tasks import tlv_verlenging_herinneren
 from bijlagen.demo import verplichte_bijlagen_toevoegen
 from formulieren.demo import formulier_invullen_en_ondertekenen
@@ -165,7 +165,7 @@ def test_a_newer_tlv_stops_the_mail(world, tlv, mailoutbox, django_capture_on_co
         )
     # The renewal was decided (recorded) before the signal date, with its own einddatum later.
     with op(date(2027, 3, 20)):
-        tlv_vastleggen(hulpvraag=pro, door=world.loket, soort="PRO", ingangsdatum=EINDDATUM)
+        tlv_record(hulpvraag=pro, door=world.loket, soort="PRO", ingangsdatum=EINDDATUM)
     mailoutbox.clear()
     with op(SIGNAAL):
         assert herinneren(django_capture_on_commit_callbacks) == 0
@@ -189,7 +189,7 @@ def test_each_swv_mails_only_its_own_aanvragers(
         loket_elders = UserFactory(
             organisatie=world.other_org, username="loket-elders", rol=Rol.SWV_LOKET
         )
-        tlv_vastleggen(
+        tlv_record(
             hulpvraag=pro,
             door=loket_elders,
             soort="PRO",
@@ -229,20 +229,20 @@ def test_two_runs_at_once_mail_each_tlv_once(world, monkeypatch):
             type=HulpvraagType.PRO,
             status="PrO aanvraag indienen",
         )
-        tlv_vastleggen(
+        tlv_record(
             hulpvraag=pro,
             door=world.loket,
             soort="PRO",
             ingangsdatum=vandaag - timedelta(days=700),
             einddatum=vandaag + timedelta(weeks=4),
         )
-    echt = services.notificatie_aan_aanvrager
+    echt = services.aanvrager_notify
 
     def langzaam(**kwargs):
         time.sleep(0.1)
         return echt(**kwargs)
 
-    monkeypatch.setattr(services, "notificatie_aan_aanvrager", langzaam)
+    monkeypatch.setattr(services, "aanvrager_notify", langzaam)
     concurrent = connection.vendor == "postgresql"
     assert concurrent or not os.environ.get("TEST_DATABASE_URL")
     barrier = threading.Barrier(2)
@@ -252,7 +252,7 @@ def test_two_runs_at_once_mail_each_tlv_once(world, monkeypatch):
         try:
             if concurrent:
                 barrier.wait(timeout=10)
-            results[i] = services.tlv_herinneringen_versturen(vandaag=vandaag)
+            results[i] = services.tlv_herinneringen_send(vandaag=vandaag)
         except Exception as error:  # noqa: BLE001 - the test inspects what happened
             results[i] = error
         finally:

@@ -30,7 +30,7 @@ def status_kiezen(page, live_server, hulpvraag, naam, toelichting=""):
     page.get_by_text(f"De status is gewijzigd naar “{naam}”.").wait_for()
 
 
-def advies_uitbrengen(page, live_server, deskundige, hulpvraag, categorie, motivering):
+def advies_submit(page, live_server, deskundige, hulpvraag, categorie, motivering):
     browser_login(page, live_server, deskundige)
     page.get_by_role("link", name="Hulpvragen").first.click()
     page.get_by_role("link", name=hulpvraag.leerling.naam).first.click()
@@ -95,8 +95,8 @@ def test_tlv_vso_from_submission_to_the_letter_on_the_tlv_tab(page, live_server,
     afmelden(page)
 
     # 3. Both deskundigen advise.
-    advies_uitbrengen(page, live_server, world.deskundige, hulpvraag, "midden", "Past bij VSO.")
-    advies_uitbrengen(page, live_server, kinderarts, hulpvraag, "midden", "Medisch onderbouwd.")
+    advies_submit(page, live_server, world.deskundige, hulpvraag, "midden", "Past bij VSO.")
+    advies_submit(page, live_server, kinderarts, hulpvraag, "midden", "Medisch onderbouwd.")
 
     # 4. The loket records the TLV.
     browser_login(page, live_server, world.loket)

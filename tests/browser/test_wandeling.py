@@ -27,7 +27,7 @@ def demo_wereld() -> dict[str, User]:
     labels), plus a form waiting for a signature and a deskundige with access, so every role has
     pages with content."""
     call_command("demo", stdout=StringIO())
-    from besluiten.services_advies import deskundige_toewijzen
+    from besluiten.services_advies import deskundige_assign
     from formulieren.demo import formulier_demo_antwoorden
     from formulieren.selectors import ondertekenaars_for
     from formulieren.services import formulier_save
@@ -47,7 +47,7 @@ def demo_wereld() -> dict[str, User]:
             revisie=formulier.revisie,
         )
     tlv = Hulpvraag.objects.get(type=HulpvraagType.TLV_VSO, status__naam="TLV aanvraag indienen")
-    deskundige_toewijzen(
+    deskundige_assign(
         hulpvraag=tlv,
         door=users["loket"],
         deskundige=users["deskundige"],

@@ -360,7 +360,7 @@ def test_the_hulpvraag_page_links_to_the_lvs_tab(client, world, hv_pro_groep8):
 
 
 def test_service_never_moves_a_row_into_another_dossier(world, hv_pro_groep8):
-    from dossiers.services import lvs_gegevens_opslaan
+    from dossiers.services import lvs_gegevens_save
 
     elders = LeerlingFactory(organisatie=world.org)
     vreemd = Toets.objects.create(
@@ -368,10 +368,10 @@ def test_service_never_moves_a_row_into_another_dossier(world, hv_pro_groep8):
     )
     vreemd.dle = 1
     with pytest.raises(ValueError, match="another pupil"):
-        lvs_gegevens_opslaan(
+        lvs_gegevens_save(
             leerling=hv_pro_groep8.leerling, door=world.coordinator_a, opslaan=[vreemd]
         )
-    lvs_gegevens_opslaan(
+    lvs_gegevens_save(
         leerling=hv_pro_groep8.leerling, door=world.coordinator_a, verwijderen=[vreemd]
     )
     vreemd.refresh_from_db()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Rol, User
 from audit.models import Inzage
 from hulpvragen.models import Toegang
-from hulpvragen.services_toegang import toegang_uitnodigen
+from hulpvragen.services_toegang import toegang_invite
 from hulpvragen.tabs import tab_url
 from tests.factories import TEST_PASSWORD
 from tests.helpers import login
@@ -117,7 +117,7 @@ def test_loket_invites_an_outsider_who_reads_the_dossier_until_the_end_date(
 
 def test_genodigde_sees_nothing_else(client, world):
     hv = world.hv_a_ingediend
-    toegang_uitnodigen(
+    toegang_invite(
         hulpvraag=hv,
         door=world.loket,
         email="extern@example.org",
@@ -178,7 +178,7 @@ def test_school_invites_for_its_internal_round_which_the_loket_does_not_see(clie
 
 
 def test_school_cannot_revoke_the_loket_grants_nor_invite_for_another_school(client, world):
-    deskundige_toegang = toegang_uitnodigen(
+    deskundige_toegang = toegang_invite(
         hulpvraag=world.hv_a_ingediend,
         door=world.loket,
         email="swv-extern@example.org",
@@ -292,10 +292,10 @@ def test_genodigde_reads_the_rounds_of_whoever_invited_them(client, world):
         hulpvraag=hv, door=world.coordinator_a, datum=morgen, tijd=dt.time(9, 0), plaats="Lokaal 12"
     )
     uitnodiging = {"voornaam": "Ex", "achternaam": "Tern", "geldig_tot": morgen}
-    van_loket = toegang_uitnodigen(
+    van_loket = toegang_invite(
         hulpvraag=hv, door=world.loket, email="swv-gast@example.org", **uitnodiging
     ).gebruiker
-    van_school = toegang_uitnodigen(
+    van_school = toegang_invite(
         hulpvraag=hv, door=world.coordinator_a, email="school-gast@example.org", **uitnodiging
     ).gebruiker
     login(client, van_loket)

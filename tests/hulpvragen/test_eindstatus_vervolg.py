@@ -285,7 +285,7 @@ def test_a_dossier_waiting_for_the_fa_evaluation_is_kept(client, world, fa_afgeg
     """Retention counts only closed hulpvragen: FA afgegeven still expects the evaluation."""
     import datetime as dt
 
-    from beheer.selectors import dossiers_verlopen
+    from beheer.selectors import dossiers_verlopen_for
 
     fa = fa_afgegeven
     later = dt.date.today() + dt.timedelta(days=5 * 366)
@@ -293,7 +293,7 @@ def test_a_dossier_waiting_for_the_fa_evaluation_is_kept(client, world, fa_afgeg
     def due():
         return [
             v.leerling_id
-            for v in dossiers_verlopen(
+            for v in dossiers_verlopen_for(
                 organisatie_id=world.org.pk, vandaag=later, leerling_ids=[fa.leerling_id]
             )
         ]

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from accounts.models import Rol
 from besluiten.models import Toelaatbaarheidsverklaring
-from besluiten.services import tlv_vastleggen
+from besluiten.services import tlv_record
 from besluiten.tasks import tlv_verlenging_herinneren
 from hulpvragen.models import HulpvraagType
 from tests.factories import SchoolgegevensFactory, UserFactory, make_hulpvraag
@@ -34,7 +34,7 @@ def op(dag: date):
 @pytest.fixture
 def tlv_tot(world):
     """tlv_tot(einddatum, school=…, leerling=…): a TLV PrO recorded a year ago, as the loket
-    records it (besluiten.services.tlv_vastleggen); returns the TLV."""
+    records it (besluiten.services.tlv_record); returns the TLV."""
 
     def make(einddatum: date, *, school=None, aanvrager=None, leerling=None, loket=None):
         school = school or world.school_a
@@ -50,7 +50,7 @@ def tlv_tot(world):
                 type=HulpvraagType.PRO,
                 status="PrO aanvraag indienen",
             )
-            return tlv_vastleggen(
+            return tlv_record(
                 hulpvraag=hv,
                 door=loket or world.loket,
                 soort="PRO",

@@ -19,7 +19,7 @@ from hulpvragen.services import hulpvraag_change_status
 from meldingen.models import Notificatie, NotificatieSoort
 from meldingen.services import (
     Uitkomst,
-    notificatie_aan_aanvrager,
+    aanvrager_notify,
     notificatie_send,
     notificaties_mislukt,
 )
@@ -96,7 +96,7 @@ def test_a_bericht_outside_a_status_change_reaches_the_current_aanvrager(
     sg.email = "opvolger@school-a.example"
     sg.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        notificatie = notificatie_aan_aanvrager(
+        notificatie = aanvrager_notify(
             hulpvraag=hv,
             onderwerp="Aanpak geplaatst",
             tekst="Het samenwerkingsverband heeft de aanpak <besluit> geplaatst.",
@@ -116,7 +116,7 @@ def test_a_bericht_outside_a_status_change_reaches_the_current_aanvrager(
 
     sg.email = ""
     sg.save(update_fields=["email"])
-    assert notificatie_aan_aanvrager(hulpvraag=hv, onderwerp="x", tekst="y") is None
+    assert aanvrager_notify(hulpvraag=hv, onderwerp="x", tekst="y") is None
 
 
 def test_html_part_escapes_what_users_typed(

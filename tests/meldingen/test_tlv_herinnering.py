@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from besluiten.services import tlv_vastleggen
+from besluiten.services import tlv_record
 from besluiten.tasks import tlv_verlenging_herinneren
 from hulpvragen.models import HulpvraagType
 from meldingen.models import Notificatie
@@ -33,7 +33,7 @@ def test_the_renewal_reminder_arrives_once_without_pupil_data(
     )
     einddatum = vandaag + timedelta(weeks=10)
     with django_capture_on_commit_callbacks(execute=True):
-        tlv_vastleggen(
+        tlv_record(
             hulpvraag=hv,
             door=world.loket,
             soort="PRO",

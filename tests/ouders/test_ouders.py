@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from audit.models import Inzage
 from bijlagen.models import Bijlage, Documentsoort
-from bijlagen.selectors import aanwezige_documentsoorten, bijlagen_vereisten
+from bijlagen.selectors import bijlagen_vereisten_for, documentsoorten_aanwezig_for
 from formulieren.selectors import formulier_ondertekening_ontbreekt
 from meldingen.models import Notificatie
 from ouders.models import Correctievoorstel, Uitnodiging, VoorGezien, VoorstelStatus, Zienswijze
@@ -155,9 +155,9 @@ def test_the_whole_flow(client, world, aanvraag, mailoutbox, django_capture_on_c
     )
     assert bijlage.naam.endswith(".docx")
     # It satisfies the required documents (the parents' signed form and the OPP).
-    vereist = set(bijlagen_vereisten(hulpvraag=hv).soorten)
+    vereist = set(bijlagen_vereisten_for(hulpvraag=hv).soorten)
     assert vereist == {"ouderformulier", "opp"}
-    assert vereist <= aanwezige_documentsoorten(hulpvraag=hv)
+    assert vereist <= documentsoorten_aanwezig_for(hulpvraag=hv)
 
     # The school sees the zienswijze and the proposal on the Formulier tab, and takes it over.
     tab = client.get(reverse("hulpvragen:tab", args=[hv.pk, "formulier"]))
@@ -349,9 +349,9 @@ def test_paper_stays_a_scanned_form_also_satisfies_the_rule(world):
 
     aanvraag = aanvraag_klaar(world)
     hv = aanvraag.hulpvraag
-    assert "ouderformulier" not in aanwezige_documentsoorten(hulpvraag=hv)
+    assert "ouderformulier" not in documentsoorten_aanwezig_for(hulpvraag=hv)
     _bijlage(hv, world.coordinator_a, "Formulier getekend.pdf", Documentsoort.OUDERFORMULIER)
-    assert {"ouderformulier", "opp"} <= aanwezige_documentsoorten(hulpvraag=hv)
+    assert {"ouderformulier", "opp"} <= documentsoorten_aanwezig_for(hulpvraag=hv)
 
 
 def test_the_formulier_tab_with_parents_keeps_its_query_count(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from loket.services import termijnen_herberekenen
+from loket.services import termijnen_recompute
 from organisaties.models import Organisatie
 
 
@@ -21,5 +21,5 @@ class Command(BaseCommand):
             org = Organisatie.objects.filter(code=organisatie).first()
             if org is None:
                 raise CommandError(f"Geen organisatie met code {organisatie}.")
-        n = termijnen_herberekenen(organisatie=org)
+        n = termijnen_recompute(organisatie=org)
         self.stdout.write(f"{n} termijnen herberekend.")

@@ -16,7 +16,7 @@ from accounts.models import Rol, User
 from beheer.services_scholen import organisatie_create, organisatie_defaults_load
 from bijlagen.demo import verplichte_bijlagen_toevoegen
 from dossiers.models import Adres, IqTest, Leerling, Schoolgegevens, Toets
-from dossiers.services import lvs_gegevens_opslaan
+from dossiers.services import lvs_gegevens_save
 from formulieren.demo import formulier_invullen_en_ondertekenen
 from hulpvragen.models import Label
 from hulpvragen.services import (
@@ -351,7 +351,7 @@ class Command(BaseCommand):
         if Toets.objects.filter(leerling=leerling).exists():
             return
         toetsdatum = timezone.localdate() - timedelta(days=14)
-        lvs_gegevens_opslaan(
+        lvs_gegevens_save(
             leerling=leerling,
             door=door,
             opslaan=[
