@@ -86,15 +86,12 @@ class ExportStatus(models.TextChoices):
     MISLUKT = "mislukt", _("mislukt")
 
 
-class Export(models.Model):
+class Export(OrganisatieInstelling):
     """A full export of an SWV, made in the background (overdracht.tasks.export_maken): one 7z
     archive encrypted with the beheerder's passphrase, downloadable once, then deleted. The
     passphrase is never stored: it travels to the worker encrypted with `sleutel`, a one-time
     key that the worker wipes when it starts."""
 
-    organisatie = models.ForeignKey(
-        Organisatie, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisatie")
-    )
     door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
