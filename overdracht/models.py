@@ -86,7 +86,7 @@ class ExportStatus(models.TextChoices):
     MISLUKT = "mislukt", _("mislukt")
 
 
-class Export(OrganisatieInstelling):
+class Export(OrganisatieInstelling, MetAangemaakt):
     """A full export of an SWV, made in the background (overdracht.tasks.export_maken): one 7z
     archive encrypted with the beheerder's passphrase, downloadable once, then deleted. The
     passphrase is never stored: it travels to the worker encrypted with `sleutel`, a one-time
@@ -99,7 +99,6 @@ class Export(OrganisatieInstelling):
         related_name="+",
         verbose_name=_("door"),
     )
-    aangemaakt_op = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     status = models.CharField(
         _("status"), max_length=12, choices=ExportStatus.choices, default=ExportStatus.WACHTRIJ
     )
