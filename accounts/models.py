@@ -7,6 +7,8 @@ names the organisation; see accounts.backends.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -90,7 +92,9 @@ class User(AbstractUser):
         help_text=_("Sessies die eerder begonnen zijn, eindigen bij het volgende verzoek."),
     )
 
-    objects = KindkansUserManager()
+    objects: ClassVar[KindkansUserManager] = KindkansUserManager()
+    # Set on a user read from the shared cache (accounts.sessiecache): its session hash.
+    _sessie_hash: str | None
 
     REQUIRED_FIELDS = ["email"]
 

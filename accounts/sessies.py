@@ -62,7 +62,7 @@ def sessie_verlopen(request: HttpRequest) -> str | None:
         return Verlopen.MAXIMUM
     if nu - actief_op > settings.SESSION_IDLE_SECONDS:
         return Verlopen.INACTIEF
-    geldig_vanaf = request.user.sessies_geldig_vanaf
+    geldig_vanaf = getattr(request.user, "sessies_geldig_vanaf", None)
     if geldig_vanaf is not None and ingelogd_op < geldig_vanaf.timestamp():
         return Verlopen.BEEINDIGD
     return None
@@ -73,7 +73,7 @@ def sessie_net_verlopen(request: HttpRequest) -> bool:
     nu = time.time()
     actief_op = request.session.get(ACTIEF_OP, 0)
     ingelogd_op = request.session.get(INGELOGD_OP, 0)
-    geldig_vanaf = request.user.sessies_geldig_vanaf
+    geldig_vanaf = getattr(request.user, "sessies_geldig_vanaf", None)
     return (
         nu - actief_op <= settings.SESSION_IDLE_SECONDS + GRACE_SECONDEN
         and nu - ingelogd_op <= settings.SESSION_COOKIE_AGE

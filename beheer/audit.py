@@ -22,7 +22,7 @@ def audit_bekeken(*, user: User, onderdeel: str, leerling_id=None, hulpvraag_id=
 
 
 def audit_gewijzigd(
-    *, user: User, onderdeel: str, hulpvragen: Iterable[tuple[int, int]], details: str = ""
+    *, user: User, onderdeel: str, hulpvragen: Iterable[tuple[int, int | None]], details: str = ""
 ) -> None:
     """One "gewijzigd" row per (leerling_id, hulpvraag_id) a bulk action changed."""
     ip_adres = huidig_ip_adres()

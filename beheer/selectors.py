@@ -279,7 +279,7 @@ def school_open_hulpvragen_for(*, user: User, school: School) -> tuple[list[Hulp
 
 
 # DESIGN §6: common terms are 3 years for referrals to special education (TLV), 2 otherwise.
-STANDAARD_JAREN = {HulpvraagType.TLV_VSO: 3}
+STANDAARD_JAREN: dict[str, int] = {HulpvraagType.TLV_VSO: 3}
 
 
 STANDAARD_JAREN_OVERIG = 2

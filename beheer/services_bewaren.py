@@ -7,7 +7,7 @@ import logging
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,7 +129,9 @@ ANONIEM_BEWAARD = {
 ANONIEM = "Geanonimiseerd"
 
 
-def _verwijzende_rijen_verwijderen(ouders: list[tuple[type, list[int]]], bewaard: set) -> None:
+def _verwijzende_rijen_verwijderen(
+    ouders: list[tuple[type[models.Model], list[int]]], bewaard: set
+) -> None:
     """Delete every row of another model that points at one of these rows (cascading on), except
     the models in `bewaard`. Rows that a PROTECT still holds (a decision record pointing at the
     pupil through one relation while another is being walked) are retried after the others, so
@@ -244,7 +246,7 @@ def bewaaropdracht_uitvoeren(*, verwijdering_id: int, vandaag: date | None = Non
             with transaction.atomic():
                 n_hv, sleutels = uitvoeren(batch)
                 audit_gewijzigd(
-                    user=record.door,
+                    user=record.door,  # type: ignore[arg-type]  # the run was started by a user
                     onderdeel="bewaartermijn",
                     hulpvragen=[(leerling_id, None) for leerling_id in batch],
                     details=details,

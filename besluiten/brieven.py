@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from docx import Document
@@ -21,11 +22,14 @@ from docx.shared import Pt
 
 from besluiten.models import Briefsjabloon, BriefSoort
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 SJABLONEN_DIR = Path(__file__).resolve().parent / "sjablonen"
 PLAATSHOUDER = re.compile(r"\{\{\s*([A-Za-z_]+)\s*\}\}")
 BEZWAARTERMIJN = timedelta(weeks=6)
 
-ALGEMEEN = {
+ALGEMEEN: dict[str, StrOrPromise] = {
     "organisatie": _("naam van het samenwerkingsverband"),
     "datum": _("datum van het besluit"),
     "kenmerk": _("kenmerk (organisatiecode en hulpvraagnummer)"),
@@ -35,7 +39,7 @@ ALGEMEEN = {
     "aanvraagdatum": _("datum van de hulpvraag"),
     "ondertekenaar": _("naam van wie het besluit vastlegt"),
 }
-PLAATSHOUDERS: dict[str, dict[str, str]] = {
+PLAATSHOUDERS: dict[str, dict[str, StrOrPromise]] = {
     BriefSoort.TLV_VSO: {
         **ALGEMEEN,
         "bekostigingscategorie": _("bekostigingscategorie (laag, midden, hoog)"),
@@ -57,14 +61,14 @@ PLAATSHOUDERS: dict[str, dict[str, str]] = {
         "evaluatiedatum": _("uiterste datum van de evaluatie"),
     },
 }
-TITELS = {
+TITELS: dict[str, str] = {
     BriefSoort.TLV_VSO: "Toekenningsbrief TLV VSO",
     BriefSoort.TLV_PRO: "Toekenningsbrief TLV PrO",
     BriefSoort.AFWIJZING_TLV: "Afwijzingsbrief TLV",
     BriefSoort.FA: "Toewijzingsbrief Financieel Arrangement",
     BriefSoort.AFWIJZING_FA: "Afwijzingsbrief Financieel Arrangement",
 }
-BESTANDSNAMEN = {
+BESTANDSNAMEN: dict[str, str] = {
     BriefSoort.TLV_VSO: "toekenningsbrief-tlv-vso",
     BriefSoort.TLV_PRO: "toekenningsbrief-tlv-pro",
     BriefSoort.AFWIJZING_TLV: "afwijzingsbrief-tlv",

@@ -101,7 +101,8 @@ def tlvs_for(*, user: User, leerling_id: int, vandaag: date | None = None) -> li
             tlv=t,
             verlengen=t.verlengen,
             verlopen=t.einddatum < vandaag,
-            brieven=len({b.naam.rsplit(".", 1)[0] for b in t.zichtbare_brieven}),
+            # zichtbare_brieven: Prefetch(to_attr=) above, unknown to the type checker.
+            brieven=len({b.naam.rsplit(".", 1)[0] for b in t.zichtbare_brieven}),  # type: ignore[attr-defined]
         )
         for t in tlvs
     ]

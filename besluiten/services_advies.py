@@ -77,9 +77,9 @@ def adviezen_waarschuwingen_for(adviezen: list[Deskundigenadvies]) -> list[str]:
             waarschuwingen.append(
                 _("De geadviseerde duur verschilt: %(x)s en %(y)s.")
                 % {
-                    "x": ngettext("%(n)s schooljaar", "%(n)s schooljaren", a.duur_schooljaren)
+                    "x": ngettext("%(n)s schooljaar", "%(n)s schooljaren", a.duur_schooljaren or 0)
                     % {"n": a.duur_schooljaren},
-                    "y": ngettext("%(n)s schooljaar", "%(n)s schooljaren", b.duur_schooljaren)
+                    "y": ngettext("%(n)s schooljaar", "%(n)s schooljaren", b.duur_schooljaren or 0)
                     % {"n": b.duur_schooljaren},
                 }
             )

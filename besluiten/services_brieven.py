@@ -89,7 +89,7 @@ def brief_pdf_maken(*, model: str, pk: int) -> Bijlage | None:
                 return None
             bijlage = bijlage_document_add(
                 hulpvraag=record.hulpvraag,
-                door=record.vastgelegd_door,
+                door=record.vastgelegd_door,  # type: ignore[arg-type]  # see below
                 naam=docx.naam.rsplit(".", 1)[0] + ".pdf",
                 inhoud=pdf,
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 import uuid
+from typing import BinaryIO, cast
 
 from clamav_client.clamd import ClamdError, ClamdNetworkSocket
 from django.conf import settings
@@ -50,14 +51,15 @@ class ScannerFout(Exception):
 def _instream(sleutel: str) -> tuple[bool, str]:
     """(infected, signature) from clamd for the stored file. Raises ScannerFout when there is no
     clear verdict (unreachable, timeout, an ERROR answer): never "clean" by default."""
-    if not scanner_ingesteld():
+    host = settings.CLAMD_HOST
+    if not host:
         raise ScannerFout("CLAMD_HOST is niet ingesteld")
     scanner = ClamdNetworkSocket(
-        host=settings.CLAMD_HOST, port=settings.CLAMD_PORT, timeout=settings.CLAMD_TIMEOUT
+        host=host, port=settings.CLAMD_PORT, timeout=settings.CLAMD_TIMEOUT
     )
     try:
         with default_storage.open(sleutel, "rb") as bestand:
-            uitslag = scanner.instream(bestand)
+            uitslag = scanner.instream(cast(BinaryIO, bestand))
     except (ClamdError, OSError) as exc:
         raise ScannerFout(f"{type(exc).__name__}: {exc}"[:250]) from exc
     status, reden = uitslag.get("stream", (None, None))

@@ -125,9 +125,10 @@ def bijlagen_vereisten_for(*, hulpvraag: Hulpvraag) -> Vereisten:
         sleutel = voorwaarde["formulier"]
         if sleutel not in formulieren:
             formulieren[sleutel] = formulier_opgeslagen_for(hulpvraag=hulpvraag, sleutel=sleutel)
-        if formulieren[sleutel] is None:
+        opgeslagen = formulieren[sleutel]
+        if opgeslagen is None:
             continue
-        antwoorden, inhoud = formulieren[sleutel]
+        antwoorden, inhoud = opgeslagen
         antwoord = antwoorden.get(voorwaarde["vraag"])
         if "is" in voorwaarde:
             geldt = antwoord == voorwaarde["is"]

@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -40,7 +42,7 @@ CONCEPT_BEWAARTIJD = timedelta(hours=24)
 class Gecontroleerd:
     """A file that passed every check, not stored yet."""
 
-    bestand: UploadedFile
+    bestand: File
     soort: Soort
     originele_naam: str
     grootte: int
@@ -56,7 +58,7 @@ class Afgewezen:
     melding: str
 
 
-def bestand_check(*, bestand: UploadedFile) -> Gecontroleerd:
+def bestand_check(*, bestand: File) -> Gecontroleerd:
     """Check one uploaded file by its content; raises Geweigerd with the Dutch reason."""
     grootte = int(bestand.size or 0)
     soort = soort_bepalen(bestand, grootte)
@@ -114,7 +116,7 @@ class OpslagMislukt(Exception):
 OPSLAG_MISLUKT = _("De bijlage kon niet worden opgeslagen; er is niets toegevoegd.")
 
 
-def _opslaan(bestand: UploadedFile) -> str:
+def _opslaan(bestand: File) -> str:
     bestand.seek(0)
     sleutel = _nieuwe_sleutel()
     # FileSystemStorage moves a temporary upload into place or copies in chunks; S3 streams a
@@ -130,7 +132,7 @@ def _opslaan(bestand: UploadedFile) -> str:
         raise OpslagMislukt(str(OPSLAG_MISLUKT)) from exc
 
 
-def _alles_opslaan(bestanden: list[UploadedFile]) -> list[str]:
+def _alles_opslaan(bestanden: list[File]) -> list[str]:
     """Store the files of one action: all of them, or (raising OpslagMislukt) none."""
     sleutels: list[str] = []
     try:
@@ -230,7 +232,7 @@ def bijlagen_add(
     hulpvraag: Hulpvraag,
     door: User,
     bestanden: list[Gecontroleerd],
-    concepten: list[BijlageConcept] = (),
+    concepten: Sequence[BijlageConcept] = (),
     beantwoordt_vragen: bool = False,
     gebeurtenis: bool = True,
     documentsoort: str = Documentsoort.OVERIG,
@@ -259,7 +261,7 @@ def bijlagen_add(
             nieuw.append((_opslaan(item.bestand), item))
         with transaction.atomic():
             upload = uuid.uuid4()
-            rijen = [
+            rijen: list[dict[str, Any]] = [
                 {
                     "sleutel": sleutel,
                     "originele_naam": item.originele_naam,

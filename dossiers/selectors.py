@@ -40,7 +40,7 @@ def adressen_historie_for(*, leerling: Leerling, op=None) -> list[dict]:
     for adres in (
         Adres.objects.filter(leerling=leerling)
         .select_related("vervallen_door", "vervangen_door")
-        .order_by(*Adres._meta.ordering)
+        .order_by(*(Adres._meta.ordering or ()))
     ):
         if adres.vervallen:
             stand = adres.vervallen
@@ -177,8 +177,12 @@ def lvs_overzicht_for(
     """Everything the LVS tab shows, in four queries (three without settings passed in). The
     advice uses the newest IQ test and the newest toets per domain."""
     # A caller may pass the querysets its formsets use: evaluated here once, reused there.
-    iq_tests = list(iq_tests if iq_tests is not None else iq_tests_for(leerling=leerling))
-    toetsen = list(toetsen if toetsen is not None else toetsen_for(leerling=leerling))
+    iq_lijst: list[IqTest] = list(
+        iq_tests if iq_tests is not None else iq_tests_for(leerling=leerling)
+    )
+    toets_lijst: list[Toets] = list(
+        toetsen if toetsen is not None else toetsen_for(leerling=leerling)
+    )
     sep = SociaalEmotioneleProblematiek.objects.filter(leerling=leerling).first()
     if instellingen is None:
         instellingen = lvs_instellingen_for(organisatie_id=leerling.organisatie_id)
@@ -204,9 +208,9 @@ def lvs_overzicht_for(
     dit_schooljaar = lvs.schooljaar_begin(timezone.localdate())
     gezien: set[str] = set()
     regels = []
-    for toets in toetsen:
+    for toets in toets_lijst:
         dl = la = None
-        if dl_fout is None:
+        if dl_fout is None and schoolgegevens is not None:
             dl = lvs_berekening.bereken_dl(
                 groep=schoolgegevens.groep,
                 vo_leerjaar=schoolgegevens.leerjaar,
@@ -228,13 +232,16 @@ def lvs_overzicht_for(
         )
         gezien.add(toets.domein)
 
-    if not toetsen:
+    if not toets_lijst:
         ontbreekt.append(_geen_toetsen())
     advies = None
-    if not ontbreekt:
-        invoer = _invoer(schoolgegevens=schoolgegevens, toetsen=toetsen, iq_tests=iq_tests, sep=sep)
+    # Nothing missing means the schoolgegevens are there (their absence is reported above).
+    if not ontbreekt and schoolgegevens is not None:
+        invoer = _invoer(
+            schoolgegevens=schoolgegevens, toetsen=toets_lijst, iq_tests=iq_lijst, sep=sep
+        )
         advies = lvs_berekening.bereken_pro_advies(invoer, instellingen)
-    return LvsOverzicht(iq_tests, regels, sep, advies, ontbreekt)
+    return LvsOverzicht(iq_lijst, regels, sep, advies, ontbreekt)
 
 
 def pro_advies_for(

@@ -186,8 +186,8 @@ def formulier_weergave(
     )
     _ouders(weergave, inhoud)
     checklist = inhoud.get("checklist_bijlagen")
-    if checklist and (vraag := weergave.vraag(checklist)):
-        weergave.checklist = vraag.opties
+    if checklist and (checklist_vraag := weergave.vraag(checklist)):
+        weergave.checklist = checklist_vraag.opties
     _ondertekening(weergave, ondertekening, ondertekening_geldig)
     return weergave
 

@@ -30,7 +30,7 @@ def _load_proces(*, organisatie: Organisatie, data: dict, versie: int = 1) -> Pr
         Status(proces=proces, volgorde=i, **status) for i, status in enumerate(data["statussen"])
     )
     by_naam = {s.naam: s for s in statussen}
-    overgangen = []
+    overgangen: list[Overgang] = []
     for o in data["overgangen"]:
         vans = o["van"] if isinstance(o["van"], list) else [o["van"]]
         for van in vans:

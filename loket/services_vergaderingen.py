@@ -140,7 +140,9 @@ def agendapunt_add(*, vergadering: Vergadering, hulpvraag: Hulpvraag, door: User
     e-mail and Statushistorie say when; a PrO hulpvraag keeps its status until the outcome."""
     if vergadering.organisatie_id != hulpvraag.organisatie_id:
         raise PermissionDenied
-    verwacht = {VergaderingSoort.BAG: "BAG", VergaderingSoort.PRO: "PRO"}.get(vergadering.soort)
+    verwacht = {str(VergaderingSoort.BAG): "BAG", str(VergaderingSoort.PRO): "PRO"}.get(
+        vergadering.soort
+    )
     if verwacht is None or not mag(door, Recht.VERGADERINGEN_BEHEREN):
         raise PermissionDenied
     if hulpvraag.type != verwacht:

@@ -19,6 +19,7 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -117,7 +118,7 @@ def notificaties_due(*, nu=None, limiet: int = 100) -> list[int]:
 
 def notificatie_bericht(notificatie: Notificatie) -> EmailMultiAlternatives:
     hulpvraag = notificatie.hulpvraag
-    context = {
+    context: dict[str, Any] = {
         "type": hulpvraag.get_type_display(),
         "link": settings.SITE_URL.rstrip("/") + reverse("hulpvragen:detail", args=[hulpvraag.pk]),
         "organisatie": notificatie.organisatie.naam,
@@ -139,6 +140,8 @@ def notificatie_bericht(notificatie: Notificatie) -> EmailMultiAlternatives:
         sjabloon = "emails/bericht"
     else:
         wijziging = notificatie.statuswijziging
+        # Every outbox row of a status change is made with its Statuswijziging (hulpvragen engine).
+        assert wijziging is not None
         context.update(
             status=wijziging.naar.naam,
             omschrijving=wijziging.naar.omschrijving,

@@ -85,7 +85,7 @@ class AdresQuerySet(models.QuerySet):
         """The valid addresses in force on `datum` (default today), current one first. An
         address dated in the future becomes current on its date, without anyone acting."""
         datum = datum or timezone.localdate()
-        return self.geldig().filter(ingangsdatum__lte=datum).order_by(*Adres._meta.ordering)
+        return self.geldig().filter(ingangsdatum__lte=datum).order_by(*(Adres._meta.ordering or ()))
 
 
 class Adres(OrganisatieGebonden, MetAangemaakt):

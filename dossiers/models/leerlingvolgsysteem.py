@@ -8,6 +8,7 @@ The advice computed from them lives in dossiers/lvs.py (pure) and dossiers/selec
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,9 @@ from dossiers import lvs
 from dossiers.models.dossier import Leerling
 from dossiers.validators import validate_dle, validate_iq
 from kindkans.models import MetTijdstempels, OrganisatieGebonden, OrganisatieInstelling
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Domein(models.TextChoices):
@@ -114,7 +118,7 @@ class Toets(OrganisatieGebonden, MetTijdstempels):
 
 # The sociaal-emotionele problematiek questions of the landelijke LWOO criteria (faalangst,
 # prestatiemotivatie, emotionele instabiliteit): (field, question).
-SEP_VRAGEN: tuple[tuple[str, str], ...] = (
+SEP_VRAGEN: tuple[tuple[str, StrOrPromise], ...] = (
     ("faalangst", _("Is er sprake van faalangst?")),
     ("prestatiemotivatie", _("Is er sprake van een lage prestatiemotivatie?")),
     ("emotionele_instabiliteit", _("Is er sprake van emotionele instabiliteit?")),
@@ -162,7 +166,7 @@ class SociaalEmotioneleProblematiek(OrganisatieGebonden):
     def aanwezig(self) -> bool:
         return any(getattr(self, veld) is True for veld, _vraag in SEP_VRAGEN)
 
-    def antwoorden(self) -> list[tuple[str, bool | None, str]]:
+    def antwoorden(self) -> list[tuple[StrOrPromise, bool | None, str]]:
         """(question, answer, toelichting) for display."""
         return [
             (vraag, getattr(self, veld), getattr(self, f"{veld}_toelichting"))
