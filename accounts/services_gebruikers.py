@@ -78,7 +78,8 @@ def gebruiker_create(*, door: User, gegevens: dict, scholen=()) -> User:
     _check_gebruikersbeheer(door, gebruiker.organisatie_id)
     if gebruiker.rol == Rol.PLATFORM and not is_platformbeheerder(door):
         raise ValidationError(_("Deze rol kan hier niet worden gekozen."))
-    if not gebruiker.username:
+    # A suggestion needs the organisation's code; a platform admin (none) must give a name.
+    if not gebruiker.username and gebruiker.organisatie_id is not None:
         gebruiker.username = gebruikersnaam_suggest(
             organisatie_id=gebruiker.organisatie_id,
             voornaam=gebruiker.first_name,

@@ -28,7 +28,7 @@ def inzage_record(
     account: pass `ouder_uitnodiging` (ouders.Uitnodiging) instead of a user."""
     if gebruiker is None and ouder_uitnodiging is None:
         raise ValueError("Een inzage heeft een gebruiker of een uitnodiging van een ouder.")
-    return Inzage.objects.create(
+    return Inzage.objects.create(  # type: ignore[misc]
         organisatie_id=(
             gebruiker.organisatie_id if gebruiker is not None else ouder_uitnodiging.organisatie_id
         ),

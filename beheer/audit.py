@@ -27,7 +27,7 @@ def audit_gewijzigd(
     """One "gewijzigd" row per (leerling_id, hulpvraag_id) a bulk action changed."""
     ip_adres = huidig_ip_adres()
     Inzage.objects.bulk_create(
-        Inzage(
+        Inzage(  # type: ignore[misc]
             organisatie_id=user.organisatie_id,
             gebruiker=user,
             actie=InzageActie.GEWIJZIGD,

@@ -120,7 +120,7 @@ def personeelswijziging_preview(
 def personeelswijzigingen_for(*, user: User) -> QuerySet[Personeelswijziging]:
     """Loket/beheerder: every personeelswijziging of the organisation; a school: its own
     requests (those of its schools)."""
-    qs = Personeelswijziging.objects.filter(organisatie_id=user.organisatie_id).select_related(
+    qs = Personeelswijziging.objects.filter(organisatie_id=user.organisatie_id).select_related(  # type: ignore[misc]
         "school", "vertrekkend", "opvolger", "aangevraagd_door", "behandeld_door"
     )
     if is_swv_beheer(user):
@@ -134,7 +134,7 @@ def scholen_for(*, user: User) -> QuerySet[School]:
     """The organisation's schools (closed ones too) with their bestuur and the number of open
     hulpvragen (a count, no pupil data)."""
     return (
-        School.objects.filter(organisatie_id=user.organisatie_id)
+        School.objects.filter(organisatie_id=user.organisatie_id)  # type: ignore[misc]
         .select_related("bestuur")
         .annotate(
             open_hulpvragen=Count(

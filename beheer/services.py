@@ -51,7 +51,7 @@ def personeelswijziging_request(
         raise ValidationError(_("U kunt alleen een wijziging voor uw eigen school aanvragen."))
     if vertrekkend is not None and vertrekkend.organisatie_id != door.organisatie_id:
         raise ValidationError(_("Deze vertrekkende coördinator is onbekend."))
-    return Personeelswijziging.objects.create(
+    return Personeelswijziging.objects.create(  # type: ignore[misc]
         organisatie_id=door.organisatie_id,
         school=school,
         vertrekkend=vertrekkend,
@@ -114,13 +114,13 @@ def personeelswijziging_apply(
     _check_opvolger(school=school, opvolger=opvolger, vertrekkend=vertrekkend)
 
     if aanvraag is not None:
-        pw = Personeelswijziging.objects.select_for_update().get(
+        pw = Personeelswijziging.objects.select_for_update().get(  # type: ignore[misc]
             pk=aanvraag.pk, organisatie_id=door.organisatie_id
         )
         if pw.status != PersoneelswijzigingStatus.AANGEVRAAGD:
             raise ValidationError(_("Deze aanvraag is al behandeld."))
     else:
-        pw = Personeelswijziging(organisatie_id=door.organisatie_id)
+        pw = Personeelswijziging(organisatie_id=door.organisatie_id)  # type: ignore[misc]
     pw.school = school
     pw.vertrekkend = vertrekkend
     pw.vertrekkend_email = vertrekkend_email
@@ -177,7 +177,7 @@ def personeelswijziging_undo(*, personeelswijziging: Personeelswijziging, door: 
     again since is left as it is (their change wins); returns how many were restored."""
     if not is_swv_beheer(door):
         raise ValidationError(_("Alleen het loket of de beheerder maakt dit ongedaan."))
-    pw = Personeelswijziging.objects.select_for_update().get(
+    pw = Personeelswijziging.objects.select_for_update().get(  # type: ignore[misc]
         pk=personeelswijziging.pk, organisatie_id=door.organisatie_id
     )
     if not personeelswijziging_undo_allowed(pw):
@@ -225,7 +225,7 @@ def personeelswijziging_reject(
 ) -> Personeelswijziging:
     if not is_swv_beheer(door):
         raise ValidationError(_("Alleen het loket of de beheerder wijst een aanvraag af."))
-    pw = Personeelswijziging.objects.select_for_update().get(
+    pw = Personeelswijziging.objects.select_for_update().get(  # type: ignore[misc]
         pk=personeelswijziging.pk, organisatie_id=door.organisatie_id
     )
     if pw.status != PersoneelswijzigingStatus.AANGEVRAAGD:

@@ -46,7 +46,7 @@ VERWIJDER_BATCH = 50
 def bewaartermijnen_set(*, door: User, jaren_per_type: dict[str, int]) -> None:
     _check_beheerder(door)
     for type_, jaren in jaren_per_type.items():
-        Bewaartermijn.objects.update_or_create(
+        Bewaartermijn.objects.update_or_create(  # type: ignore[misc]
             organisatie_id=door.organisatie_id, type=type_, defaults={"jaren": jaren}
         )
 
@@ -205,7 +205,7 @@ def bewaaropdracht_schedule(
     in-process without REDIS_URL). Nothing is removed in the request."""
     _check_beheerder(door)
     with transaction.atomic():
-        record = Verwijdering.objects.create(
+        record = Verwijdering.objects.create(  # type: ignore[misc]
             organisatie_id=door.organisatie_id,
             door=door,
             door_naam=str(door),
@@ -288,7 +288,7 @@ def dossiers_delete(
     dossier was (still) due."""
     _check_beheerder(door)
     with transaction.atomic():
-        record = Verwijdering.objects.create(
+        record = Verwijdering.objects.create(  # type: ignore[misc]
             organisatie_id=door.organisatie_id,
             door=door,
             door_naam=str(door),

@@ -270,7 +270,7 @@ def _geen_toetsen() -> str:
 
 def dossierconcepten_for(*, user: User) -> QuerySet[DossierConcept]:
     """A user's own unfinished wizards: nobody else, not even the SWV, ever sees them."""
-    return DossierConcept.objects.filter(aangemaakt_door=user, organisatie_id=user.organisatie_id)
+    return DossierConcept.objects.filter(aangemaakt_door=user, organisatie_id=user.organisatie_id)  # type: ignore[misc]
 
 
 def sociaal_emotioneel_samenvatting_for(*, leerling: Leerling) -> str:

@@ -20,7 +20,7 @@ from hulpvragen.services import hulpvraag_create
 
 
 def dossierconcept_start(*, door: User) -> DossierConcept:
-    return DossierConcept.objects.create(organisatie_id=door.organisatie_id, aangemaakt_door=door)
+    return DossierConcept.objects.create(organisatie_id=door.organisatie_id, aangemaakt_door=door)  # type: ignore[misc]
 
 
 def dossierconcept_save(

@@ -154,7 +154,7 @@ def leerlingen_for_inzage(user: User, *, bsn: str = "", dossier: int | None = No
     own organisation (never a name search: the beheerder must not browse pupils)."""
     if not _inzage_toegestaan(user) or not (bsn or dossier):
         return Leerling.objects.none()
-    qs = Leerling.objects.filter(organisatie_id=user.organisatie_id)
+    qs = Leerling.objects.filter(organisatie_id=user.organisatie_id)  # type: ignore[misc]
     if bsn:
         qs = qs.filter(bsn=bsn)
     if dossier:
@@ -166,6 +166,6 @@ def leerling_get_for_inzage(user: User, pk: int | str) -> Leerling:
     if not _inzage_toegestaan(user):
         raise Http404
     try:
-        return Leerling.objects.get(pk=int(pk), organisatie_id=user.organisatie_id)
+        return Leerling.objects.get(pk=int(pk), organisatie_id=user.organisatie_id)  # type: ignore[misc]
     except (Leerling.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

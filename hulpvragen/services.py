@@ -170,7 +170,7 @@ def hulpvraag_change_status(
     actor = actor_for(door)
     overgang = next((o for o in kandidaten if o.door == actor), None)
     if overgang is None:
-        naar_status = Status.objects.filter(pk=naar_id, proces_id=locked.proces_id).first()
+        naar_status = Status.objects.filter(pk=naar_id, proces_id=locked.proces_id).first()  # type: ignore[misc]
         if kandidaten:
             raise OvergangNietToegestaan(
                 _("Alleen %(wie)s kiest de status “%(naar)s”.")

@@ -73,7 +73,7 @@ def vergadering_create(
             raise PermissionDenied
     elif not mag(door, Recht.VERGADERINGEN_BEHEREN) or school is not None:
         raise PermissionDenied
-    return Vergadering.objects.create(
+    return Vergadering.objects.create(  # type: ignore[misc]
         organisatie_id=door.organisatie_id,
         soort=soort,
         school=school,
@@ -294,7 +294,7 @@ def overlegronde_genodigde_invite(
     vergadering = agendapunt.vergadering
     if vergadering.soort != VergaderingSoort.INTERN or not mag(door, Recht.INTERNE_OVERLEGRONDE):
         raise PermissionDenied
-    if not door.scholen.filter(pk=vergadering.school_id).exists():
+    if not door.scholen.filter(pk=vergadering.school_id).exists():  # type: ignore[misc]
         raise PermissionDenied
     return toegang_invite(
         hulpvraag=agendapunt.hulpvraag,
