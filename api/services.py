@@ -78,7 +78,7 @@ def api_client_create(
         },
         scholen=[] if swv_breed else scholen,
     )
-    client = ApiClient(
+    client = ApiClient(  # type: ignore[misc]
         organisatie_id=door.organisatie_id,
         naam=naam,
         gebruiker=gebruiker,

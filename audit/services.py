@@ -56,7 +56,7 @@ def inzagen_record(
     ip_adres = huidig_ip_adres()
     Inzage.objects.bulk_create(
         [
-            Inzage(
+            Inzage(  # type: ignore[misc]
                 organisatie_id=gebruiker.organisatie_id,
                 gebruiker=gebruiker,
                 actie=actie,

@@ -22,12 +22,12 @@ def leerling_met_schoolgegevens(
     """Pupil, address and enrolment in the user's organisation, validated by the models (the
     wizard's dossier_create uses the same)."""
     org = door.organisatie_id
-    nieuw = Leerling(organisatie_id=org, **leerling)
+    nieuw = Leerling(organisatie_id=org, **leerling)  # type: ignore[misc]
     nieuw.full_clean()
     nieuw.save()
     if adres:
-        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)
-    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)
+        Adres.objects.create(organisatie_id=org, leerling=nieuw, **adres)  # type: ignore[misc]
+    sg = Schoolgegevens(organisatie_id=org, leerling=nieuw, **schoolgegevens)  # type: ignore[misc]
     sg.full_clean()
     sg.save()
     return nieuw, sg
@@ -70,7 +70,7 @@ def leerlingen_importeren(
     org = door.organisatie_id
     nieuw = []
     for velden in leerlingen:
-        leerling = Leerling(organisatie_id=org, **velden["leerling"])
+        leerling = Leerling(organisatie_id=org, **velden["leerling"])  # type: ignore[misc]
         # The keys are ours (the user's organisation, a school the form offered): validating
         # them would cost a query per row.
         leerling.clean_fields(exclude=["organisatie"])
@@ -78,7 +78,7 @@ def leerlingen_importeren(
     Leerling.objects.bulk_create(nieuw, batch_size=500)
     sgs = []
     for leerling, velden in zip(nieuw, leerlingen, strict=True):
-        sg = Schoolgegevens(
+        sg = Schoolgegevens(  # type: ignore[misc]
             organisatie_id=org,
             leerling=leerling,
             groep=velden.get("groep"),

@@ -95,7 +95,7 @@ class VersieDefinitie(models.Model):
 
     def versies(self) -> QuerySet:
         """Every version of this definition's key in its organisation (this one included)."""
-        return type(self)._default_manager.filter(
+        return type(self)._default_manager.filter(  # type: ignore[misc]  # the concrete model has it
             organisatie_id=self.organisatie_id,  # type: ignore[attr-defined]
             **{self.VERSIE_SLEUTEL: getattr(self, self.VERSIE_SLEUTEL)},
         )

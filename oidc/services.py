@@ -104,7 +104,7 @@ def koppeling_create(
         raise ValidationError(_("Uw account is al gekoppeld aan een account van deze provider."))
     try:
         with transaction.atomic():
-            koppeling = ExterneIdentiteit.objects.create(
+            koppeling = ExterneIdentiteit.objects.create(  # type: ignore[misc]
                 user=gebruiker,
                 name=provider.naam[:64],
                 confirmed=True,
