@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.rechten import Recht, is_platformbeheerder, mag
 from organisaties.models import Organisatie
+from organisaties.scope import scope_to_organisatie
 
 # Read-only for the loket and the beheerder of the SWV (records kept by their own screens).
 # (a `rechten_per_actie`: viewing needs the capability of the beheer screens)
@@ -35,34 +36,6 @@ LOKET_EN_BEHEERDER_BEKIJKEN = {"view": Recht.BEHEERSCHERMEN}
 
 def sees_all_organisations(user: User) -> bool:
     return is_platformbeheerder(user)
-
-
-def organisatie_lookup_for(model: type[models.Model]) -> str:
-    """The query path from `model` to its Organisatie: "pk" for Organisatie itself,
-    "organisatie" for the usual field, or one or two foreign keys further
-    (e.g. Status → "proces__organisatie"). Fails loudly for a model without one, so a new
-    relation can never show another organisation's rows by accident."""
-    if model is Organisatie:
-        return "pk"
-    frontier: list[tuple[str, type[models.Model]]] = [("", model)]
-    for _depth in range(3):
-        next_frontier = []
-        for prefix, current in frontier:
-            for field in current._meta.get_fields():
-                if not ((field.many_to_one or field.one_to_one) and field.concrete):
-                    continue
-                path = f"{prefix}{field.name}"
-                if field.related_model is Organisatie:
-                    return path
-                next_frontier.append((f"{path}__", field.related_model))
-        frontier = next_frontier
-    raise ImproperlyConfigured(f"{model.__name__} has no path to an Organisatie")
-
-
-def scope_to_organisatie(queryset: models.QuerySet, organisatie_id: int | None) -> models.QuerySet:
-    if organisatie_id is None:
-        return queryset.none()
-    return queryset.filter(**{organisatie_lookup_for(queryset.model): organisatie_id})
 
 
 class GelabeldeDatumTijd(AdminSplitDateTime):

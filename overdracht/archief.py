@@ -27,7 +27,7 @@ from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from organisaties.admin_scope import organisatie_lookup_for
+from organisaties.scope import organisatie_lookup_for
 
 FORMAAT = "kindkans-export"
 FORMAAT_VERSIE = 1

@@ -22,8 +22,9 @@ from django.urls import reverse
 
 from accounts.models import Rol, User
 from hulpvragen.access_admin import PupilDataAdmin
-from organisaties.admin_scope import OrganisatieScopedAdmin, organisatie_lookup_for
+from organisaties.admin_scope import OrganisatieScopedAdmin
 from organisaties.models import Organisatie
+from organisaties.scope import organisatie_lookup_for
 from tests.factories import UserFactory
 from tests.helpers import login
 
