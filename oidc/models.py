@@ -58,7 +58,9 @@ class Identiteitsprovider(models.Model):
     naam = models.CharField(
         _("naam"),
         max_length=100,
-        help_text=_("Zoals op de knop: “Inloggen met <naam>”, bijvoorbeeld “Stichting Veluwe”."),
+        help_text=_(
+            "Zoals op de knop: de naam na “Inloggen met”, bijvoorbeeld “Stichting Veluwe”."
+        ),
     )
     organisatie = models.ForeignKey(
         "organisaties.Organisatie",

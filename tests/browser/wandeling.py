@@ -32,10 +32,11 @@ from axe_playwright_python.sync_playwright import Axe
 BREEDTES = (390, 320)
 HOOGTE = 844
 
-# Links the walk does not follow: they leave, download, end the session or only redirect.
+# Links the walk does not follow: they leave, download, end the session or only redirect; and the
+# API reference for LVS developers (Swagger UI, not ours and not axe-clean: toegankelijkheid.md).
 OVERSLAAN = re.compile(
     r"/uitloggen/|/download/|/word/|/export/|/sessie/|/beheer/r/|/beheer/logout/"
-    r"|/beheer/jsi18n/|/static/|\.(pdf|docx|csv|xlsx|txt|xml)$"
+    r"|/beheer/jsi18n/|/static/|/api/v1/schema/|/api/v1/docs/|\.(pdf|docx|csv|xlsx|txt|xml)$"
 )
 # Pages whose content differs per hulpvraag (type, state, form): walked for every hulpvraag the
 # role sees. Every other path is walked once per pattern (digits replaced).
