@@ -4,7 +4,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from api import views
+from api import views, views_bijlagen, views_hulpvragen, views_leerlingen
 
 app_name = "api"
 
@@ -25,22 +25,28 @@ urlpatterns = [
     path("v1/schema/", Schema.as_view(), name="schema"),
     path("v1/docs/", Docs.as_view(url_name="api:schema"), name="docs"),
     path("v1/scholen/", views.ScholenView.as_view(), name="scholen"),
-    path("v1/leerlingen/", views.LeerlingenView.as_view(), name="leerlingen"),
-    path("v1/leerlingen/<int:pk>/", views.LeerlingView.as_view(), name="leerling"),
-    path("v1/leerlingen/<int:pk>/lvs/", views.LvsView.as_view(), name="lvs"),
-    path("v1/hulpvragen/", views.HulpvragenView.as_view(), name="hulpvragen"),
-    path("v1/hulpvragen/<int:pk>/", views.HulpvraagView.as_view(), name="hulpvraag"),
+    path("v1/leerlingen/", views_leerlingen.LeerlingenView.as_view(), name="leerlingen"),
+    path("v1/leerlingen/<int:pk>/", views_leerlingen.LeerlingView.as_view(), name="leerling"),
+    path("v1/leerlingen/<int:pk>/lvs/", views_leerlingen.LvsView.as_view(), name="lvs"),
+    path("v1/hulpvragen/", views_hulpvragen.HulpvragenView.as_view(), name="hulpvragen"),
+    path("v1/hulpvragen/<int:pk>/", views_hulpvragen.HulpvraagView.as_view(), name="hulpvraag"),
     path(
         "v1/hulpvragen/<int:pk>/statushistorie/",
-        views.StatushistorieView.as_view(),
+        views_hulpvragen.StatushistorieView.as_view(),
         name="statushistorie",
     ),
-    path("v1/hulpvragen/<int:pk>/overgangen/", views.OvergangenView.as_view(), name="overgangen"),
-    path("v1/hulpvragen/<int:pk>/status/", views.StatusView.as_view(), name="status"),
-    path("v1/hulpvragen/<int:pk>/bijlagen/", views.BijlagenView.as_view(), name="bijlagen"),
+    path(
+        "v1/hulpvragen/<int:pk>/overgangen/",
+        views_hulpvragen.OvergangenView.as_view(),
+        name="overgangen",
+    ),
+    path("v1/hulpvragen/<int:pk>/status/", views_hulpvragen.StatusView.as_view(), name="status"),
+    path(
+        "v1/hulpvragen/<int:pk>/bijlagen/", views_bijlagen.BijlagenView.as_view(), name="bijlagen"
+    ),
     path(
         "v1/hulpvragen/<int:pk>/bijlagen/<int:bijlage_pk>/",
-        views.BijlageView.as_view(),
+        views_bijlagen.BijlageView.as_view(),
         name="bijlage",
     ),
     re_path(r"^.*$", views.niet_gevonden, name="niet_gevonden"),
