@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from dossiers.models import Leerling
 from hulpvragen.models import Hulpvraag
 from organisaties.models import Organisatie
 from overdracht import archief
@@ -108,13 +109,27 @@ PAGINAS = {
 }
 
 
+def zonder_dossiernummers(tekst: str, leerlingen) -> str:
+    """Dossier numbers are the pupils' ids, which an import gives anew: each is shown after the
+    pupil's name (the lists) or after "Dossiernummer" (a hulpvraag), and compared as a mark."""
+    tekst = re.sub(r"Dossiernummer \d+", "Dossiernummer <nr>", tekst)
+    for leerling in leerlingen:
+        tekst = re.sub(
+            rf"{re.escape(leerling.naam)} {leerling.pk}\b", f"{leerling.naam} <nr>", tekst
+        )
+    return tekst
+
+
 def paginas(client) -> dict[str, str]:
     uit = {}
+    leerlingen = list(Leerling.objects.filter(organisatie__code="VO2505"))
     for username, namen in PAGINAS.items():
         user = User.objects.get(organisatie__code="VO2505", username=username)
         login(client, user)
         for naam in namen:
-            uit[f"{username} {naam}"] = hoofdtekst(client.get(reverse(naam)))
+            uit[f"{username} {naam}"] = zonder_dossiernummers(
+                hoofdtekst(client.get(reverse(naam))), leerlingen
+            )
         if username == "loket":
             for i, hv in enumerate(
                 Hulpvraag.objects.filter(organisatie=user.organisatie).order_by("pk")
@@ -122,7 +137,9 @@ def paginas(client) -> dict[str, str]:
                 response = client.get(reverse("hulpvragen:detail", args=[hv.pk]))
                 # A voorlopige aanvraag is not the loket's (404 in both installations).
                 if response.status_code == 200:
-                    uit[f"loket hulpvraag {i}"] = hoofdtekst(response)
+                    uit[f"loket hulpvraag {i}"] = zonder_dossiernummers(
+                        hoofdtekst(response), leerlingen
+                    )
         client.logout()
     return uit
 
