@@ -183,6 +183,11 @@ def koppeling_rijen(model: str, veld: str, organisatie_id: int) -> Iterator[dict
 
 
 def _json_waarde(waarde):
+    # Full microseconds: Django's encoder keeps milliseconds only, so an export, import and
+    # export again would differ (PostgreSQL stores microseconds).
+    if isinstance(waarde, dt.datetime):
+        tekst = waarde.isoformat()
+        return tekst[:-6] + "Z" if tekst.endswith("+00:00") else tekst
     if isinstance(
         waarde, dt.datetime | dt.date | dt.time | dt.timedelta | decimal.Decimal | uuid.UUID
     ):
