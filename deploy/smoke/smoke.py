@@ -852,7 +852,7 @@ def run(omgeving: Omgeving) -> dict:
 
     # --- Download: after the access check and audit record, a presigned URL of 60 s.
     inzage_voor = db.value(
-        "SELECT count(*) FROM bijlagen_bijlageinzage WHERE bijlage_id = %s", opp_id
+        "SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id
     )
     response = school.get(f"{lijst}{opp_id}/download/")
     check(response.status_code == 302, f"download answered {response.status_code}")
@@ -864,17 +864,17 @@ def run(omgeving: Omgeving) -> dict:
     check(fetched.headers["content-type"] == "application/pdf", fetched.headers["content-type"])
     check(fetched.headers["content-disposition"].startswith("attachment"), "not an attachment")
     inzage_na = db.value(
-        "SELECT count(*) FROM bijlagen_bijlageinzage WHERE bijlage_id = %s", opp_id
+        "SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id
     )
     check(inzage_na == inzage_voor + 1, "download not recorded")
     ip = db.value(
-        "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
+        "SELECT ip_adres FROM audit_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
     )
     check(str(ip) == CLIENT_ADDRESS, f"audit log has {ip!r}, not the client's address")
     # A client's own X-Forwarded-For does not become its address (nginx appends the real one).
     school.get(f"{lijst}{opp_id}/download/", headers={"X-Forwarded-For": "192.0.2.66"})
     ip = db.value(
-        "SELECT ip_adres FROM bijlagen_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
+        "SELECT ip_adres FROM audit_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id
     )
     check(str(ip) == CLIENT_ADDRESS, f"a spoofed X-Forwarded-For reached the audit log: {ip}")
     # The login lockout counts per client address too: a wrong password from this client.
