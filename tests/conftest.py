@@ -146,6 +146,8 @@ def libreoffice() -> str:
 
 # Fixtures by which a test is recognised as one that starts a real Celery worker process.
 WORKER_FIXTURES = {"worker", "workers"}
+# Module-scoped fixtures too costly to make once per xdist worker.
+MODULE_SHARED_FIXTURES = {"worker", "built_image"}
 POSTGRES_SKIP = "alleen op PostgreSQL: zet TEST_DATABASE_URL"
 
 
@@ -162,10 +164,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.libreoffice)
         if fixtures & WORKER_FIXTURES:
             item.add_marker(pytest.mark.worker)
-            if "worker" in fixtures:
-                # One worker process per module (a module-scoped fixture): keep the module on one
-                # xdist worker, or each xdist worker would start its own.
-                item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        if fixtures & MODULE_SHARED_FIXTURES:
+            # A module-scoped fixture that is costly to make (a Celery worker process, the built
+            # image): keep the module on one xdist worker, or each xdist worker makes its own.
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
         if "postgres" in item.keywords and not os.environ.get("TEST_DATABASE_URL"):
             item.add_marker(pytest.mark.skip(reason=POSTGRES_SKIP))
     if os.path.exists(CHROMIUM) or not any("browser" in item.keywords for item in items):

@@ -851,9 +851,7 @@ def run(omgeving: Omgeving) -> dict:
     log(f"2 bijlagen in bucket {BUCKET}: ServerSideEncryption AES256, anonymous GET 403")
 
     # --- Download: after the access check and audit record, a presigned URL of 60 s.
-    inzage_voor = db.value(
-        "SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id
-    )
+    inzage_voor = db.value("SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id)
     response = school.get(f"{lijst}{opp_id}/download/")
     check(response.status_code == 302, f"download answered {response.status_code}")
     location = response.headers["location"]
@@ -863,9 +861,7 @@ def run(omgeving: Omgeving) -> dict:
     check(fetched.status_code == 200 and fetched.content == opp, "presigned URL gives other bytes")
     check(fetched.headers["content-type"] == "application/pdf", fetched.headers["content-type"])
     check(fetched.headers["content-disposition"].startswith("attachment"), "not an attachment")
-    inzage_na = db.value(
-        "SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id
-    )
+    inzage_na = db.value("SELECT count(*) FROM audit_bijlageinzage WHERE bijlage_id = %s", opp_id)
     check(inzage_na == inzage_voor + 1, "download not recorded")
     ip = db.value(
         "SELECT ip_adres FROM audit_bijlageinzage WHERE bijlage_id = %s ORDER BY id DESC", opp_id

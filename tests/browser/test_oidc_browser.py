@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from oidc.models import ExterneIdentiteit, Identiteitsprovider
-from tests.browser.wandeling import _BREEDTE_JS, AXE, AXE_OPTIES
+from tests.browser.wandeling import _BREEDTE_JS, axe_schendingen
 from tests.oidc.conftest import CLIENT_SECRET, _start
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,10 +25,7 @@ def provider_voor_browser(live_server, settings):
 def _controleer(page, naam: str) -> None:
     meting = page.evaluate(_BREEDTE_JS)
     assert meting["breed"] <= meting["venster"], f"{naam} scrolt opzij: {meting['uit']}"
-    fouten = [
-        f"{v['id']}: {v['nodes'][0]['target']}"
-        for v in AXE.run(page, options=AXE_OPTIES).response["violations"]
-    ]
+    fouten = axe_schendingen(page)
     assert not fouten, f"{naam}: {fouten}"
 
 

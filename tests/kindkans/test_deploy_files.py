@@ -323,13 +323,20 @@ def test_the_image_builds_and_serves(built_image):
     """The build's commands work on the build context alone (no tests, no checkout): static files
     are collected into the image's var folder; the image's CMD then starts gunicorn, the image's
     HEALTHCHECK command passes against it, and whitenoise serves the collected, hashed static
-    files. The build's last user, who runs the CMD, is the unprivileged one it creates."""
+    files (only those a page loads). The build's last user, who runs the CMD, is the
+    unprivileged one it creates."""
     image = built_image
     assert image.user == image.username and image.uid not in (None, 0), image.user
     var = Path(image.build_env["KINDKANS_VAR_DIR"])
     assert var.is_relative_to(image.app)
     manifest = json.loads((var / "static" / "staticfiles.json").read_text())["paths"]
     css = manifest["css/kindkans.css"]
+    # Swagger UI is collected; what no page loads (Redoc, the browsable API) is not, and source
+    # maps are not compressed (kindkans/apps.py, settings).
+    assert any(p.startswith("drf_spectacular_sidecar/swagger-ui-dist/") for p in manifest)
+    assert not [p for p in manifest if "redoc" in p or p.startswith("rest_framework/")]
+    static = var / "static"
+    assert list(static.rglob("*.js.gz")) and not list(static.rglob("*.map.gz"))
 
     port = _free_port()
     env = {
