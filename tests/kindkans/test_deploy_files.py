@@ -306,8 +306,10 @@ class BuiltImage:
         assert result.returncode == 0, f"{command}:\n{result.stdout}{result.stderr}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_image(tmp_path_factory) -> BuiltImage:
+    """Built once per run: its tests share one xdist worker (tests/conftest.py), and a module
+    scope would build again whenever that worker ran another module's test in between."""
     image = BuiltImage.from_dockerfile()
     image.build(tmp_path_factory.mktemp("image"))
     return image

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,49 @@ def test_ci_run_on_sqlite_reports_a_postgres_only_test_as_skipped_and_passes(tmp
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 skipped" in result.stdout
     assert "alleen op PostgreSQL" in result.stdout
+
+
+def test_tests_of_one_xdist_group_run_on_one_worker(tmp_path):
+    """`make test` runs `--dist loadgroup` so that the tests sharing a costly fixture (a Celery
+    worker, the built image: tests/conftest.py) run on one xdist worker. An upgrade of pytest once
+    made pytest-xdist stop grouping without any error: this catches it."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_groep.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            from pathlib import Path
+
+            import pytest
+
+            @pytest.mark.xdist_group("samen")
+            @pytest.mark.parametrize("i", range(6))
+            def test_samen(i):
+                uit = Path(os.environ["GROEP_UIT"]) / f"samen-{i}"
+                uit.write_text(os.environ["PYTEST_XDIST_WORKER"])
+
+            @pytest.mark.parametrize("i", range(6))
+            def test_los(i):
+                pass
+            """
+        )
+    )
+    uit = tmp_path / "uit"
+    uit.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "DJANGO_"))}
+    env["GROEP_UIT"] = str(uit)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2"]
+        + ["--dist", "loadgroup", "test_groep.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = {f.read_text() for f in uit.iterdir()}
+    assert len(list(uit.iterdir())) == 6 and len(workers) == 1, workers
 
 
 def test_each_xdist_worker_gets_its_own_redis_database():
