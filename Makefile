@@ -1,5 +1,9 @@
 # Two commands for a fresh machine with Python 3.11+: `make run` and `make test`.
 PYTHON ?= python3
+# Bytecode is cached (__pycache__/, ignored by git) even where the environment turns that off:
+# every test process, Celery worker and manage.py call of a run would otherwise compile the
+# project again (the suite's collection alone: 7 s instead of 2.5 s, on each xdist worker).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 

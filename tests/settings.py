@@ -28,6 +28,10 @@ else:
 
 from kindkans.settings import *  # noqa: E402,F403
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A commit does not wait for the disk (the test database is thrown away): the browser tests,
+    # the Celery workers and the transactional tests commit thousands of times per run.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
 if os.environ.get("TEST_DATABASE_NAME"):
     # Parallel runs against one PostgreSQL server each need their own test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
