@@ -215,3 +215,52 @@ class IqTestSerializer(serializers.ModelSerializer):
 class LvsSerializer(serializers.Serializer):
     toetsen = ToetsSerializer(many=True, required=False)
     iq_tests = IqTestSerializer(many=True, required=False)
+
+
+class VraagSerializer(serializers.Serializer):
+    sleutel = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField()
+    vooringevuld = serializers.BooleanField(
+        help_text=_("Het dossier vult deze vraag zelf in (basisgegevens, school); niet te zetten.")
+    )
+
+
+class FormulierSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    hulpvraag = serializers.IntegerField()
+    naam = serializers.CharField()
+    versie = serializers.IntegerField()
+    antwoorden = serializers.DictField(
+        help_text=_("De opgeslagen antwoorden (met Opslaan), per vraag; data als JJJJ-MM-DD.")
+    )
+    concept = serializers.DictField(
+        allow_null=True,
+        help_text=_("Het concept dat nog niet is opgeslagen (zoals getypt), of null."),
+    )
+    opgeslagen_op = serializers.DateTimeField(allow_null=True)
+    ondertekend = serializers.BooleanField(
+        help_text=_("Er is een geldige ondertekening van de opgeslagen antwoorden.")
+    )
+    vragen = VraagSerializer(many=True)
+
+
+class VoorafInvullenInSerializer(serializers.Serializer):
+    antwoorden = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=_(
+            "Per vraag (de sleutel uit `vragen`) tekst, of een lijst van tekst bij een keuze met "
+            "meerdere antwoorden. Een datum als JJJJ-MM-DD of DD-MM-JJJJ."
+        ),
+    )
+
+
+class VoorafInvullenSerializer(serializers.Serializer):
+    ingevuld = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Vragen die nu in het concept staan.")
+    )
+    al_beantwoord = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Vragen die de school al had beantwoord: niet gewijzigd."),
+    )
+    formulier = FormulierSerializer()

@@ -4,7 +4,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from api import views, views_bijlagen, views_hulpvragen, views_leerlingen
+from api import views, views_bijlagen, views_formulieren, views_hulpvragen, views_leerlingen
 
 app_name = "api"
 
@@ -48,6 +48,16 @@ urlpatterns = [
         "v1/hulpvragen/<int:pk>/bijlagen/<int:bijlage_pk>/",
         views_bijlagen.BijlageView.as_view(),
         name="bijlage",
+    ),
+    path(
+        "v1/hulpvragen/<int:pk>/formulieren/",
+        views_formulieren.FormulierenView.as_view(),
+        name="formulieren",
+    ),
+    path(
+        "v1/formulieren/<int:pk>/vooraf-invullen/",
+        views_formulieren.VoorafInvullenView.as_view(),
+        name="vooraf_invullen",
     ),
     re_path(r"^.*$", views.niet_gevonden, name="niet_gevonden"),
 ]

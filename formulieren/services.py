@@ -227,6 +227,61 @@ def formulier_concept_save(
     return "verouderd", huidig, None
 
 
+def _als_concept(antwoorden: Mapping[str, Any]) -> dict[str, Any]:
+    """Saved answers in a draft's shape (text, or a list of text), as the page would post them."""
+    return {
+        k: [str(w) for w in v] if isinstance(v, list) else str(v)
+        for k, v in antwoorden.items()
+        if v not in (None, "", [])
+    }
+
+
+def formulier_concept_prefill(
+    *, user: User, formulier: Formulier, waarden: Mapping[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Answers from the school's own administration (the LVS koppeling) for questions the school
+    has not answered: they become the form's draft, which the school checks on Formulier
+    bewerken and saves with Opslaan. Nothing the school typed or saved is replaced; questions
+    the dossier fills in (basisgegevens, school) and the choice of signatory are not the LVS's.
+
+    Returns (filled in, left alone because answered). Raises ValidationError per question for
+    an unknown question or a value of the wrong shape; VerouderdFormulier when someone wrote
+    in between (nothing changed); PermissionDenied when the user may not write this form."""
+    waarden = concept_clean(waarden)
+    per_sleutel = {v["sleutel"]: v for _s, v in vragen(formulier.definitie.inhoud)}
+    fouten = {}
+    for sleutel in waarden:
+        vraag = per_sleutel.get(sleutel)
+        if vraag is None:
+            fouten[sleutel] = _("Deze vraag staat niet in dit formulier.")
+        elif vraag.get("bron") or vraag["type"] == "ondertekenaar":
+            fouten[sleutel] = _(
+                "Deze vraag vult het dossier of de school zelf in, niet de koppeling."
+            )
+    if fouten:
+        raise ValidationError(fouten)
+    basis = (
+        dict(formulier.concept)
+        if formulier.concept is not None
+        else _als_concept(formulier.antwoorden)
+    )
+    ingevuld = [k for k in waarden if basis.get(k) in (None, "", []) and waarden[k] not in ("", [])]
+    al_beantwoord = [k for k in waarden if k not in ingevuld]
+    if not ingevuld:
+        return [], al_beantwoord
+    status, _revisie, _op = formulier_concept_save(
+        user=user,
+        formulier_id=formulier.pk,
+        concept={**basis, **{k: waarden[k] for k in ingevuld}},
+        revisie=formulier.revisie,
+    )
+    if status == "verouderd":
+        raise VerouderdFormulier(formulier)
+    if status != "ok":
+        raise PermissionDenied
+    return ingevuld, al_beantwoord
+
+
 @transaction.atomic
 def formulier_save(
     *, formulier: Formulier, user: User, antwoorden: Mapping[str, Any], revisie: int
