@@ -4,7 +4,8 @@ Run against an installation (the beheerder gives you the token; pip install http
 
     python docs/lvs_simulatie.py --url https://kindkans.example/api/v1 --token kk_… --bsn 111222333
 
-It finds or delivers a pupil, creates a TLV VSO hulpvraag, uploads the OPP, shows what is still
+It finds or delivers a pupil, creates a TLV VSO hulpvraag, fills in the form's questions the LVS
+knows (the school checks them and saves), uploads the OPP, shows what is still
 missing before the school can submit, then polls the status and prints the loket's questions
 (the toelichting of the newest status). The same functions run in the test suite against the
 application in-process (tests/api/test_lvs_simulatie.py). Only the standard library and httpx.
@@ -79,6 +80,19 @@ def opp_uploaden(api: httpx.Client, hulpvraag_id: int, *, antwoord_op_vragen=Fal
     ).json()
 
 
+def formulier_vooraf_invullen(api: httpx.Client, hulpvraag_id: int, antwoorden: dict) -> dict:
+    """What the LVS knows (the OPP's text) into the questions the school has not answered: a
+    draft the school checks on Formulier bewerken and saves. Answers the school gave stay."""
+    [formulier] = _ok(api.get(f"hulpvragen/{hulpvraag_id}/formulieren/")).json()
+    eigen = {v["sleutel"] for v in formulier["vragen"] if not v["vooringevuld"]}
+    return _ok(
+        api.post(
+            f"formulieren/{formulier['id']}/vooraf-invullen/",
+            json={"antwoorden": {k: v for k, v in antwoorden.items() if k in eigen}},
+        )
+    ).json()
+
+
 def indienen(api: httpx.Client, hulpvraag_id: int) -> dict:
     """Submit (the school's transition out of the voorlopige aanvraag), with the ETag seen."""
     antwoord = _ok(api.get(f"hulpvragen/{hulpvraag_id}/overgangen/"))
@@ -147,6 +161,12 @@ def main() -> None:
         )
         hulpvraag = hulpvraag_aanmaken(api, leerling["id"])
         print("Hulpvraag", hulpvraag["id"], hulpvraag["status"]["naam"])
+        ingevuld = formulier_vooraf_invullen(
+            api,
+            hulpvraag["id"],
+            {"onderwijsbehoeften": "Uit het OPP: …", "sterke_kanten": "Uit het OPP: …"},
+        )
+        print("Vooraf ingevuld:", ingevuld["ingevuld"], "al beantwoord:", ingevuld["al_beantwoord"])
         opp_uploaden(api, hulpvraag["id"])
         for keuze in _ok(api.get(f"hulpvragen/{hulpvraag['id']}/overgangen/")).json():
             print("Nog nodig voor", keuze["naar"]["naam"], ":", keuze["ontbrekend"])

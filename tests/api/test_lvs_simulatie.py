@@ -76,6 +76,15 @@ def test_the_simulated_lvs_from_pupil_to_the_loket_s_questions(world, api):
 
     hulpvraag = lvs.hulpvraag_aanmaken(api, leerling["id"])
     assert hulpvraag["status"]["naam"] == "TLV voorlopige aanvraag"
+    # What the LVS knows goes into the form as a draft for the school; a question the dossier
+    # fills in itself is left out by the script.
+    ingevuld = lvs.formulier_vooraf_invullen(
+        api,
+        hulpvraag["id"],
+        {"onderwijsbehoeften": "Structuur", "leerling_naam": "niet van het LVS"},
+    )
+    assert ingevuld["ingevuld"] == ["onderwijsbehoeften"]
+    assert ingevuld["formulier"]["concept"]["onderwijsbehoeften"] == "Structuur"
     bijlagen = lvs.opp_uploaden(api, hulpvraag["id"])
     assert bijlagen[0]["documentsoort"] == "opp"
 
