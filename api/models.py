@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kindkans.models import MetAangemaakt, OrganisatieGebonden
+from kindkans.models import MetAangemaakt, MetAangemaaktDoor, OrganisatieGebonden
 
 
 class Scope(models.TextChoices):
@@ -25,7 +25,7 @@ class Scope(models.TextChoices):
     SCHRIJVEN = "schrijven", _("Lezen en schrijven")
 
 
-class ApiClient(OrganisatieGebonden, MetAangemaakt):
+class ApiClient(OrganisatieGebonden, MetAangemaakt, MetAangemaaktDoor):
     naam = models.CharField(
         _("naam"), max_length=100, help_text=_("Bijvoorbeeld “Magister Veluws College”.")
     )
@@ -46,14 +46,6 @@ class ApiClient(OrganisatieGebonden, MetAangemaakt):
         _("e-mailadres van de leverancier"),
         blank=True,
         help_text=_("Voor technische vragen; krijgt geen leerlinggegevens."),
-    )
-    aangemaakt_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("aangemaakt door"),
     )
     ingetrokken_op = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 

@@ -62,6 +62,38 @@ class MetTijdstempels(MetAangemaakt):
         abstract = True
 
 
+class MetAangemaaktDoor(models.Model):
+    """Who made the row; the row stays when the account goes (SET_NULL). Not asked in forms."""
+
+    aangemaakt_door = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangemaakt door"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MetGewijzigdDoor(models.Model):
+    """Who last saved the row; the row stays when the account goes (SET_NULL)."""
+
+    gewijzigd_door = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gewijzigd door"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class VersieDefinitie(models.Model):
     """One version of a definition an organisation edits (a process, a form): `versie` counts up
     per organisation and key (VERSIE_SLEUTEL, the field that names what is versioned), at most one

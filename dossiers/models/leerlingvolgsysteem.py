@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from dossiers import lvs
 from dossiers.models.dossier import Leerling
 from dossiers.validators import validate_dle, validate_iq
-from kindkans.models import MetTijdstempels, OrganisatieGebonden, OrganisatieInstelling
+from kindkans.models import (
+    MetGewijzigdDoor,
+    MetTijdstempels,
+    OrganisatieGebonden,
+    OrganisatieInstelling,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -33,7 +37,7 @@ class Domein(models.TextChoices):
     SPELLEN = lvs.SP, _("Spellen")
 
 
-class IqTest(OrganisatieGebonden, MetTijdstempels):
+class IqTest(OrganisatieGebonden, MetTijdstempels, MetGewijzigdDoor):
     leerling = models.ForeignKey(
         Leerling, on_delete=models.CASCADE, related_name="iq_tests", verbose_name=_("leerling")
     )
@@ -56,14 +60,6 @@ class IqTest(OrganisatieGebonden, MetTijdstempels):
             "verbaal en performaal. Het advies wordt berekend over het totaal IQ."
         ),
     )
-    gewijzigd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     class Meta:
         verbose_name = _("IQ-test")
@@ -80,7 +76,7 @@ class IqTest(OrganisatieGebonden, MetTijdstempels):
         return f"IQ {self.totaal_iq} ({self.testdatum:%d-%m-%Y})"
 
 
-class Toets(OrganisatieGebonden, MetTijdstempels):
+class Toets(OrganisatieGebonden, MetTijdstempels, MetGewijzigdDoor):
     leerling = models.ForeignKey(
         Leerling, on_delete=models.CASCADE, related_name="toetsen", verbose_name=_("leerling")
     )
@@ -95,14 +91,6 @@ class Toets(OrganisatieGebonden, MetTijdstempels):
         _("toets"), max_length=200, blank=True, help_text=_("Bijvoorbeeld Cito LOVS M8.")
     )
     ruwe_score = models.CharField(_("ruwe score"), max_length=20, blank=True)
-    gewijzigd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     class Meta:
         verbose_name = _("toets")
@@ -125,7 +113,7 @@ SEP_VRAGEN: tuple[tuple[str, StrOrPromise], ...] = (
 )
 
 
-class SociaalEmotioneleProblematiek(OrganisatieGebonden):
+class SociaalEmotioneleProblematiek(OrganisatieGebonden, MetGewijzigdDoor):
     """Answers yes/no (empty: not answered) with a toelichting. Any yes counts as
     sociaal-emotionele problematiek for the LWOO profile."""
 
@@ -146,14 +134,6 @@ class SociaalEmotioneleProblematiek(OrganisatieGebonden):
         _("toelichting emotionele instabiliteit"), blank=True
     )
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-    gewijzigd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gewijzigd door"),
-    )
 
     class Meta:
         verbose_name = _("sociaal-emotionele problematiek")
