@@ -7,11 +7,14 @@ with their error messages) are walked by each role's steps below."""
 from __future__ import annotations
 
 import os
+import re
 import time
 import warnings
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import User
@@ -262,7 +265,8 @@ def test_elke_pagina_per_rol(page, live_server, tmp_path, gebruikersnaam):
 
 def test_paginas_zonder_inloggen(page, live_server, tmp_path):
     """The login page, its error state and the pages linked from it; linking an app and the
-    code step, with their errors."""
+    code step, with their errors; an invitation's pages; and the platform administrator's
+    import page (the one page of that role outside the admin)."""
     users = demo_wereld()
     w = Wandeling(page, live_server.url, tmp_path / "html", "anoniem")
     w.loop("/inloggen/")
@@ -293,6 +297,35 @@ def test_paginas_zonder_inloggen(page, live_server, tmp_path):
     alleen_wachtwoord(users["collega"])
     w.controleer("code")
     fout_tonen(w, "/inloggen/code/", "Aanmelden", invullen=foute_code)
+    page.get_by_role("button", name="Afmelden").click()
+
+    # An invitation's link: choosing a password, with its error; a link that no longer works.
+    from overdracht.uitnodigingen import uitnodigingen_versturen
+
+    mail.outbox.clear()
+    uitnodigingen_versturen(
+        door=users["beheerder"], tekst="Carla Smit;carla@swv.example;deskundige;"
+    )
+    link = re.search(r"https?://\S+/uitnodiging/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(w.basis + urlsplit(link).path)
+    page.wait_for_url(lambda url: url.endswith("/uitnodiging/aannemen/"))
+    w.controleer("uitnodiging: wachtwoord kiezen")
+
+    def ongelijk(p):
+        wachtwoorden = p.locator("input[type=password]")
+        wachtwoorden.nth(0).fill("Een-lang-wachtwoord-1")
+        wachtwoorden.nth(1).fill("Een-ander-wachtwoord-2")
+
+    fout_tonen(w, "/uitnodiging/aannemen/", "Wachtwoord instellen", invullen=ongelijk)
+    page.goto(w.basis + "/uitnodiging/verlopen-of-onbekend/")
+    page.wait_for_url(lambda url: url.endswith("/uitnodiging/aannemen/"))
+    w.controleer("uitnodiging: ongeldige link")
+
+    # The platform administrator's import of another installation's export.
+    inloggen(page, w.basis, users["platform"])
+    page.goto(w.basis + "/platform/importeren/")
+    w.controleer("platform: importeren")
+    fout_tonen(w, "/platform/importeren/", "Inlezen")
     afronden(w)
 
 
