@@ -13,7 +13,15 @@
   var status = document.getElementById("autosave-status");
   var revisie = form.querySelector("input[name=revisie]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  var gewijzigd = false;
+  // What was typed before this script ran (a slow connection, a busy phone) counts as changed:
+  // its input events came before the listeners below.
+  var gewijzigd = Array.prototype.some.call(form.elements, function (el) {
+    if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+    if (el.tagName === "SELECT") {
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return "defaultValue" in el && el.value !== el.defaultValue;
+  });
   var lopend = null;
   var gestopt = false;
   // The messages come from the template (gettext), like every other text on the page.

@@ -102,6 +102,29 @@ def _sessie_laten_verlopen(page, *, seconden_geleden: float | None = None) -> No
     sessie.save()
 
 
+def test_what_was_typed_before_the_autosave_script_ran_is_saved_too(page, live_server, world):
+    """On a slow connection the school can type before the autosave script has loaded: that text
+    counts as changed and reaches the server with the next interval (the script is held back
+    here until the field is filled)."""
+    formulier = formulier_van(world.hv_a_voorlopig)
+    bewerken = reverse("formulieren:bewerken", args=[formulier.pk])
+    page.clock.install()
+    browser_login(page, live_server, world.coordinator_a)
+    vastgehouden = []
+    page.route("**/formulier-autosave*.js", lambda route: vastgehouden.append(route))
+    page.goto(live_server.url + bewerken, wait_until="commit")
+    page.get_by_label("Waarom is plaatsing in het VSO nodig?").fill(
+        "Getypt voor het script er was."
+    )
+    assert len(vastgehouden) == 1
+    vastgehouden[0].continue_()
+    page.get_by_text("tussendoor automatisch bewaard als concept").wait_for()
+    page.clock.run_for("00:31")
+    page.get_by_text("Concept automatisch opgeslagen om").wait_for()
+    formulier.refresh_from_db()
+    assert formulier.concept["motivatie"] == "Getypt voor het script er was."
+
+
 def test_autosave_every_30_seconds_and_the_security_timeout_loses_nothing_saved(
     page, live_server, world
 ):
