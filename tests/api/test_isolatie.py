@@ -21,6 +21,7 @@ def _paden(hv):
     return [
         f"/api/v1/hulpvragen/{hv.pk}/",
         f"/api/v1/hulpvragen/{hv.pk}/statushistorie/",
+        f"/api/v1/hulpvragen/{hv.pk}/formulieren/",
         f"/api/v1/leerlingen/{hv.leerling_id}/",
     ]
 
@@ -62,7 +63,7 @@ def test_swv_wide_client_reads_what_the_loket_sees(world, swv_breed):
         world.hv_a_ingediend.pk,
         world.hv_b_ingediend.pk,
     }
-    for pad in _paden(world.hv_a_voorlopig)[:2]:
+    for pad in _paden(world.hv_a_voorlopig)[:3]:
         assert swv_breed.get(pad).status_code == 404
     for pad in _paden(world.hv_other_org):
         assert swv_breed.get(pad).status_code == 404
